@@ -1,0 +1,3 @@
+from pitboard.cli import main
+
+raise SystemExit(main())

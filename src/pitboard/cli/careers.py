@@ -1,0 +1,80 @@
+"""``pitboard driver|team|manufacturer NAME``: career statistics."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pitboard.cli import CommandError
+from pitboard.cli.output import FORMATS, print_csv, print_json, print_table, stderr
+
+STAT_COLUMNS = [
+    "starts",
+    "wins",
+    "top5",
+    "top10",
+    "poles",
+    "laps",
+    "laps_led",
+    "avg_start",
+    "avg_finish",
+    "best_finish",
+    "dnf",
+    "points",
+]
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    for kind in ("driver", "team", "manufacturer"):
+        sub = commands.add_parser(kind, parents=[common], help=f"career statistics of a {kind}")
+        sub.add_argument("name", metavar="NAME", help="name, alias, or part of a name")
+        sub.add_argument(
+            "--by",
+            choices=("series", "season", "track"),
+            default="series",
+            help="rows by series (default), by series and season, or series and track",
+        )
+        sub.add_argument("--series", metavar="S", help="only this series (slug, e.g. cup)")
+        sub.add_argument("--format", choices=FORMATS, default="table")
+        sub.set_defaults(handler=run_career, kind=kind)
+
+
+def run_career(args: argparse.Namespace) -> int:
+    from pitboard.core.stats import Grouping
+    from pitboard.records.services.careers import LookupError_, career_document, find
+
+    try:
+        subject, match = find(args.kind, args.name)
+        document = career_document(subject, Grouping(args.by), args.series)
+    except LookupError_ as exc:
+        if exc.candidates:
+            if args.format == "json":
+                print_json(
+                    {
+                        "error": str(exc),
+                        "candidates": [
+                            {
+                                "id": str(m.candidate.id),
+                                "name": m.candidate.name,
+                                "match": m.kind.name.lower(),
+                            }
+                            for m in exc.candidates
+                        ],
+                    }
+                )
+            else:
+                stderr.print("candidates:")
+                for m in exc.candidates:
+                    stderr.print(f"  {m.candidate.name}  ({m.kind.name.lower()} match)")
+        raise CommandError(str(exc)) from exc
+    if match is not None:
+        stderr.print(f"{args.name!r}: showing {subject.name} ({match.kind.name.lower()} match)")
+    if args.format == "json":
+        print_json(document)
+    elif args.format == "csv":
+        print_csv(document["rows"])
+    else:
+        label = {"series": [], "season": ["season"], "track": ["track"]}[args.by]
+        rows = [*document["rows"], {**document["total"], "series": "total"}]
+        print_table(f"{subject.name} ({args.kind})", rows, ["series", *label, *STAT_COLUMNS])
+    return 0

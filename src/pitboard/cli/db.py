@@ -1,0 +1,47 @@
+"""``pitboard init`` and ``pitboard db stats``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pitboard.cli.output import print_json, print_table, stderr
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    init = commands.add_parser("init", parents=[common], help="create or migrate the database")
+    init.set_defaults(handler=run_init)
+
+    db = commands.add_parser("db", parents=[common], help="database information")
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    stats = db_commands.add_parser("stats", parents=[common], help="counts of every record kind")
+    stats.add_argument("--format", choices=("table", "json"), default="table")
+    stats.set_defaults(handler=run_stats)
+
+
+def migrate(verbose: bool = False) -> None:
+    """Bring the schema up to date (creating the database file for SQLite)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from django.db import connection
+
+    migrate()
+    stderr.print(f"database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from pitboard.records.services.catalog import database_counts
+
+    counts = database_counts()
+    if args.format == "json":
+        print_json(counts)
+    else:
+        print_table(
+            None, [{"records": k, "count": v} for k, v in counts.items()], ["records", "count"]
+        )
+    return 0

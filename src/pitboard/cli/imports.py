@@ -1,0 +1,140 @@
+"""``pitboard import SOURCE …``: one subcommand per registered importer."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pitboard.cli import CommandError
+from pitboard.cli.output import print_json, print_table, stderr
+
+if TYPE_CHECKING:
+    from pitboard.importers.base import FileReport
+
+SHOWN_PROBLEMS = 10
+EXIT_REJECTED = 3
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    from pitboard.importers import registry
+
+    parser = commands.add_parser("import", parents=[common], help="import results")
+    sources = parser.add_subparsers(dest="importer", metavar="SOURCE", required=True)
+    for name, entry in registry.IMPORTERS.items():
+        sub = sources.add_parser(name, parents=[common], help=entry.help)
+        if entry.source_option:
+            sub.add_argument(
+                "--source",
+                dest="target",
+                metavar="DIR_OR_URL",
+                default=None,
+                help=entry.target_help,
+            )
+        else:
+            sub.add_argument("target", metavar="FILE", help=entry.target_help)
+        sub.add_argument(
+            "--dry-run", action="store_true", help="check and count everything, write nothing"
+        )
+        sub.add_argument("--format", choices=("table", "json"), default="table")
+        sub.set_defaults(handler=run_import)
+
+
+def rejects_folder() -> Path:
+    """Beside the database: next to the SQLite file, else the working directory."""
+    from django.db import connection
+
+    from pitboard.dburl import sqlite_path
+
+    path = sqlite_path(connection.settings_dict)
+    if path is None:
+        return Path.cwd() / "pitboard-rejects"
+    return path.parent / f"{path.stem}-rejects"
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pitboard.cli.db import migrate
+    from pitboard.importers import registry
+    from pitboard.importers.base import run_import as run
+    from pitboard.importers.files import NetworkError
+
+    migrate()
+    importer = registry.IMPORTERS[args.importer].load()()
+    target = args.target or importer.default()
+    quiet = args.format == "json"
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        disable=quiet,
+    ) as bar:
+
+        def progress(name: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(name, total=total)
+            return lambda n: bar.advance(task, n)
+
+        try:
+            reports, rejects = run(
+                importer,
+                target,
+                rejects_dir=rejects_folder(),
+                dry_run=args.dry_run,
+                progress=progress,
+            )
+        except NetworkError as exc:
+            raise CommandError(
+                f"{exc}; without internet, import from a local folder: "
+                f"pitboard import {importer.name} --source DIR (or set {importer.source_env})"
+            ) from exc
+    if args.format == "json":
+        print_json(
+            {
+                "importer": importer.name,
+                "source": target,
+                "dry_run": args.dry_run,
+                "changed": any(r.changed for r in reports),
+                "rejects_file": str(rejects) if rejects else None,
+                "files": [r.as_dict() for r in reports],
+            }
+        )
+    else:
+        _print_summary(reports, rejects, args.dry_run)
+    if any(r.status == "failed" for r in reports):
+        return 1
+    return EXIT_REJECTED if rejects else 0
+
+
+def _print_summary(reports: list[FileReport], rejects: Path | None, dry_run: bool) -> None:
+    columns = ["file", "status", "read", "inserted", "updated", "unchanged", "removed", "rejected"]
+    rows = [{**r.as_dict(), "rejected": len(r.rejected)} for r in reports]
+    print_table("dry run: nothing written" if dry_run else None, rows, columns)
+    created: Counter[str] = Counter()
+    for report in reports:
+        created.update(report.created)
+    made = ", ".join(f"{n} {kind}" for kind, n in sorted(created.items()) if n)
+    races = sum(r.races_updated for r in reports)
+    if made:
+        stderr.print(f"new records: {made}")
+    if races:
+        stderr.print(f"races updated: {races}")
+    for report in reports:
+        if report.error:
+            stderr.print(f"[red]failed[/]: {report.error}")
+        for reason, count in Counter(p.reason for p in report.remarks).most_common():
+            examples = [p for p in report.remarks if p.reason == reason][:3]
+            where = "; ".join(str(p.where) for p in examples)
+            stderr.print(f"note: {report.file}: {reason}: {count} rows (e.g. {where})")
+        for problem in report.rejected[:SHOWN_PROBLEMS]:
+            stderr.print(f"[yellow]rejected[/]: {problem}")
+        if len(report.rejected) > SHOWN_PROBLEMS:
+            stderr.print(f"… and {len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")
+    if rejects:
+        stderr.print(f"all rejected rows, with their original values: {rejects}")
+    if not any(r.changed for r in reports) and not any(r.error for r in reports):
+        stderr.print("nothing changed: the database already holds these results")

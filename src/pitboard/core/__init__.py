@@ -1,0 +1,1 @@
+"""The racing core: plain functions over small dataclasses. Never imports Django."""

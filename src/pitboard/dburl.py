@@ -1,0 +1,35 @@
+"""Turn ``PITBOARD_DATABASE_URL`` into Django database settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+DEFAULT_SQLITE_FILE = "pitboard.sqlite3"
+
+# WAL lets readers go on while an import writes; NORMAL sync is safe with WAL.
+SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+
+
+def database_settings(url: str | None) -> dict[str, Any]:
+    """Django ``DATABASES['default']`` for *url*; unset: a SQLite file in the working directory."""
+    if not url:
+        url = "sqlite:///" + str(Path.cwd() / DEFAULT_SQLITE_FILE)
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {"init_command": SQLITE_INIT, "transaction_mode": "IMMEDIATE"}
+    elif engine != "django.db.backends.postgresql":
+        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://…")
+    return config
+
+
+def sqlite_path(config: dict[str, Any]) -> Path | None:
+    """The database file of a SQLite configuration, else None."""
+    if config["ENGINE"] != "django.db.backends.sqlite3":
+        return None
+    return Path(str(config["NAME"]))

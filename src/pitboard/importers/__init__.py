@@ -1,0 +1,1 @@
+"""Importers: one module per source, all registered in one place (``registry``)."""

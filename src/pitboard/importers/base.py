@@ -1,0 +1,250 @@
+"""What every importer shares: the registry, the per-file report and the run that writes it.
+
+An importer turns one input file into the frame that ``results_writer`` takes; the run around it
+gives every file its own transaction, its own source record and report, logs the attempt, and
+writes every rejected row, with all its original values, to a CSV beside the database.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from pitboard.importers.files import InputFile, read_frame
+from pitboard.importers.problems import FileError, Location, Problem
+from pitboard.records.models import ImportRun, Series, Source
+from pitboard.records.services.results_writer import write_results
+
+
+@dataclass
+class FileReport:
+    file: str
+    status: str = "imported"  # imported, failed, skipped
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    created: Counter[str] = field(default_factory=Counter)
+    races_updated: int = 0
+    error: str | None = None
+    rejected: list[Problem] = field(default_factory=list)
+    remarks: list[Problem] = field(default_factory=list)
+    raw: pd.DataFrame | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.inserted
+            or self.updated
+            or self.removed
+            or self.races_updated
+            or sum(self.created.values())
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        remarks = Counter(p.reason for p in self.remarks)
+        return {
+            "file": self.file,
+            "status": self.status,
+            "error": self.error,
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "rejected": len(self.rejected),
+            "created": dict(sorted(self.created.items())),
+            "races_updated": self.races_updated,
+            "rejects": [
+                {"row": p.where.row, "column": p.where.column, "reason": p.reason, "value": p.value}
+                for p in self.rejected
+            ],
+            "remarks": [
+                {
+                    "reason": reason,
+                    "count": count,
+                    "rows": [p.where.row for p in self.remarks if p.reason == reason][:20],
+                }
+                for reason, count in remarks.most_common()
+            ],
+        }
+
+
+@dataclass
+class Prepared:
+    """A file turned into writer rows, with the rows it rejected and remarks on the rest."""
+
+    frame: pd.DataFrame
+    series: dict[str, str]  # slug → name, for series the file may create
+    rejected: list[Problem]
+    remarks: list[Problem]
+
+
+class Importer:
+    """One source of results. Subclasses set ``name`` and ``dataset`` and implement the hooks."""
+
+    name: ClassVar[str]
+    dataset: ClassVar[str]
+    license: ClassVar[str] = ""
+    citation: ClassVar[str] = ""
+    source_env: ClassVar[str] = ""
+
+    def default(self) -> str:
+        """The target used when none is given."""
+        raise NotImplementedError
+
+    def inputs(self, target: str) -> Iterator[InputFile | FileError]:
+        """The files to import for *target*, or the error that stands for a missing one."""
+        raise NotImplementedError
+
+    def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
+        raise NotImplementedError
+
+    def series(self, prepared: Prepared) -> dict[str, Series]:
+        """The series records of a prepared file, created if need be (inside its transaction)."""
+        raise NotImplementedError
+
+
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+def run_import(
+    importer: Importer,
+    target: str,
+    *,
+    rejects_dir: Path,
+    dry_run: bool = False,
+    progress: ProgressFactory | None = None,
+) -> tuple[list[FileReport], Path | None]:
+    """Import every file of *target*; returns the reports and the rejects CSV, if any."""
+    run = ImportRun.objects.create(importer=importer.name, target=target, started_at=timezone.now())
+    reports: list[FileReport] = []
+    try:
+        for item in importer.inputs(target):
+            if isinstance(item, FileError):
+                reports.append(FileReport(item.where.file, "failed", error=str(item)))
+                continue
+            reports.append(_import_file(importer, item, run, dry_run, progress))
+    except Exception as exc:
+        run.status, run.message, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
+        run.counts = {"files": [r.as_dict() for r in reports]}
+        run.save()
+        raise
+    rejects = _write_rejects(reports, rejects_dir, run.pk)
+    failed = any(r.status == "failed" for r in reports)
+    partial = any(r.rejected for r in reports)
+    run.status = (
+        ImportRun.Status.FAILED
+        if failed
+        else ImportRun.Status.PARTIAL
+        if partial
+        else ImportRun.Status.SUCCEEDED
+    )
+    run.finished_at = timezone.now()
+    run.counts = {
+        "files": [{k: v for k, v in r.as_dict().items() if k != "rejects"} for r in reports]
+    }
+    run.rejects_file = str(rejects or "")
+    run.message = "; ".join(r.error for r in reports if r.error)
+    run.save()
+    return reports, rejects
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _import_file(
+    importer: Importer,
+    item: InputFile,
+    run: ImportRun,
+    dry_run: bool,
+    progress: ProgressFactory | None,
+) -> FileReport:
+    report = FileReport(item.name)
+    try:
+        raw = read_frame(item)
+        report.raw, report.read = raw, len(raw)
+        prepared = importer.prepare(raw, item)
+        report.rejected, report.remarks = prepared.rejected, prepared.remarks
+        tick = progress(item.name, len(prepared.frame)) if progress else None
+        try:
+            with transaction.atomic():
+                source = _source(importer, item)
+                series = importer.series(prepared)
+                outcome = write_results(prepared.frame, series, source, tick)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        if not run.source_id and not dry_run:
+            run.source = source
+    except FileError as exc:
+        report.status, report.error = "failed", str(exc)
+        return report
+    for row, column, reason, value in outcome.rejected:
+        report.rejected.append(Problem(Location(item.name, row, column, item.csv), reason, value))
+    report.rejected.sort(key=lambda p: p.where.row or 0)
+    report.inserted = outcome.results["inserted"]
+    report.updated = outcome.results["updated"]
+    report.unchanged = outcome.results["unchanged"]
+    report.removed = outcome.results["removed"]
+    report.created = outcome.created
+    report.races_updated = outcome.races_updated
+    if dry_run:
+        report.status = "checked"
+    return report
+
+
+def _source(importer: Importer, item: InputFile) -> Source:
+    source, _ = Source.objects.get_or_create(
+        dataset=importer.dataset,
+        uri=item.uri,
+        sha256=item.sha256,
+        defaults={
+            "retrieved_at": timezone.now(),
+            "license": importer.license,
+            "citation": importer.citation,
+        },
+    )
+    return source
+
+
+def _write_rejects(reports: list[FileReport], folder: Path, run_id: int) -> Path | None:
+    """All rejected rows of the run, each with its reason and every original value."""
+    rejected = [(r, p) for r in reports for p in r.rejected]
+    if not rejected:
+        return None
+    columns: list[str] = []
+    for report in reports:
+        if report.raw is not None and report.rejected:
+            columns += [str(c) for c in report.raw.columns if str(c) not in columns]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"rejects-{run_id}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "row", "column", "reason", "value", *columns])
+        for report, problem in rejected:
+            original: dict[str, Any] = {}
+            if report.raw is not None and problem.where.row is not None:
+                original = report.raw.iloc[problem.where.row - 1].to_dict()
+            writer.writerow(
+                [
+                    problem.where.file,
+                    problem.where.row,
+                    problem.where.column or "",
+                    problem.reason,
+                    problem.value,
+                    *("" if pd.isna(original.get(c)) else original.get(c) for c in columns),
+                ]
+            )
+    return path

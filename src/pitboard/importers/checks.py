@@ -1,0 +1,68 @@
+"""Checks every results file gets, whatever its source, on the rows of a Table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from pitboard.importers.table import Table
+
+
+def reject_duplicates(table: Table) -> None:
+    """A row identical to an earlier one in every column is a duplicate: rejected, reported."""
+    data = table.frame.drop(columns="row")
+    hashed = pd.util.hash_pandas_object(data, index=False)
+    suspects = hashed.duplicated(keep=False)
+    if not suspects.any():
+        return
+    data = data[suspects].astype("string").fillna("\x00")
+    dup = data.duplicated(keep="first").reindex(table.frame.index, fill_value=False)
+    if dup.any():
+        group = data.groupby(list(data.columns), sort=False).ngroup()
+        first = table.frame.loc[data.index, "row"].groupby(group).transform("first")
+        first = first.reindex(table.frame.index)
+        table.reject(dup, None, "duplicate of row " + first.astype(str))
+
+
+def reconcile_races(table: Table, race: Sequence[str], facts: Sequence[str]) -> None:
+    """Rows of one race must agree on its facts (track, name, date…).
+
+    A row whose value differs from the race's (its first given value) is rejected; a row that
+    leaves a fact out takes the race's value.
+    """
+    frame = table.frame
+    values = frame[list(facts)].astype("string")
+    known = values.groupby([frame[c] for c in race], sort=False).transform("first")
+    for column in facts:
+        bad = (values[column].notna() & (values[column] != known[column])).fillna(False)
+        if bad.any():
+            table.reject(bad, column, "disagrees with the first row of the same race")
+    frame = table.frame
+    for column in facts:
+        gaps = frame[column].isna()
+        if gaps.any():
+            fill = frame[column].groupby([frame[c] for c in race], sort=False).transform("first")
+            frame.loc[gaps, column] = fill[gaps]
+    table.frame = frame
+
+
+def remark_doubles(table: Table, race: Sequence[str], driver: str, finish: str) -> None:
+    """Kept, but worth a look: a driver twice in one race, a finishing position given twice."""
+    frame = table.frame
+    twice = frame.duplicated([*race, driver], keep=False)
+    table.remark(twice, driver, "driver listed twice in this race (both rows kept)")
+    shared = frame[finish].notna() & frame.duplicated([*race, finish], keep=False)
+    table.remark(shared, finish, "finishing position shared with another row (both kept)")
+
+
+def stage_lists(frame: pd.DataFrame, stages: Sequence[str]) -> list[object]:
+    """Per row, the stage finishes as a list, or None when the row has none."""
+    present = [c for c in stages if frame[c].notna().any()]
+    if not present:
+        return [None] * len(frame)
+    columns = (frame[c].astype(object).where(frame[c].notna(), None) for c in present)
+    return [
+        None if all(v is None for v in row) else [None if v is None else int(v) for v in row]
+        for row in zip(*columns, strict=True)
+    ]

@@ -1,0 +1,164 @@
+"""Reading a tabular input into typed columns, rejecting bad values row by row.
+
+Columns are matched by name, whatever their case, spacing or punctuation ("Seg Points",
+"seg_points" and "SEGPOINTS" are one column). A missing required column stops the file; a bad
+value rejects its row, and the problem names the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+from pitboard.core.names import fix_mojibake
+from pitboard.importers.problems import FileError, Location, Problem
+
+
+class Kind(StrEnum):
+    INT = "whole number"
+    FLOAT = "number"
+    TEXT = "text"
+    DATE = "date (YYYY-MM-DD)"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False  # the column must be present
+    value_required: bool = False  # every row must have a value
+    minimum: float | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Table:
+    """Typed columns under their canonical names; ``row`` holds each record's row number."""
+
+    frame: pd.DataFrame
+    file: str
+    csv: bool
+    rejected: list[Problem] = field(default_factory=list)
+    remarks: list[Problem] = field(default_factory=list)
+
+    def where(self, row: int | None = None, column: str | None = None) -> Location:
+        return Location(self.file, row, column, self.csv)
+
+    def reject(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
+        """Reject the rows in *mask* for *reason* (one text, or one per row); they leave."""
+        reasons = [reason] * int(mask.sum()) if isinstance(reason, str) else reason[mask].tolist()
+        for row, value, why in zip(
+            self.frame.loc[mask, "row"], self._values(mask, column), reasons, strict=True
+        ):
+            self.rejected.append(Problem(self.where(int(row), column), why, value))
+        self.frame = self.frame.loc[~mask]
+
+    def remark(self, mask: pd.Series, column: str | None, reason: str) -> None:
+        """Note something about the rows in *mask* that are kept."""
+        for row, value in zip(self.frame.loc[mask, "row"], self._values(mask, column), strict=True):
+            self.remarks.append(Problem(self.where(int(row), column), reason, value))
+
+    def _values(self, mask: pd.Series, column: str | None) -> list[str]:
+        if column is None or column not in self.frame:
+            return [""] * int(mask.sum())
+        return ["" if pd.isna(v) else str(v) for v in self.frame.loc[mask, column]]
+
+
+def header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(header).lower())
+
+
+def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: bool) -> Table:
+    """Map *raw*'s columns onto *columns* and type them; bad values reject their row."""
+    by_key = {header_key(h): h for h in raw.columns}
+    frame = pd.DataFrame({"row": range(1, len(raw) + 1)}, index=raw.index)
+    raw_values: dict[str, pd.Series] = {}
+    missing = []
+    for col in columns:
+        found = next(
+            (by_key[k] for k in (header_key(n) for n in (col.name, *col.aliases)) if k in by_key),
+            None,
+        )
+        if found is None:
+            if col.required:
+                missing.append(col.name)
+            continue
+        raw_values[col.name] = raw[found]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        present = ", ".join(repr(str(h)) for h in raw.columns)
+        raise FileError(
+            Location(file, csv=csv),
+            f"missing required column {names} (columns found: {present or 'none'})",
+        )
+
+    table = Table(frame, file, csv)
+    problems: list[tuple[pd.Series, str, str]] = []
+    for col in columns:
+        if col.name not in raw_values:
+            frame[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+            continue
+        values, bad = _coerce(raw_values[col.name], col)
+        frame[col.name] = values
+        if bad is not None and bad.any():
+            problems.append((bad, col.name, f"not a {col.kind.value}"))
+        present = values.notna()
+        if col.value_required:
+            problems.append((~present & ~_or_false(bad), col.name, "missing value"))
+        if col.minimum is not None and col.kind in (Kind.INT, Kind.FLOAT):
+            below = present & (values.astype("Float64") < col.minimum).fillna(False)
+            word = "negative" if col.minimum == 0 else f"less than {col.minimum:g}"
+            problems.append((below, col.name, f"{word}"))
+    # Keep the raw text of rejected values so the message shows what the user wrote.
+    for mask, column, reason in problems:
+        mask = mask.reindex(table.frame.index, fill_value=False)
+        if mask.any():
+            raw_text = raw_values[column].loc[mask.index[mask]].astype(str)
+            table.frame.loc[mask, column] = raw_text.astype(object)
+            table.reject(mask, column, reason)
+    return table
+
+
+def _or_false(mask: pd.Series | None) -> pd.Series | bool:
+    return False if mask is None else mask
+
+
+def _coerce(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series | None]:
+    """Typed values of *raw* and the mask of values that could not be read as *col.kind*."""
+    if col.kind is Kind.TEXT:
+        text = raw.astype("string").str.strip()
+        text = text.mask(text == "")
+        uniques = text.dropna().unique()
+        fixed = {u: fix_mojibake(u) for u in uniques}
+        text = text.map(fixed, na_action="ignore")
+        return text.astype(object).where(text.notna(), None), None
+    if col.kind is Kind.DATE:
+        text = raw.astype("string").str.strip()
+        present = text.notna() & (text != "")
+        parsed = pd.to_datetime(text.where(present), format="ISO8601", errors="coerce")
+        bad = present & parsed.isna()
+        dates = parsed.dt.date.astype(object).where(parsed.notna(), None)
+        return dates, bad
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        numbers = raw.astype("Float64")
+        bad = pd.Series(False, index=raw.index)
+    else:
+        text = raw.astype("string").str.strip()
+        present = text.notna() & (text != "")
+        numbers = pd.to_numeric(text.where(present), errors="coerce").astype("Float64")
+        bad = (present & numbers.isna()).fillna(False).astype(bool)
+    if col.kind is Kind.INT:
+        fractional = (numbers.notna() & (numbers % 1 != 0)).fillna(False).astype(bool)
+        bad = bad | fractional
+        numbers = numbers.mask(bad)
+        return numbers.round().astype("Int64"), bad
+    return numbers.mask(bad), bad
+
+
+def nullable(series: pd.Series) -> list[object]:
+    """Plain Python values of a column, with None for every missing value."""
+    return [None if pd.isna(v) else v for v in series.astype(object)]

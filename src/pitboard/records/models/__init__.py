@@ -1,0 +1,47 @@
+"""The results database: every table pitboard keeps, one module per part of the sport."""
+
+from pitboard.records.models.organization import (
+    Championship,
+    ChampionshipRace,
+    SanctioningBody,
+    Season,
+    Series,
+    SeriesName,
+)
+from pitboard.records.models.people import (
+    Driver,
+    Manufacturer,
+    ManufacturerAlias,
+    Person,
+    PersonAlias,
+    Team,
+    TeamAlias,
+)
+from pitboard.records.models.provenance import ImportRun, Source
+from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
+from pitboard.records.models.tracks import Track, TrackName
+
+__all__ = [
+    "Championship",
+    "ChampionshipRace",
+    "Driver",
+    "ImportRun",
+    "Manufacturer",
+    "ManufacturerAlias",
+    "Penalty",
+    "Person",
+    "PersonAlias",
+    "Race",
+    "Result",
+    "SanctioningBody",
+    "Season",
+    "Series",
+    "SeriesName",
+    "Session",
+    "SessionResult",
+    "Source",
+    "Team",
+    "TeamAlias",
+    "Track",
+    "TrackName",
+]

@@ -1,0 +1,136 @@
+"""Who runs the racing: sanctioning bodies, series, seasons and championships."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from pitboard.records.models.provenance import Source
+
+
+class SanctioningBody(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(max_length=20, blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return self.abbreviation or self.name
+
+
+class Series(models.Model):
+    """A championship series or a weekly division, whatever it has been called over the years."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national"
+        REGIONAL = "regional"
+        TOURING = "touring"
+        WEEKLY = "weekly"
+        EXHIBITION = "exhibition"
+
+    class Discipline(models.TextChoices):
+        STOCK_CAR = "stock_car", "stock car"
+        TRUCK = "truck"
+        LATE_MODEL = "late_model", "late model"
+        MODIFIED = "modified"
+        OTHER = "other"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, help_text="the current or last name")
+    sanctioning_body = models.ForeignKey(
+        SanctioningBody, null=True, blank=True, on_delete=models.PROTECT
+    )
+    level = models.CharField(max_length=12, choices=Level.choices)
+    discipline = models.CharField(max_length=12, choices=Discipline.choices)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    display_order = models.PositiveSmallIntegerField(default=100)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["display_order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def name_in(self, season: int) -> str:
+        """The series' name in a given season (its current name when history is unknown)."""
+        for entry in self.names.all():
+            if entry.first_season <= season and (
+                entry.last_season is None or season <= entry.last_season
+            ):
+                return entry.name
+        return self.name
+
+
+class SeriesName(models.Model):
+    """One name a series carried, for a range of seasons, with the source that says so."""
+
+    series = models.ForeignKey(Series, related_name="names", on_delete=models.CASCADE)
+    name = models.CharField(max_length=200)
+    first_season = models.PositiveSmallIntegerField()
+    last_season = models.PositiveSmallIntegerField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["series", "first_season"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "first_season"], name="seriesname_unique_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        end = self.last_season or ""
+        return f"{self.name} ({self.first_season}–{end})"
+
+
+class Season(models.Model):
+    series = models.ForeignKey(Series, related_name="seasons", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["series", "year"]
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="season_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series.slug} {self.year}"
+
+
+class Championship(models.Model):
+    """A title contested over a season: drivers', owners' or manufacturers'.
+
+    The races that count toward it are listed explicitly, so one race can count toward several
+    championships (a combination race of two series).
+    """
+
+    class Kind(models.TextChoices):
+        DRIVER = "driver"
+        OWNER = "owner"
+        MANUFACTURER = "manufacturer"
+
+    season = models.ForeignKey(Season, related_name="championships", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    races = models.ManyToManyField(
+        "records.Race", through="ChampionshipRace", related_name="championships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["season", "kind"], name="championship_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season} {self.kind}"
+
+
+class ChampionshipRace(models.Model):
+    championship = models.ForeignKey(Championship, on_delete=models.CASCADE)
+    race = models.ForeignKey("records.Race", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["championship", "race"], name="championshiprace_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.championship_id} ← race {self.race_id}"

@@ -1,0 +1,70 @@
+"""Fast set-based writes for imports: COPY on PostgreSQL, executemany on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection
+
+CHUNK = 20_000
+
+
+def quoted(names: Sequence[str]) -> str:
+    return ", ".join(connection.ops.quote_name(n) for n in names)
+
+
+def insert_rows(
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Insert *rows* into *table*; *progress* is told how many rows each chunk wrote."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {connection.ops.quote_name(table)} ({quoted(columns)}) FROM STDIN"
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                with cursor.cursor.copy(sql) as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+                if progress:
+                    progress(len(chunk))
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted(columns)}) VALUES ({marks})"
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            cursor.executemany(sql, chunk)
+            if progress:
+                progress(len(chunk))
+
+
+def update_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Update rows by id: each row is the new values of *columns* followed by the id."""
+    if not rows:
+        return
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    sql = f"UPDATE {connection.ops.quote_name(table)} SET {sets} WHERE id = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            cursor.executemany(sql, rows[start : start + CHUNK])
+
+
+def delete_ids(table: str, ids: Sequence[int]) -> None:
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(table)} WHERE id IN ({marks})", chunk
+            )
+
+
+def select_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

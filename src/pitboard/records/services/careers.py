@@ -1,0 +1,167 @@
+"""Careers of drivers, teams and manufacturers: finding who is meant, then their numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from pitboard.core.names import Candidate, Match, MatchKind, name_key, pick, rank
+from pitboard.core.stats import Grouping, ResultLine, aggregate, career
+from pitboard.records.models import (
+    Driver,
+    Manufacturer,
+    ManufacturerAlias,
+    PersonAlias,
+    Result,
+    Series,
+    Team,
+    TeamAlias,
+)
+
+
+class LookupError_(Exception):
+    """The name matched nothing, or several records equally well."""
+
+    def __init__(self, message: str, candidates: list[Match] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # driver, team, manufacturer
+    id: int
+    name: str
+    slug: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": str(self.id), "name": self.name, "slug": self.slug}
+
+
+@dataclass(frozen=True)
+class _Kind:
+    label: str
+    result_field: str
+    exact: Callable[[str], QuerySet[Any]]  # (id, name, slug) rows whose main name has the key
+    alias: Callable[[str], QuerySet[Any]]  # the same through aliases
+    everyone: Callable[[], list[Candidate]]
+    by_id: Callable[[int], tuple[int, str, str]]
+
+
+def _driver_candidates() -> list[Candidate]:
+    aliases: dict[int, list[str]] = {}
+    for driver_id, alias in PersonAlias.objects.filter(person__driver__isnull=False).values_list(
+        "person__driver__id", "name"
+    ):
+        aliases.setdefault(driver_id, []).append(alias)
+    return [
+        Candidate(pk, name, tuple(aliases.get(pk, ())))
+        for pk, name in Driver.objects.values_list("id", "person__name")
+    ]
+
+
+def _simple_candidates(model: type[Model], alias_model: type[Model], fk: str) -> list[Candidate]:
+    aliases: dict[int, list[str]] = {}
+    for owner, alias in alias_model.objects.values_list(fk, "name"):  # type: ignore[attr-defined]
+        aliases.setdefault(owner, []).append(alias)
+    return [
+        Candidate(pk, name, tuple(aliases.get(pk, ())))
+        for pk, name in model.objects.values_list("id", "name")  # type: ignore[attr-defined]
+    ]
+
+
+KINDS = {
+    "driver": _Kind(
+        "driver",
+        "driver_id",
+        lambda key: Driver.objects.filter(person__name_key=key).values_list(
+            "id", "person__name", "slug"
+        ),
+        lambda key: Driver.objects.filter(person__aliases__name_key=key).values_list(
+            "id", "person__name", "slug"
+        ),
+        _driver_candidates,
+        lambda pk: Driver.objects.values_list("id", "person__name", "slug").get(pk=pk),
+    ),
+    "team": _Kind(
+        "team",
+        "team_id",
+        lambda key: Team.objects.filter(name_key=key).values_list("id", "name", "slug"),
+        lambda key: Team.objects.filter(aliases__name_key=key).values_list("id", "name", "slug"),
+        lambda: _simple_candidates(Team, TeamAlias, "team_id"),
+        lambda pk: Team.objects.values_list("id", "name", "slug").get(pk=pk),
+    ),
+    "manufacturer": _Kind(
+        "manufacturer",
+        "manufacturer_id",
+        lambda key: Manufacturer.objects.filter(name_key=key).values_list("id", "name", "slug"),
+        lambda key: Manufacturer.objects.filter(aliases__name_key=key).values_list(
+            "id", "name", "slug"
+        ),
+        lambda: _simple_candidates(Manufacturer, ManufacturerAlias, "manufacturer_id"),
+        lambda pk: Manufacturer.objects.values_list("id", "name", "slug").get(pk=pk),
+    ),
+}
+
+
+def find(kind: str, query: str) -> tuple[Subject, Match | None]:
+    """The one record *query* names, and how it matched when not exactly.
+
+    Exact names and aliases are looked up by index; only when neither hits are all names ranked
+    (prefix > contains > fuzzy). Raises LookupError_ with the candidates when ambiguous.
+    """
+    spec = KINDS[kind]
+    key = name_key(query)
+    for lookup in (spec.exact, spec.alias):
+        hits = list(dict.fromkeys(lookup(key)))
+        if len(hits) == 1:
+            return Subject(kind, *hits[0]), None
+        if len(hits) > 1:
+            matches = [Match(Candidate(pk, name), MatchKind.EXACT, 100.0) for pk, name, _ in hits]
+            raise LookupError_(f"{len(hits)} {kind}s are named {query!r}", matches)
+    matches = rank(query, spec.everyone())
+    chosen = pick(matches)
+    if chosen is None:
+        if not matches:
+            raise LookupError_(f"no {kind} matches {query!r}")
+        raise LookupError_(f"{query!r} matches {len(matches)} {kind}s; be more precise", matches)
+    return Subject(kind, *spec.by_id(chosen.candidate.id)), chosen
+
+
+def series_order() -> dict[str, int]:
+    return dict(Series.objects.values_list("slug", "display_order"))
+
+
+def career_document(subject: Subject, by: Grouping, series: str | None = None) -> dict[str, Any]:
+    """The career document of PRODUCT.md: rows by series (and season or track), and a total."""
+    order = series_order()
+    if series is not None and series not in order:
+        known = ", ".join(sorted(order, key=order.__getitem__)) or "none imported yet"
+        raise LookupError_(f"no series {series!r} (known: {known})")
+    results = Result.objects.filter(**{KINDS[subject.kind].result_field: subject.id})
+    if series is not None:
+        results = results.filter(race__season__series__slug=series)
+    track_field = "race__track__name" if by is Grouping.TRACK else "race_id"
+    lines = [
+        ResultLine(slug, year, track if by is Grouping.TRACK else "", *rest)
+        for slug, year, track, *rest in results.values_list(
+            "race__season__series__slug",
+            "race__season__year",
+            track_field,
+            "start",
+            "finish",
+            "laps",
+            "laps_led",
+            "status_class",
+            "points",
+        )
+    ]
+    rows = career(lines, by, lambda slug: order.get(slug, 1000))
+    return {
+        subject.kind: subject.as_dict(),
+        "rows": [row.as_dict() for row in rows],
+        "total": aggregate(lines, series=series).as_dict(),
+    }

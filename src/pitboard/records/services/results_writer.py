@@ -1,0 +1,415 @@
+"""Writing a batch of race results: seasons, tracks, people, races and results, as upserts.
+
+Every importer hands its rows here as one DataFrame with the columns below; this module finds or
+creates what they name and writes only what changed. Natural keys: a race is (series, season,
+round); a result is (race, driver, entry), where entry numbers a driver's rows within one race in
+the order of the source. The caller holds the transaction.
+
+Frame columns: row, series, season, round, race_name, race_date, track, layout, surface, length,
+scheduled_laps, car, driver, team, team_kind, make, sponsor, start, finish, laps, laps_led,
+status, status_class, stage_finishes, points, stage_points, rating, prize_money.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from pitboard.core.names import name_key
+from pitboard.records.models import (
+    Championship,
+    ChampionshipRace,
+    Race,
+    Result,
+    Season,
+    Series,
+    Source,
+)
+from pitboard.records.services import bulk
+from pitboard.records.services.identity import (
+    Resolution,
+    TrackSeen,
+    resolve_drivers,
+    resolve_manufacturers,
+    resolve_teams,
+    resolve_tracks,
+)
+
+RESULT_FIELDS = (
+    "car_number",
+    "team_id",
+    "manufacturer_id",
+    "sponsor",
+    "start",
+    "finish",
+    "laps",
+    "laps_led",
+    "status_text",
+    "status_class",
+    "stage_finishes",
+    "points",
+    "stage_points",
+    "rating",
+    "prize_money",
+)
+RACE_FIELDS = ("track_id", "name", "date", "scheduled_laps", "length_miles", "surface")
+
+
+@dataclass
+class WriteOutcome:
+    """What a batch did: result rows by fate, records created, rows that could not be placed."""
+
+    results: Counter[str] = field(default_factory=Counter)
+    created: Counter[str] = field(default_factory=Counter)
+    races_updated: int = 0
+    rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, why, value
+
+
+def write_results(
+    frame: pd.DataFrame,
+    series: Mapping[str, Series],
+    source: Source | None,
+    progress: Callable[[int], None] | None = None,
+) -> WriteOutcome:
+    out = WriteOutcome()
+    frame = frame.copy()
+    season_ids = _seasons(frame, series, out)
+    frame["season_id"] = [
+        season_ids[(s, y)] for s, y in zip(frame["series"], frame["season"].tolist(), strict=True)
+    ]
+
+    frame = _attach(frame, "driver_id", "driver", _drivers(frame, source), out, "drivers")
+    frame = _attach(frame, "track_id", "track", _tracks(frame, source), out, "tracks")
+    frame = _attach(frame, "team_id", "team", _teams(frame, source), out, "teams")
+    frame = _attach(frame, "manufacturer_id", "make", _makes(frame, source), out, "manufacturers")
+
+    race_ids = _races(frame, source, out)
+    frame["race_id"] = [
+        race_ids[(s, r)]
+        for s, r in zip(frame["season_id"].tolist(), frame["round"].tolist(), strict=True)
+    ]
+    _results(frame, source, out, progress)
+    return out
+
+
+def _seasons(
+    frame: pd.DataFrame, series: Mapping[str, Series], out: WriteOutcome
+) -> dict[tuple[str, int], int]:
+    wanted = {(s, int(y)) for s, y in zip(frame["series"], frame["season"], strict=True)}
+    by_id = {series[s].pk: s for s, _ in wanted}
+    existing = {
+        (by_id[sid], year): pk
+        for pk, sid, year in Season.objects.filter(series_id__in=by_id).values_list(
+            "id", "series_id", "year"
+        )
+    }
+    new = sorted(wanted - set(existing))
+    if new:
+        created = Season.objects.bulk_create([Season(series=series[s], year=y) for s, y in new])
+        Championship.objects.bulk_create(
+            [Championship(season=season, kind=Championship.Kind.DRIVER) for season in created]
+        )
+        existing.update({key: season.pk for key, season in zip(new, created, strict=True)})
+        out.created["seasons"] += len(new)
+    return existing
+
+
+def py_list(column: pd.Series) -> list[Any]:
+    """Plain Python values of a column (int, float, str, date…), None where missing."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def _keys(column: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """Each row's name key, and key → the first way the name is written."""
+    names: dict[str, str] = {}
+    key_of: dict[str, str] = {}
+    for value in column.dropna().unique():
+        key = name_key(value)
+        key_of[value] = key
+        names.setdefault(key, value)
+    return column.map(key_of), names
+
+
+def _drivers(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
+    keys, names = _keys(frame["driver"])
+    return keys, resolve_drivers(names, source)
+
+
+def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
+    name_keys, _ = _keys(frame["track"])
+    keys = name_keys + "\x1f" + frame["layout"].astype(str)
+    latest = (
+        frame.assign(_key=keys)
+        .sort_values(["season", "round"])
+        .drop_duplicates("_key", keep="last")
+    )
+    seen = {
+        tuple(key.split("\x1f")): TrackSeen(name, surface or "", _float(length))
+        for key, name, surface, length in zip(
+            latest["_key"], latest["track"], latest["surface"], latest["length"], strict=True
+        )
+    }
+    res = resolve_tracks(seen, source)
+    res.ids = {"\x1f".join(k): v for k, v in res.ids.items()}  # type: ignore[arg-type]
+    res.ambiguous = {"\x1f".join(k) for k in res.ambiguous}  # type: ignore[arg-type]
+    return keys, res
+
+
+def _teams(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
+    keys, _ = _keys(frame["team"])
+    first = frame.assign(_key=keys).dropna(subset=["_key"]).drop_duplicates("_key")
+    teams = {
+        key: (name, kind or "team")
+        for key, name, kind in zip(first["_key"], first["team"], first["team_kind"], strict=True)
+        if key
+    }
+    return keys, resolve_teams(teams, source)
+
+
+def _makes(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
+    keys, names = _keys(frame["make"])
+    return keys, resolve_manufacturers(names, source)
+
+
+def _attach(
+    frame: pd.DataFrame,
+    column: str,
+    named: str,
+    resolved: tuple[pd.Series, Resolution],
+    out: WriteOutcome,
+    label: str,
+) -> pd.DataFrame:
+    """Put the resolved ids in *column*; rows whose name is ambiguous are rejected."""
+    keys, res = resolved
+    out.created[label] += res.created
+    if res.ambiguous:
+        bad = keys.isin(list(res.ambiguous))
+        for row, value in zip(frame.loc[bad, "row"], frame.loc[bad, named], strict=True):
+            out.rejected.append(
+                (
+                    int(row),
+                    named,
+                    "name matches several records; add an alias to tell them apart",
+                    str(value),
+                )
+            )
+        frame, keys = frame.loc[~bad], keys.loc[~bad]
+    frame[column] = keys.map(res.ids).astype("Int64")
+    return frame
+
+
+def _races(
+    frame: pd.DataFrame, source: Source | None, out: WriteOutcome
+) -> dict[tuple[int, int], int]:
+    first = frame.drop_duplicates(["season_id", "round"])
+    wanted = {
+        (sid, rnd): (track, name or "", date, laps, length, surface or "", row)
+        for sid, rnd, track, name, date, laps, length, surface, row in zip(
+            *(
+                py_list(first[c])
+                for c in (
+                    "season_id",
+                    "round",
+                    "track_id",
+                    "race_name",
+                    "race_date",
+                    "scheduled_laps",
+                    "length",
+                    "surface",
+                    "row",
+                )
+            ),
+            strict=True,
+        )
+    }
+    season_ids = sorted({sid for sid, _ in wanted})
+    existing: dict[tuple[int, int], tuple[int, tuple[Any, ...]]] = {}
+    for pk, sid, rnd, *values in Race.objects.filter(season_id__in=season_ids).values_list(
+        "id", "season_id", "round", *RACE_FIELDS
+    ):
+        existing[(sid, rnd)] = (pk, tuple(values))
+    new_keys = [k for k in wanted if k not in existing]
+    changed = [
+        (*wanted[k][:-1], source.pk if source else None, wanted[k][-1], existing[k][0])
+        for k in wanted
+        if k in existing and existing[k][1] != wanted[k][:-1]
+    ]
+    if new_keys:
+        created = Race.objects.bulk_create(
+            [
+                Race(
+                    season_id=k[0],
+                    round=k[1],
+                    track_id=wanted[k][0],
+                    name=wanted[k][1],
+                    date=wanted[k][2],
+                    scheduled_laps=wanted[k][3],
+                    length_miles=wanted[k][4],
+                    surface=wanted[k][5],
+                    source=source,
+                    source_row=wanted[k][6],
+                )
+                for k in new_keys
+            ]
+        )
+        championships = dict(
+            Championship.objects.filter(
+                season_id__in=season_ids, kind=Championship.Kind.DRIVER
+            ).values_list("season_id", "id")
+        )
+        ChampionshipRace.objects.bulk_create(
+            [
+                ChampionshipRace(championship_id=championships[race.season_id], race=race)
+                for race in created
+                if race.season_id in championships
+            ]
+        )
+        out.created["races"] += len(created)
+        existing.update({k: (race.pk, ()) for k, race in zip(new_keys, created, strict=True)})
+    bulk.update_rows(Race._meta.db_table, (*RACE_FIELDS, "source_id", "source_row"), changed)
+    out.races_updated = len(changed)
+    return {k: existing[k][0] for k in wanted}
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _money_column(column: pd.Series) -> list[Decimal | None]:
+    return [None if v is None else _money(v) for v in py_list(column)]
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _stages_column(column: pd.Series) -> list[str | None]:
+    """Stage finishes as the JSON text the database keeps."""
+    return [None if v is None else json.dumps(list(v)) for v in py_list(column)]
+
+
+STAGES = RESULT_FIELDS.index("stage_finishes")
+MONEY = RESULT_FIELDS.index("prize_money")
+
+
+def _stored(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A result as read from the database, in the form the frame gives (JSON text, Decimal)."""
+    stages, money = values[STAGES], values[MONEY]
+    if (stages is None or isinstance(stages, str)) and money is None:
+        return values
+    row = list(values)
+    if stages is not None and not isinstance(stages, str):
+        row[STAGES] = json.dumps(stages)
+    if money is not None:
+        row[MONEY] = _money(money)
+    return tuple(row)
+
+
+def _results(
+    frame: pd.DataFrame,
+    source: Source | None,
+    out: WriteOutcome,
+    progress: Callable[[int], None] | None,
+) -> None:
+    frame = frame.assign(
+        entry=frame.groupby(["race_id", "driver_id"], sort=False).cumcount() + 1,
+        car=frame["car"].fillna(""),
+        sponsor=frame["sponsor"].fillna(""),
+        status=frame["status"].fillna(""),
+    )
+    plain = {
+        c: py_list(frame[c])
+        for c in (
+            "car",
+            "team_id",
+            "manufacturer_id",
+            "sponsor",
+            "start",
+            "finish",
+            "laps",
+            "laps_led",
+            "status",
+            "status_class",
+            "points",
+            "stage_points",
+            "rating",
+        )
+    }
+    values = list(
+        zip(
+            plain["car"],
+            plain["team_id"],
+            plain["manufacturer_id"],
+            plain["sponsor"],
+            plain["start"],
+            plain["finish"],
+            plain["laps"],
+            plain["laps_led"],
+            plain["status"],
+            plain["status_class"],
+            _stages_column(frame["stage_finishes"]),
+            plain["points"],
+            plain["stage_points"],
+            plain["rating"],
+            _money_column(frame["prize_money"]),
+            strict=True,
+        )
+    )
+    keys = list(
+        zip(
+            py_list(frame["race_id"]),
+            py_list(frame["driver_id"]),
+            py_list(frame["entry"]),
+            strict=True,
+        )
+    )
+    rows = py_list(frame["row"])
+
+    race_ids = sorted({k[0] for k in keys})
+    existing: dict[tuple[int, int, int], tuple[int, tuple[Any, ...]]] = {}
+    table = Result._meta.db_table
+    for start in range(0, len(race_ids), 900):
+        chunk = race_ids[start : start + 900]
+        marks = ", ".join(["%s"] * len(chunk))
+        for pk, race, driver, ent, *stored in bulk.select_rows(
+            f"SELECT id, race_id, driver_id, entry, {bulk.quoted(RESULT_FIELDS)} "
+            f"FROM {table} WHERE race_id IN ({marks})",
+            chunk,
+        ):
+            existing[(race, driver, ent)] = (pk, _stored(tuple(stored)))
+
+    source_id = source.pk if source else None
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    unchanged = 0
+    for key, value, row in zip(keys, values, rows, strict=True):
+        before = existing.pop(key, None)
+        if before is None:
+            inserts.append((*key, *value, source_id, row))
+        elif before[1] == value:
+            unchanged += 1
+        else:
+            updates.append((*value, source_id, row, before[0]))
+    if progress and unchanged:
+        progress(unchanged)
+    bulk.insert_rows(
+        table,
+        ("race_id", "driver_id", "entry", *RESULT_FIELDS, "source_id", "source_row"),
+        inserts,
+        progress,
+    )
+    bulk.update_rows(table, (*RESULT_FIELDS, "source_id", "source_row"), updates)
+    if progress and updates:
+        progress(len(updates))
+    # Rows of these races that the source no longer has: the source corrected itself.
+    bulk.delete_ids(table, [pk for pk, _ in existing.values()])
+    out.results["inserted"] += len(inserts)
+    out.results["updated"] += len(updates)
+    out.results["unchanged"] += unchanged
+    out.results["removed"] += len(existing)

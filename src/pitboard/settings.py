@@ -1,0 +1,67 @@
+"""Django settings, all taken from the environment.
+
+PITBOARD_DATABASE_URL picks the database (default: a SQLite file ``pitboard.sqlite3`` in the
+working directory, in WAL mode); PostgreSQL URLs (``postgresql://…``) use psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pitboard.dburl import database_settings
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = os.environ.get("PITBOARD_SECRET_KEY", "pitboard-insecure-development-key")
+DEBUG = os.environ.get("PITBOARD_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("PITBOARD_ALLOWED_HOSTS", "*").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "pitboard.records",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pitboard.urls"
+WSGI_APPLICATION = "pitboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_settings(os.environ.get("PITBOARD_DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = os.environ.get("PITBOARD_STATIC_ROOT", str(Path.cwd() / "staticfiles"))

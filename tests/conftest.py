@@ -1,0 +1,136 @@
+"""Shared fixtures: real databases (SQLite files or PostgreSQL databases), the real CLI.
+
+``PITBOARD_TEST_BACKEND=postgres`` runs every database test on PostgreSQL, in databases created
+on the server named by ``PITBOARD_TEST_POSTGRES_URL``; the default is SQLite files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PITBOARD_SHARED", REPO.parent / "shared"))
+NASCAR = SHARED / "data" / "nascar"
+POSTGRES_URL = os.environ.get("PITBOARD_TEST_POSTGRES_URL", "")
+BACKEND = os.environ.get("PITBOARD_TEST_BACKEND", "sqlite")
+NASCAR_ROWS = 176_348
+
+if BACKEND == "postgres" and not POSTGRES_URL:
+    raise pytest.UsageError("PITBOARD_TEST_BACKEND=postgres needs PITBOARD_TEST_POSTGRES_URL")
+
+
+def pytest_report_header() -> list[str]:
+    pg = POSTGRES_URL or "not set: PostgreSQL-specific tests are skipped"
+    return [f"pitboard database backend: {BACKEND}", f"PITBOARD_TEST_POSTGRES_URL: {pg}"]
+
+
+def _postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server; returns its URL and a function that drops it."""
+    import psycopg
+
+    name = f"pitboard_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = server_url.rpartition("/")
+
+    def drop() -> None:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base}/{name}", drop
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of the backend under test."""
+    if BACKEND == "postgres":
+        url, drop = _postgres_database(POSTGRES_URL)
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path / 'pitboard.sqlite3'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database, whatever the backend; skipped when no server is named."""
+    if not POSTGRES_URL:
+        pytest.skip("PITBOARD_TEST_POSTGRES_URL is not set (PostgreSQL-specific test)")
+    url, drop = _postgres_database(POSTGRES_URL)
+    yield url
+    drop()
+
+
+class Pitboard:
+    """Runs the real ``pitboard`` command in a child process against one database."""
+
+    def __init__(self, database: str, cwd: Path) -> None:
+        self.database = database
+        self.cwd = cwd
+
+    def run(
+        self,
+        *args: str,
+        check: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, **(env or {})}
+        full_env.pop("PITBOARD_DATABASE_URL", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "pitboard", "--database", self.database, *args],
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=full_env,
+            timeout=600,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"pitboard {' '.join(args)} failed:\n{done.stderr}")
+        return done
+
+    def json(self, *args: str) -> Any:
+        done = self.run(*args, "--format", "json", check=True)
+        return json.loads(done.stdout)
+
+    def stats(self) -> dict[str, int]:
+        result: dict[str, int] = self.json("db", "stats")
+        return result
+
+
+@pytest.fixture
+def pitboard(database_url: str, tmp_path: Path) -> Pitboard:
+    """The CLI on a fresh database, initialized."""
+    cli = Pitboard(database_url, tmp_path)
+    cli.run("init", check=True)
+    return cli
+
+
+def need_nascar() -> None:
+    if not (NASCAR / "cup.parquet").exists():
+        pytest.skip(f"the NASCAR files are not at {NASCAR} (set PITBOARD_SHARED)")
+
+
+@pytest.fixture(scope="session")
+def nascar_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pitboard]:
+    """The CLI on a database holding the whole of ../shared/data/nascar (imported once)."""
+    need_nascar()
+    folder = tmp_path_factory.mktemp("nascar")
+    drop = None
+    if BACKEND == "postgres":
+        url, drop = _postgres_database(POSTGRES_URL)
+    else:
+        url = f"sqlite:///{folder / 'pitboard.sqlite3'}"
+    cli = Pitboard(url, folder)
+    cli.run("import", "nascar", "--source", str(NASCAR), check=True)
+    yield cli
+    if drop:
+        drop()
