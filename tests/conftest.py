@@ -134,3 +134,49 @@ def nascar_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pitboard]:
     yield cli
     if drop:
         drop()
+
+
+def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every pitboard table but the import log: to prove nothing changed."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        conn: Any = sqlite3.connect(url[len("sqlite:///") :])
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url)
+    try:
+        cur = conn.cursor()
+        if url.startswith("sqlite"):
+            cur.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'records_%'"
+            )
+        else:
+            cur.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'records_%%'")
+        tables = sorted(r[0] for r in cur.fetchall() if r[0] != "records_importrun")
+        dump = {}
+        for table in tables:
+            cur.execute(f"SELECT * FROM {table} ORDER BY 1")
+            dump[table] = [tuple(r) for r in cur.fetchall()]
+        return dump
+    finally:
+        conn.close()
+
+
+def query(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of one read-only SQL query, straight from the database (no pitboard code)."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        conn: Any = sqlite3.connect(url[len("sqlite:///") :])
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url)
+    try:
+        cur = conn.cursor()
+        cur.execute(sql)
+        return [tuple(r) for r in cur.fetchall()]
+    finally:
+        conn.close()

@@ -234,7 +234,7 @@ def _write_rejects(reports: list[FileReport], folder: Path, run_id: int) -> Path
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "column", "reason", "value", *columns])
         for report, problem in rejected:
-            original: dict[str, Any] = {}
+            original: dict[Any, Any] = {}
             if report.raw is not None and problem.where.row is not None:
                 original = report.raw.iloc[problem.where.row - 1].to_dict()
             writer.writerow(

@@ -22,7 +22,7 @@ def reject_duplicates(table: Table) -> None:
         group = data.groupby(list(data.columns), sort=False).ngroup()
         first = table.frame.loc[data.index, "row"].groupby(group).transform("first")
         first = first.reindex(table.frame.index)
-        table.reject(dup, None, "duplicate of row " + first.astype(str))
+        table.reject(dup, None, "duplicate of row " + first.astype("Int64").astype(str))
 
 
 def reconcile_races(table: Table, race: Sequence[str], facts: Sequence[str]) -> None:
@@ -32,18 +32,23 @@ def reconcile_races(table: Table, race: Sequence[str], facts: Sequence[str]) -> 
     leaves a fact out takes the race's value.
     """
     frame = table.frame
-    values = frame[list(facts)].astype("string")
-    known = values.groupby([frame[c] for c in race], sort=False).transform("first")
-    for column in facts:
-        bad = (values[column].notna() & (values[column] != known[column])).fillna(False)
-        if bad.any():
-            table.reject(bad, column, "disagrees with the first row of the same race")
+    keys = [frame[c] for c in race]
+    varying = frame.groupby(keys, sort=False)[list(facts)].nunique().gt(1).any()
+    for column in (c for c in facts if varying[c]):
+        frame = table.frame
+        values = frame[column].astype("string")
+        known = values.groupby([frame[c] for c in race], sort=False).transform("first")
+        bad = (values.notna() & (values != known)).fillna(False).astype(bool)
+        table.reject(bad, column, "disagrees with the first row of the same race")
     frame = table.frame
     for column in facts:
         gaps = frame[column].isna()
         if gaps.any():
             fill = frame[column].groupby([frame[c] for c in race], sort=False).transform("first")
-            frame.loc[gaps, column] = fill[gaps]
+            filled = frame[column].where(~gaps, fill)
+            if filled.dtype == object:  # text stays text, with None for what is still missing
+                filled = filled.where(filled.notna(), None)
+            frame[column] = filled
     table.frame = frame
 
 
@@ -59,10 +64,11 @@ def remark_doubles(table: Table, race: Sequence[str], driver: str, finish: str) 
 def stage_lists(frame: pd.DataFrame, stages: Sequence[str]) -> list[object]:
     """Per row, the stage finishes as a list, or None when the row has none."""
     present = [c for c in stages if frame[c].notna().any()]
+    out: list[object] = [None] * len(frame)
     if not present:
-        return [None] * len(frame)
-    columns = (frame[c].astype(object).where(frame[c].notna(), None) for c in present)
-    return [
-        None if all(v is None for v in row) else [None if v is None else int(v) for v in row]
-        for row in zip(*columns, strict=True)
-    ]
+        return out
+    given = frame[present].notna().any(axis=1).to_numpy()
+    columns = [frame.loc[given, c].astype(object).tolist() for c in present]
+    for position, row in zip(given.nonzero()[0], zip(*columns, strict=True), strict=True):
+        out[position] = [None if pd.isna(v) else int(v) for v in row]
+    return out

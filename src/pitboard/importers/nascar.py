@@ -134,14 +134,21 @@ class NascarImporter(Importer):
         )
 
         frame = table.frame
-        surface = frame["Surface"].astype(object).where(frame["Surface"].notna(), None)
         team = frame["Team"].astype("string")
         is_owner = team.str.contains(OWNER_SUFFIX, na=False)
         classified = frame["Finish"].notna()
-        status_classes = {
-            (text, done): classify(text, classified=done)
-            for text, done in set(zip(frame["Status"], classified, strict=True))
-        }
+        status_class = (
+            frame["Status"]
+            .map({text: classify(text).value for text in frame["Status"].dropna().unique()})
+            .fillna(classify(None).value)
+        )
+        status_class[~classified] = classify(None, classified=False).value
+        kinds = frame.drop_duplicates(["Track", "Surface"])[["Track", "Surface"]]
+        kinds = kinds.assign(
+            layout=[layout_of(t, s) for t, s in zip(kinds["Track"], kinds["Surface"], strict=True)],
+            surface=[surface_of(s) for s in kinds["Surface"]],
+        )
+        kinds = frame[["Track", "Surface"]].merge(kinds, how="left", on=["Track", "Surface"])
         out = pd.DataFrame(
             {
                 "row": frame["row"],
@@ -151,8 +158,8 @@ class NascarImporter(Importer):
                 "race_name": frame["Name"],
                 "race_date": None,
                 "track": frame["Track"],
-                "layout": [layout_of(t, s) for t, s in zip(frame["Track"], surface, strict=True)],
-                "surface": [surface_of(s) for s in surface],
+                "layout": kinds["layout"].to_numpy(),
+                "surface": kinds["surface"].to_numpy(),
                 "length": frame["Length"],
                 "scheduled_laps": None,
                 "car": frame["Car"].fillna(""),
@@ -160,7 +167,7 @@ class NascarImporter(Importer):
                 "team": team.str.replace(OWNER_SUFFIX, "", regex=True)
                 .astype(object)
                 .where(team.notna(), None),
-                "team_kind": ["owner" if o else "team" for o in is_owner],
+                "team_kind": is_owner.map({True: "owner", False: "team"}),
                 "make": frame["Make"].where(frame["Make"] != "-", None),
                 "sponsor": "",
                 "start": frame["Start"].mask(start_zero.reindex(frame.index, fill_value=False)),
@@ -168,10 +175,7 @@ class NascarImporter(Importer):
                 "laps": frame["Laps"],
                 "laps_led": frame["Led"],
                 "status": frame["Status"].fillna(""),
-                "status_class": [
-                    status_classes[(t, d)].value
-                    for t, d in zip(frame["Status"], classified, strict=True)
-                ],
+                "status_class": status_class,
                 "stage_finishes": stage_lists(frame, ("S1", "S2", "S3")),
                 "points": frame["Pts"],
                 "stage_points": frame["Seg Points"],

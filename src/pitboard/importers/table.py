@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from pitboard.core.names import fix_mojibake
@@ -48,12 +49,24 @@ class Table:
     def where(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(self.file, row, column, self.csv)
 
-    def reject(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
-        """Reject the rows in *mask* for *reason* (one text, or one per row); they leave."""
+    def reject(
+        self,
+        mask: pd.Series,
+        column: str | None,
+        reason: str | pd.Series,
+        shown: pd.Series | None = None,
+    ) -> None:
+        """Reject the rows in *mask* for *reason* (one text, or one per row); they leave.
+
+        *shown* holds the values to quote when the frame's typed ones are not what was read.
+        """
         reasons = [reason] * int(mask.sum()) if isinstance(reason, str) else reason[mask].tolist()
-        for row, value, why in zip(
-            self.frame.loc[mask, "row"], self._values(mask, column), reasons, strict=True
-        ):
+        values = (
+            self._values(mask, column)
+            if shown is None
+            else ["" if pd.isna(v) else str(v) for v in shown[mask]]
+        )
+        for row, value, why in zip(self.frame.loc[mask, "row"], values, reasons, strict=True):
             self.rejected.append(Problem(self.where(int(row), column), why, value))
         self.frame = self.frame.loc[~mask]
 
@@ -79,21 +92,21 @@ def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: boo
     raw_values: dict[str, pd.Series] = {}
     missing = []
     for col in columns:
-        found = next(
+        header = next(
             (by_key[k] for k in (header_key(n) for n in (col.name, *col.aliases)) if k in by_key),
             None,
         )
-        if found is None:
+        if header is None:
             if col.required:
                 missing.append(col.name)
             continue
-        raw_values[col.name] = raw[found]
+        raw_values[col.name] = raw[header]
     if missing:
-        names = ", ".join(repr(m) for m in missing)
-        present = ", ".join(repr(str(h)) for h in raw.columns)
+        wanted = ", ".join(repr(m) for m in missing)
+        listed = ", ".join(repr(str(h)) for h in raw.columns)
         raise FileError(
             Location(file, csv=csv),
-            f"missing required column {names} (columns found: {present or 'none'})",
+            f"missing required column {wanted} (columns found: {listed or 'none'})",
         )
 
     table = Table(frame, file, csv)
@@ -104,38 +117,33 @@ def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: boo
             continue
         values, bad = _coerce(raw_values[col.name], col)
         frame[col.name] = values
-        if bad is not None and bad.any():
+        if bad.any():
             problems.append((bad, col.name, f"not a {col.kind.value}"))
         present = values.notna()
         if col.value_required:
-            problems.append((~present & ~_or_false(bad), col.name, "missing value"))
+            problems.append((~present & ~bad, col.name, "missing value"))
         if col.minimum is not None and col.kind in (Kind.INT, Kind.FLOAT):
             below = present & (values.astype("Float64") < col.minimum).fillna(False)
             word = "negative" if col.minimum == 0 else f"less than {col.minimum:g}"
             problems.append((below, col.name, f"{word}"))
-    # Keep the raw text of rejected values so the message shows what the user wrote.
-    for mask, column, reason in problems:
-        mask = mask.reindex(table.frame.index, fill_value=False)
-        if mask.any():
-            raw_text = raw_values[column].loc[mask.index[mask]].astype(str)
-            table.frame.loc[mask, column] = raw_text.astype(object)
-            table.reject(mask, column, reason)
+    # Quote the raw text of rejected values: the message shows what the user wrote.
+    for found, name, reason in problems:
+        rows = found.reindex(table.frame.index, fill_value=False)
+        if rows.any():
+            table.reject(rows, name, reason, shown=raw_values[name].reindex(rows.index))
     return table
 
 
-def _or_false(mask: pd.Series | None) -> pd.Series | bool:
-    return False if mask is None else mask
-
-
-def _coerce(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series | None]:
+def _coerce(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
     """Typed values of *raw* and the mask of values that could not be read as *col.kind*."""
     if col.kind is Kind.TEXT:
-        text = raw.astype("string").str.strip()
-        text = text.mask(text == "")
-        uniques = text.dropna().unique()
-        fixed = {u: fix_mojibake(u) for u in uniques}
-        text = text.map(fixed, na_action="ignore")
-        return text.astype(object).where(text.notna(), None), None
+        # Work on the distinct values only: strip, repair mojibake, blank → missing.
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        cleaned = [fix_mojibake(str(u).strip()) or None for u in uniques]
+        lookup = np.array([*cleaned, None], dtype=object)
+        return pd.Series(lookup[codes], index=raw.index, dtype=object), pd.Series(
+            False, index=raw.index
+        )
     if col.kind is Kind.DATE:
         text = raw.astype("string").str.strip()
         present = text.notna() & (text != "")
@@ -157,8 +165,3 @@ def _coerce(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series | None]:
         numbers = numbers.mask(bad)
         return numbers.round().astype("Int64"), bad
     return numbers.mask(bad), bad
-
-
-def nullable(series: pd.Series) -> list[object]:
-    """Plain Python values of a column, with None for every missing value."""
-    return [None if pd.isna(v) else v for v in series.astype(object)]

@@ -116,7 +116,10 @@ class Result(models.Model):
     stage_points = models.IntegerField(null=True, blank=True, help_text="as published, if apart")
     rating = models.FloatField(null=True, blank=True)
     prize_money = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    # No index of its own: a source is only ever looked up the other way round.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     source_row = models.PositiveIntegerField(null=True, blank=True)
 
     objects = ResultQuerySet.as_manager()

@@ -68,3 +68,32 @@ def select_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def insert_with_ids(
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    key: Sequence[str],
+) -> dict[Any, int]:
+    """Insert *rows* and return the new ids by *key* (columns whose values the rows don't share).
+
+    Ids only grow, so the new rows are those above the highest id before the insert; the key
+    filter keeps out rows another writer may have committed meanwhile.
+    """
+    if not rows:
+        return {}
+    positions = [list(columns).index(k) for k in key]
+    wanted = {tuple(row[p] for p in positions) for row in rows}
+    highest = select_rows(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+    insert_rows(table, columns, rows)
+    found = select_rows(
+        f"SELECT id, {quoted(key)} FROM {connection.ops.quote_name(table)} WHERE id > %s",
+        [highest[0][0]],
+    )
+    ids = {}
+    for pk, *values in found:
+        k = tuple(values)
+        if k in wanted:
+            ids[k if len(key) > 1 else k[0]] = pk
+    return ids

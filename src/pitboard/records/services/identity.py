@@ -25,6 +25,7 @@ from pitboard.records.models import (
     Track,
     TrackName,
 )
+from pitboard.records.services import bulk
 
 
 @dataclass
@@ -68,14 +69,21 @@ def resolve_drivers(names: Mapping[str, str], source: Source | None) -> Resoluti
     res = _collect(pairs)
     new = [k for k in keys if k not in res.ids and k not in res.ambiguous]
     if new:
-        people = Person.objects.bulk_create(
-            [Person(name=names[k], name_key=k, source=source) for k in new]
+        source_id = source.pk if source else None
+        people = bulk.insert_with_ids(
+            Person._meta.db_table,
+            ("name", "name_key", "birth_date", "hometown", "nationality", "gender", "source_id"),
+            [(names[k], k, None, "", "", "", source_id) for k in new],
+            ("name_key",),
         )
         taken = set(Driver.objects.values_list("slug", flat=True))
-        drivers = Driver.objects.bulk_create(
-            [Driver(person=p, slug=unique_slug(p.name, taken), source=source) for p in people]
+        drivers = bulk.insert_with_ids(
+            Driver._meta.db_table,
+            ("person_id", "slug", "source_id"),
+            [(people[k], unique_slug(names[k], taken), source_id) for k in new],
+            ("person_id",),
         )
-        res.ids.update({k: d.pk for k, d in zip(new, drivers, strict=True)})
+        res.ids.update({k: drivers[people[k]] for k in new})
         res.created = len(new)
     return res
 
@@ -103,25 +111,47 @@ def resolve_tracks(
     res = _collect(pairs)
     new = [k for k in tracks if k not in res.ids and k not in res.ambiguous]
     if new:
+        source_id = source.pk if source else None
         taken = set(Track.objects.values_list("slug", flat=True))
-        created = Track.objects.bulk_create(
+        created = bulk.insert_with_ids(
+            Track._meta.db_table,
+            (
+                "slug",
+                "name",
+                "name_key",
+                "layout",
+                "surface",
+                "length_miles",
+                "city",
+                "region",
+                "country",
+                "time_zone",
+                "source_id",
+            ),
             [
-                Track(
-                    slug=unique_slug(_track_slug_name(tracks[k].name, k[1]), taken),
-                    name=tracks[k].name,
-                    name_key=k[0],
-                    layout=k[1],
-                    surface=tracks[k].surface,
-                    length_miles=tracks[k].length_miles,
-                    source=source,
+                (
+                    unique_slug(_track_slug_name(tracks[k].name, k[1]), taken),
+                    tracks[k].name,
+                    k[0],
+                    k[1],
+                    tracks[k].surface,
+                    tracks[k].length_miles,
+                    "",
+                    "",
+                    "",
+                    "",
+                    source_id,
                 )
                 for k in new
-            ]
+            ],
+            ("name_key", "layout"),
         )
-        TrackName.objects.bulk_create(
-            [TrackName(track=t, name=t.name, name_key=t.name_key, source=source) for t in created]
+        bulk.insert_rows(
+            TrackName._meta.db_table,
+            ("track_id", "name", "name_key", "kind", "source_id"),
+            [(created[k], tracks[k].name, k[0], "alias", source_id) for k in new],
         )
-        res.ids.update({k: t.pk for k, t in zip(new, created, strict=True)})
+        res.ids.update({k: created[k] for k in new})
         res.created = len(new)
     return res
 
@@ -144,19 +174,22 @@ def resolve_teams(teams: Mapping[str, tuple[str, str]], source: Source | None) -
     new = [k for k in keys if k not in res.ids and k not in res.ambiguous]
     if new:
         taken = set(Team.objects.values_list("slug", flat=True))
-        created = Team.objects.bulk_create(
+        created = bulk.insert_with_ids(
+            Team._meta.db_table,
+            ("name", "name_key", "slug", "kind", "source_id"),
             [
-                Team(
-                    name=teams[k][0],
-                    name_key=k,
-                    kind=teams[k][1],
-                    slug=unique_slug(teams[k][0], taken),
-                    source=source,
+                (
+                    teams[k][0],
+                    k,
+                    unique_slug(teams[k][0], taken),
+                    teams[k][1],
+                    source.pk if source else None,
                 )
                 for k in new
-            ]
+            ],
+            ("name_key",),
         )
-        res.ids.update({k: t.pk for k, t in zip(new, created, strict=True)})
+        res.ids.update({k: created[k] for k in new})
         res.created = len(new)
     return res
 

@@ -80,9 +80,7 @@ def write_results(
     out = WriteOutcome()
     frame = frame.copy()
     season_ids = _seasons(frame, series, out)
-    frame["season_id"] = [
-        season_ids[(s, y)] for s, y in zip(frame["series"], frame["season"].tolist(), strict=True)
-    ]
+    frame["season_id"] = _lookup(frame, ["series", "season"], season_ids)
 
     frame = _attach(frame, "driver_id", "driver", _drivers(frame, source), out, "drivers")
     frame = _attach(frame, "track_id", "track", _tracks(frame, source), out, "tracks")
@@ -90,10 +88,7 @@ def write_results(
     frame = _attach(frame, "manufacturer_id", "make", _makes(frame, source), out, "manufacturers")
 
     race_ids = _races(frame, source, out)
-    frame["race_id"] = [
-        race_ids[(s, r)]
-        for s, r in zip(frame["season_id"].tolist(), frame["round"].tolist(), strict=True)
-    ]
+    frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
     _results(frame, source, out, progress)
     return out
 
@@ -101,7 +96,8 @@ def write_results(
 def _seasons(
     frame: pd.DataFrame, series: Mapping[str, Series], out: WriteOutcome
 ) -> dict[tuple[str, int], int]:
-    wanted = {(s, int(y)) for s, y in zip(frame["series"], frame["season"], strict=True)}
+    pairs = frame[["series", "season"]].drop_duplicates()
+    wanted = {(s, int(y)) for s, y in zip(pairs["series"], pairs["season"], strict=True)}
     by_id = {series[s].pk: s for s, _ in wanted}
     existing = {
         (by_id[sid], year): pk
@@ -118,6 +114,13 @@ def _seasons(
         existing.update({key: season.pk for key, season in zip(new, created, strict=True)})
         out.created["seasons"] += len(new)
     return existing
+
+
+def _lookup(frame: pd.DataFrame, columns: list[str], ids: Mapping[tuple[Any, ...], int]) -> Any:
+    """Per row, the id of its (columns) key."""
+    keys = pd.DataFrame(list(ids), columns=columns).astype(frame[columns].dtypes.to_dict())
+    keys["_id"] = list(ids.values())
+    return frame[columns].merge(keys, how="left", on=columns)["_id"].to_numpy()
 
 
 def py_list(column: pd.Series) -> list[Any]:
@@ -241,37 +244,36 @@ def _races(
         if k in existing and existing[k][1] != wanted[k][:-1]
     ]
     if new_keys:
-        created = Race.objects.bulk_create(
-            [
-                Race(
-                    season_id=k[0],
-                    round=k[1],
-                    track_id=wanted[k][0],
-                    name=wanted[k][1],
-                    date=wanted[k][2],
-                    scheduled_laps=wanted[k][3],
-                    length_miles=wanted[k][4],
-                    surface=wanted[k][5],
-                    source=source,
-                    source_row=wanted[k][6],
-                )
-                for k in new_keys
-            ]
+        source_id = source.pk if source else None
+        created = bulk.insert_with_ids(
+            Race._meta.db_table,
+            (
+                "season_id",
+                "round",
+                "track_id",
+                "name",
+                "date",
+                "scheduled_laps",
+                "length_miles",
+                "surface",
+                "source_id",
+                "source_row",
+            ),
+            [(*k, *wanted[k][:-1], source_id, wanted[k][-1]) for k in new_keys],
+            ("season_id", "round"),
         )
         championships = dict(
             Championship.objects.filter(
                 season_id__in=season_ids, kind=Championship.Kind.DRIVER
             ).values_list("season_id", "id")
         )
-        ChampionshipRace.objects.bulk_create(
-            [
-                ChampionshipRace(championship_id=championships[race.season_id], race=race)
-                for race in created
-                if race.season_id in championships
-            ]
+        bulk.insert_rows(
+            ChampionshipRace._meta.db_table,
+            ("championship_id", "race_id"),
+            [(championships[k[0]], created[k]) for k in new_keys if k[0] in championships],
         )
-        out.created["races"] += len(created)
-        existing.update({k: (race.pk, ()) for k, race in zip(new_keys, created, strict=True)})
+        out.created["races"] += len(new_keys)
+        existing.update({k: (created[k], ()) for k in new_keys})
     bulk.update_rows(Race._meta.db_table, (*RACE_FIELDS, "source_id", "source_row"), changed)
     out.races_updated = len(changed)
     return {k: existing[k][0] for k in wanted}

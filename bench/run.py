@@ -1,0 +1,215 @@
+"""pitboard's benchmarks for the results database, each next to a baseline in the same run.
+
+    .venv/bin/python bench/run.py [--nascar DIR] [--repeats N] [--postgres URL]
+
+Prints a Markdown table of medians (and writes bench/results/latest.json). Figures are ratios
+against baselines measured in the same run, because the machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def timed_child(cmd: list[str]) -> tuple[float, float, str]:
+    """Run *cmd*: its wall time in seconds, peak memory in MiB (from wait4), and its output."""
+    env = {k: v for k, v in os.environ.items() if k != "PITBOARD_DATABASE_URL"}
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read().decode()}")
+        return elapsed, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def pg_database(server: str) -> tuple[str, object]:
+    import psycopg
+
+    name = f"pitboard_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return server.rpartition("/")[0] + "/" + name, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nascar", default=str(REPO.parent / "shared" / "data" / "nascar"))
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--postgres", default=os.environ.get("PITBOARD_TEST_POSTGRES_URL", ""))
+    parser.add_argument("--driver", default="Richard Petty")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pitboard-bench-"))
+    pitboard = [PY, "-m", "pitboard"]
+    results: dict[str, object] = {"machine": os.uname().nodename, "repeats": args.repeats}
+
+    imports, imports_mem, flats, flats_mem, noops = [], [], [], [], []
+    for i in range(args.repeats):
+        flat = work / f"flat-{i}.sqlite3"
+        t, m, _ = timed_child(
+            [PY, str(REPO / "bench" / "flat_baseline.py"), args.nascar, str(flat)]
+        )
+        flats.append(t)
+        flats_mem.append(m)
+        db = f"sqlite:///{work / f'pitboard-{i}.sqlite3'}"
+        t, m, _ = timed_child(
+            [
+                *pitboard,
+                "--database",
+                db,
+                "import",
+                "nascar",
+                "--source",
+                args.nascar,
+                "--format",
+                "json",
+            ]
+        )
+        imports.append(t)
+        imports_mem.append(m)
+        t, _, _ = timed_child(
+            [
+                *pitboard,
+                "--database",
+                db,
+                "import",
+                "nascar",
+                "--source",
+                args.nascar,
+                "--format",
+                "json",
+            ]
+        )
+        noops.append(t)
+    results["import"] = {
+        "pitboard_s": median(imports),
+        "pitboard_peak_mib": max(imports_mem),
+        "flat_baseline_s": median(flats),
+        "flat_peak_mib": max(flats_mem),
+        "ratio": median(imports) / median(flats),
+        "second_run_s": median(noops),
+    }
+
+    db = f"sqlite:///{work / 'pitboard-0.sqlite3'}"
+    flat = work / "flat-0.sqlite3"
+    cli, pandas_way = [], []
+    for _ in range(args.repeats * 2):
+        cli.append(
+            timed_child([*pitboard, "--database", db, "driver", args.driver, "--format", "json"])[0]
+        )
+        pandas_way.append(
+            timed_child([PY, str(REPO / "bench" / "pandas_career.py"), args.nascar, args.driver])[0]
+        )
+    results["driver_process"] = {
+        "pitboard_s": median(cli),
+        "pandas_s": median(pandas_way),
+        "ratio": median(cli) / median(pandas_way),
+    }
+    _, _, out = timed_child(
+        [PY, str(REPO / "bench" / "inprocess.py"), db, str(flat), args.driver, "300"]
+    )
+    results["driver_inprocess"] = json.loads(out)
+
+    if args.postgres:
+        url, drop = pg_database(args.postgres)
+        try:
+            t, m, _ = timed_child(
+                [
+                    *pitboard,
+                    "--database",
+                    url,
+                    "import",
+                    "nascar",
+                    "--source",
+                    args.nascar,
+                    "--format",
+                    "json",
+                ]
+            )
+            t2, _, _ = timed_child(
+                [
+                    *pitboard,
+                    "--database",
+                    url,
+                    "import",
+                    "nascar",
+                    "--source",
+                    args.nascar,
+                    "--format",
+                    "json",
+                ]
+            )
+            _, _, out = timed_child(
+                [PY, str(REPO / "bench" / "inprocess.py"), url, str(flat), args.driver, "300"]
+            )
+            results["postgres"] = {
+                "import_s": t,
+                "peak_mib": m,
+                "second_run_s": t2,
+                "driver_inprocess": json.loads(out),
+            }
+        finally:
+            drop()  # type: ignore[operator]
+
+    folder = REPO / "bench" / "results"
+    folder.mkdir(exist_ok=True)
+    (folder / "latest.json").write_text(json.dumps(results, indent=2))
+    print(report(results))
+
+
+def report(r: dict) -> str:
+    i, d, p = r["import"], r["driver_process"], r["driver_inprocess"]
+    lines = [
+        "| what | pitboard | baseline (same run) | ratio | target |",
+        "| --- | --- | --- | --- | --- |",
+        f"| full NASCAR import into SQLite (176,348 rows), wall | {i['pitboard_s']:.2f} s | "
+        f"flat table {i['flat_baseline_s']:.2f} s | {i['ratio']:.1f}× | < 20 s, within 4× |",
+        f"| same, peak memory | {i['pitboard_peak_mib']:.0f} MiB | {i['flat_peak_mib']:.0f} MiB "
+        f"| | < 1 GiB |",
+        f"| second import (nothing changed) | {i['second_run_s']:.2f} s | | | |",
+        f'| `pitboard driver "Richard Petty" --format json`, whole process | '
+        f"{d['pitboard_s']:.3f} s | pandas {d['pandas_s']:.3f} s | {d['ratio']:.2f}× | faster |",
+        f"| career query in-process | {p['pitboard_ms']:.2f} ms | flat SQL "
+        f"{p['flat_sql_ms']:.2f} ms | {p['pitboard_ms'] / p['flat_sql_ms']:.1f}× | < 5 ms |",
+    ]
+    if "postgres" in r:
+        pg = r["postgres"]
+        lines.append(
+            f"| full import into PostgreSQL | {pg['import_s']:.2f} s ({pg['peak_mib']:.0f} MiB) "
+            f"| | | |"
+        )
+        lines.append(f"| second import into PostgreSQL | {pg['second_run_s']:.2f} s | | | |")
+        lines.append(
+            f"| career query in-process, PostgreSQL | "
+            f"{pg['driver_inprocess']['pitboard_ms']:.2f} ms | | | |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

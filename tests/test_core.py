@@ -1,0 +1,110 @@
+"""The racing core, without Django."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pitboard.core.names import Candidate, MatchKind, fix_mojibake, name_key, pick, rank, slugify
+from pitboard.core.stats import Grouping, ResultLine, aggregate, career
+from pitboard.core.status import StatusClass, classify
+from pitboard.core.tracks import Layout, layout_of, surface_of
+
+
+def test_core_imports_no_django() -> None:
+    code = (
+        "import sys, pitboard.core.names, pitboard.core.stats, pitboard.core.status, "
+        "pitboard.core.tracks; print(any(m.startswith('django') for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_name_keys_ignore_case_accents_and_punctuation_but_keep_suffixes() -> None:
+    assert name_key("Élodie  O'Hara-Smith") == "elodie o hara smith"
+    assert name_key("Avery Quill Jr.") == name_key("avery quill jr")
+    assert name_key("Avery Quill Jr.") != name_key("Avery Quill Sr.")
+    assert slugify("Avery Quill Jr.") == "avery-quill-jr"
+
+
+def test_mojibake_is_repaired_only_when_it_round_trips() -> None:
+    assert fix_mojibake("Cheddarâ€™s 300") == "Cheddar’s 300"
+    assert fix_mojibake("Café 200") == "Café 200"
+
+
+PEOPLE = [
+    Candidate(1, "Avery Quill"),
+    Candidate(2, "Avery Quillan"),
+    Candidate(3, "Jordan Marsh", ("J.D. Marsh",)),
+    Candidate(4, "Riley Marsh"),
+]
+
+
+def test_ranking_prefers_exact_then_alias_then_prefix_then_contains_then_fuzzy() -> None:
+    assert [m.candidate.id for m in rank("avery quill", PEOPLE)] == [1]
+    assert rank("J.D. Marsh", PEOPLE)[0].kind is MatchKind.ALIAS
+    prefix = rank("Avery", PEOPLE)
+    assert {m.candidate.id for m in prefix} == {1, 2} and prefix[0].kind is MatchKind.PREFIX
+    contains = rank("marsh", PEOPLE)
+    assert {m.candidate.id for m in contains} == {3, 4}
+    assert contains[0].kind is MatchKind.CONTAINS
+    fuzzy = rank("Jordan Mash", PEOPLE)
+    assert fuzzy[0].candidate.id == 3 and fuzzy[0].kind is MatchKind.FUZZY
+
+
+def test_ambiguous_matches_are_not_picked() -> None:
+    assert pick(rank("Avery", PEOPLE)) is None
+    assert pick(rank("Riley", PEOPLE)).candidate.id == 4  # type: ignore[union-attr]
+    assert pick(rank("Nobody", PEOPLE)) is None
+
+
+def test_status_classes() -> None:
+    assert classify("running") is StatusClass.RUNNING
+    assert classify("Accident") is StatusClass.ACCIDENT
+    assert classify("DVP") is StatusClass.ACCIDENT
+    assert classify("broken rear axle") is StatusClass.MECHANICAL
+    assert classify("oil pressure") is StatusClass.MECHANICAL
+    assert classify("disqualified") is StatusClass.DISQUALIFIED
+    assert classify("did not qualify") is StatusClass.DID_NOT_QUALIFY
+    assert classify("out of fuel") is StatusClass.OTHER
+    assert classify("running", classified=False) is StatusClass.DID_NOT_START
+
+
+def test_layouts_and_surfaces() -> None:
+    assert layout_of("Lakeview Oval", "paved") is Layout.OVAL
+    assert layout_of("Lakeview Oval", "road") is Layout.ROAD_COURSE
+    assert layout_of("Pinecrest Road Course", None) is Layout.ROAD_COURSE
+    assert layout_of("Harbor Street Course", "road") is Layout.STREET_COURSE
+    assert surface_of("road") == "paved" and surface_of("dirt") == "dirt" and surface_of(None) == ""
+
+
+def line(
+    series: str,
+    season: int,
+    finish: int | None,
+    start: int | None = None,
+    status: str = "running",
+    points: int | None = 10,
+) -> ResultLine:
+    return ResultLine(series, season, "Lakeview Oval", start, finish, 100, 5, status, points)
+
+
+def test_aggregate_counts_starts_only_for_classified_results() -> None:
+    lines = [
+        line("a", 2020, 1, 1),
+        line("a", 2020, 4, None, "engine"),
+        line("a", 2021, 12, 3, "accident", None),
+        line("a", 2021, None, None, "did_not_start", 0),
+    ]
+    stat = aggregate(lines)
+    assert (stat.starts, stat.wins, stat.top5, stat.top10, stat.poles) == (3, 1, 2, 2, 1)
+    assert (stat.avg_start, stat.avg_finish, stat.best_finish, stat.dnf) == (2.0, 5.67, 1, 2)
+    assert (stat.laps, stat.laps_led, stat.points) == (400, 20, 20)
+
+
+def test_career_groups_in_series_order() -> None:
+    lines = [line("b", 2021, 2), line("a", 2021, 1), line("a", 2020, 3)]
+    order = {"a": 1, "b": 2}.__getitem__
+    rows = career(lines, Grouping.SEASON, order)
+    assert [(r.series, r.season) for r in rows] == [("a", 2020), ("a", 2021), ("b", 2021)]
+    assert [r.series for r in career(lines, Grouping.SERIES, order)] == ["a", "b"]

@@ -1,0 +1,44 @@
+"""Docs that cannot drift: generated references match the code, documented things exist."""
+
+from __future__ import annotations
+
+import re
+
+from pitboard.cli.reference import render
+from pitboard.importers.nascar import COLUMNS as NASCAR_COLUMNS
+from pitboard.importers.registry import IMPORTERS
+from pitboard.importers.results_format import COLUMNS as RESULT_COLUMNS
+from tests.conftest import REPO
+
+DOCS = REPO / "docs"
+
+
+def test_cli_reference_is_current() -> None:
+    assert (DOCS / "cli.md").read_text() == render(), (
+        "docs/cli.md is stale: run `python -m pitboard.cli.reference > docs/cli.md`"
+    )
+
+
+def test_every_results_format_column_is_documented() -> None:
+    text = (DOCS / "results-format.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z_0-9]+)`", text, re.MULTILINE))
+    documented |= set(re.findall(r"`(stage_\d)`", text))
+    assert {c.name for c in RESULT_COLUMNS} <= documented
+
+
+def test_every_nascar_column_is_documented() -> None:
+    text = (DOCS / "import-nascar.md").read_text()
+    for column in NASCAR_COLUMNS:
+        assert f"`{column.name}`" in text or column.name in ("S2",), column.name
+
+
+def test_every_importer_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name in IMPORTERS:
+        assert f"pitboard import {name}" in readme
+
+
+def test_readme_links_resolve() -> None:
+    readme = (REPO / "README.md").read_text()
+    for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
+        assert (REPO / link).exists(), link
