@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ frames = [
 df = pd.concat(frames, ignore_index=True)
 columns = list(df.columns)
 rows = list(df.astype(object).where(df.notna(), None).itertuples(index=False, name=None))
+started = time.perf_counter()
 conn = sqlite3.connect(target)
 conn.execute("PRAGMA journal_mode=WAL")
 conn.execute("PRAGMA synchronous=NORMAL")
@@ -26,4 +28,4 @@ conn.execute(f"CREATE TABLE results ({quoted})")
 conn.executemany(f"INSERT INTO results VALUES ({', '.join('?' * len(columns))})", rows)
 conn.execute('CREATE INDEX results_driver ON results ("Driver")')
 conn.commit()
-print(len(rows))
+print(time.perf_counter() - started)  # the insert alone, for reference

@@ -68,7 +68,7 @@ def main() -> None:
     pitboard = [PY, "-m", "pitboard"]
     results: dict[str, object] = {"machine": os.uname().nodename, "repeats": args.repeats}
 
-    imports, imports_mem, flats, flats_mem, noops = [], [], [], [], []
+    imports, imports_mem, flats, flats_mem, noops, inserts = [], [], [], [], [], []
     for i in range(args.repeats):
         flat = work / f"flat-{i}.sqlite3"
         t, m, _ = timed_child(
@@ -192,6 +192,8 @@ def report(r: dict) -> str:
         f"| same, peak memory | {i['pitboard_peak_mib']:.0f} MiB | {i['flat_peak_mib']:.0f} MiB "
         f"| | < 1 GiB |",
         f"| second import (nothing changed) | {i['second_run_s']:.2f} s | | | |",
+        f"| (the flat baseline's insert alone, inside its process) | | "
+        f"{i['flat_insert_only_s']:.2f} s | | |",
         f'| `pitboard driver "Richard Petty" --format json`, whole process | '
         f"{d['pitboard_s']:.3f} s | pandas {d['pandas_s']:.3f} s | {d['ratio']:.2f}× | faster |",
         f"| career query in-process | {p['pitboard_ms']:.2f} ms | flat SQL "

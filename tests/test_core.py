@@ -105,6 +105,9 @@ def test_aggregate_counts_starts_only_for_classified_results() -> None:
 def test_career_groups_in_series_order() -> None:
     lines = [line("b", 2021, 2), line("a", 2021, 1), line("a", 2020, 3)]
     order = {"a": 1, "b": 2}.__getitem__
-    rows = career(lines, Grouping.SEASON, order)
+    rows, total = career(lines, Grouping.SEASON, order)
     assert [(r.series, r.season) for r in rows] == [("a", 2020), ("a", 2021), ("b", 2021)]
-    assert [r.series for r in career(lines, Grouping.SERIES, order)] == ["a", "b"]
+    assert (total.series, total.starts, total.wins, total.avg_finish) == (None, 3, 1, 2.0)
+    by_series, _ = career(lines, Grouping.SERIES, order)
+    assert [r.series for r in by_series] == ["a", "b"]
+    assert total == aggregate(lines)

@@ -6,16 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, QuerySet
 
 from pitboard.core.names import Candidate, Match, MatchKind, name_key, pick, rank
-from pitboard.core.stats import Grouping, ResultLine, aggregate, career
+from pitboard.core.stats import Grouping, ResultLine, career
 from pitboard.records.models import (
     Driver,
     Manufacturer,
     ManufacturerAlias,
     PersonAlias,
-    Result,
     Series,
     Team,
     TeamAlias,
@@ -141,27 +141,38 @@ def career_document(subject: Subject, by: Grouping, series: str | None = None) -
     if series is not None and series not in order:
         known = ", ".join(sorted(order, key=order.__getitem__)) or "none imported yet"
         raise LookupError_(f"no series {series!r} (known: {known})")
-    results = Result.objects.filter(**{KINDS[subject.kind].result_field: subject.id})
-    if series is not None:
-        results = results.filter(race__season__series__slug=series)
-    track_field = "race__track__name" if by is Grouping.TRACK else "race_id"
-    lines = [
-        ResultLine(slug, year, track if by is Grouping.TRACK else "", *rest)
-        for slug, year, track, *rest in results.values_list(
-            "race__season__series__slug",
-            "race__season__year",
-            track_field,
-            "start",
-            "finish",
-            "laps",
-            "laps_led",
-            "status_class",
-            "points",
-        )
-    ]
-    rows = career(lines, by, lambda slug: order.get(slug, 1000))
+    rows, total = career(
+        _lines(subject, by, series), by, lambda slug: order.get(slug, 1000), series
+    )
     return {
         subject.kind: subject.as_dict(),
         "rows": [row.as_dict() for row in rows],
-        "total": aggregate(lines, series=series).as_dict(),
+        "total": total.as_dict(),
     }
+
+
+def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLine]:
+    """The subject's results as stat lines, in one query."""
+    column = connection.ops.quote_name(KINDS[subject.kind].result_field)
+    track_join = track = ""
+    if by is Grouping.TRACK:
+        track_join = "JOIN records_track t ON t.id = r.track_id"
+        track = "t.name"
+    where = f"res.{column} = %s"
+    params: list[int | str] = [subject.id]
+    if series is not None:
+        where += " AND s.slug = %s"
+        params.append(series)
+    sql = f"""
+        SELECT s.slug, se.year, {track or "''"}, res.start, res.finish, res.laps, res.laps_led,
+               res.status_class, res.points
+        FROM records_result res
+        JOIN records_race r ON r.id = res.race_id
+        JOIN records_season se ON se.id = r.season_id
+        JOIN records_series s ON s.id = se.series_id
+        {track_join}
+        WHERE {where}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(map(ResultLine._make, cursor.fetchall()))
