@@ -71,9 +71,10 @@ def main() -> None:
     imports, imports_mem, flats, flats_mem, noops, inserts = [], [], [], [], [], []
     for i in range(args.repeats):
         flat = work / f"flat-{i}.sqlite3"
-        t, m, _ = timed_child(
+        t, m, out = timed_child(
             [PY, str(REPO / "bench" / "flat_baseline.py"), args.nascar, str(flat)]
         )
+        inserts.append(float(out))
         flats.append(t)
         flats_mem.append(m)
         db = f"sqlite:///{work / f'pitboard-{i}.sqlite3'}"
@@ -113,6 +114,7 @@ def main() -> None:
         "flat_peak_mib": max(flats_mem),
         "ratio": median(imports) / median(flats),
         "second_run_s": median(noops),
+        "flat_insert_only_s": median(inserts),
     }
 
     db = f"sqlite:///{work / 'pitboard-0.sqlite3'}"
