@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pitboard.core.status import classify, is_known
@@ -134,8 +135,10 @@ class NascarImporter(Importer):
         )
 
         frame = table.frame
-        team = frame["Team"].astype("string")
-        is_owner = team.str.contains(OWNER_SUFFIX, na=False)
+        codes, teams = pd.factorize(frame["Team"])
+        owners = [bool(OWNER_SUFFIX.search(t)) for t in teams]
+        is_owner = np.array([*owners, False])[codes]
+        team = np.array([*(OWNER_SUFFIX.sub("", t) for t in teams), None], dtype=object)[codes]
         classified = frame["Finish"].notna()
         status_class = (
             frame["Status"]
@@ -164,10 +167,8 @@ class NascarImporter(Importer):
                 "scheduled_laps": None,
                 "car": frame["Car"].fillna(""),
                 "driver": frame["Driver"],
-                "team": team.str.replace(OWNER_SUFFIX, "", regex=True)
-                .astype(object)
-                .where(team.notna(), None),
-                "team_kind": is_owner.map({True: "owner", False: "team"}),
+                "team": team,
+                "team_kind": np.where(is_owner, "owner", "team"),
                 "make": frame["Make"].where(frame["Make"] != "-", None),
                 "sponsor": "",
                 "start": frame["Start"].mask(start_zero.reindex(frame.index, fill_value=False)),

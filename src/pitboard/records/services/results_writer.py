@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pitboard.core.names import name_key
@@ -51,6 +52,24 @@ RESULT_FIELDS = (
     "laps",
     "laps_led",
     "status_text",
+    "status_class",
+    "stage_finishes",
+    "points",
+    "stage_points",
+    "rating",
+    "prize_money",
+)
+# The writer frame's columns that fill RESULT_FIELDS, in that order.
+FRAME_FIELDS = (
+    "car",
+    "team_id",
+    "manufacturer_id",
+    "sponsor",
+    "start",
+    "finish",
+    "laps",
+    "laps_led",
+    "status",
     "status_class",
     "stage_finishes",
     "points",
@@ -128,82 +147,96 @@ def py_list(column: pd.Series) -> list[Any]:
     return column.astype(object).where(column.notna(), None).tolist()
 
 
-def _keys(column: pd.Series) -> tuple[pd.Series, dict[str, str]]:
-    """Each row's name key, and key → the first way the name is written."""
-    names: dict[str, str] = {}
-    key_of: dict[str, str] = {}
-    for value in column.dropna().unique():
-        key = name_key(value)
-        key_of[value] = key
-        names.setdefault(key, value)
-    return column.map(key_of), names
+@dataclass
+class _Named:
+    """The names of one column: a code per row, and per distinct value its key."""
+
+    codes: np.ndarray  # index into keys; -1 where the row names nothing
+    keys: list[Any]
+    first: np.ndarray  # per distinct value, the position of the first row naming it
+
+    def per_row(self, values: list[Any]) -> np.ndarray:
+        """Per row, the value given for its key (None where it names nothing)."""
+        return np.array([*values, None], dtype=object)[self.codes]
 
 
-def _drivers(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
-    keys, names = _keys(frame["driver"])
-    return keys, resolve_drivers(names, source)
+def _named(column: pd.Series, key: Callable[[Any], Any] = name_key) -> _Named:
+    codes, uniques = pd.factorize(column)
+    first = np.unique(codes[codes >= 0], return_index=True)[1] if len(uniques) else codes[:0]
+    positions = np.flatnonzero(codes >= 0)[first] if len(uniques) else first
+    return _Named(codes, [key(u) for u in uniques], positions)
 
 
-def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
-    name_keys, _ = _keys(frame["track"])
-    keys = name_keys + "\x1f" + frame["layout"].astype(str)
-    latest = (
-        frame.assign(_key=keys)
-        .sort_values(["season", "round"])
-        .drop_duplicates("_key", keep="last")
-    )
+def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
+    """Key → the first way the name is written."""
+    names: dict[Any, str] = {}
+    values = column.to_numpy()
+    for key, position in zip(named.keys, named.first, strict=True):
+        names.setdefault(key, values[position])
+    return names
+
+
+def _drivers(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+    named = _named(frame["driver"])
+    return named, resolve_drivers(_first_names(named, frame["driver"]), source)
+
+
+def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+    combined = frame["track"] + "\x1f" + frame["layout"].astype(str)
+    named = _named(combined, lambda text: (name_key(text.split("\x1f")[0]), text.split("\x1f")[1]))
+    latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
+    latest = latest.drop_duplicates("_code", keep="last").set_index("_code")
     seen = {
-        tuple(key.split("\x1f")): TrackSeen(name, surface or "", _float(length))
-        for key, name, surface, length in zip(
-            latest["_key"], latest["track"], latest["surface"], latest["length"], strict=True
+        key: TrackSeen(
+            str(latest.at[code, "track"]),
+            str(latest.at[code, "surface"] or ""),
+            _float(latest.at[code, "length"]),
         )
+        for code, key in enumerate(named.keys)
     }
-    res = resolve_tracks(seen, source)
-    res.ids = {"\x1f".join(k): v for k, v in res.ids.items()}  # type: ignore[arg-type]
-    res.ambiguous = {"\x1f".join(k) for k in res.ambiguous}  # type: ignore[arg-type]
-    return keys, res
+    return named, resolve_tracks(seen, source)
 
 
-def _teams(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
-    keys, _ = _keys(frame["team"])
-    first = frame.assign(_key=keys).dropna(subset=["_key"]).drop_duplicates("_key")
-    teams = {
-        key: (name, kind or "team")
-        for key, name, kind in zip(first["_key"], first["team"], first["team_kind"], strict=True)
-        if key
-    }
-    return keys, resolve_teams(teams, source)
+def _teams(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+    named = _named(frame["team"])
+    names, kinds = frame["team"].to_numpy(), frame["team_kind"].to_numpy()
+    teams: dict[str, tuple[str, str]] = {}
+    for key, position in zip(named.keys, named.first, strict=True):
+        if key:
+            teams.setdefault(key, (names[position], kinds[position]))
+    return named, resolve_teams(teams, source)
 
 
-def _makes(frame: pd.DataFrame, source: Source | None) -> tuple[pd.Series, Resolution]:
-    keys, names = _keys(frame["make"])
-    return keys, resolve_manufacturers(names, source)
+def _makes(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+    named = _named(frame["make"])
+    return named, resolve_manufacturers(_first_names(named, frame["make"]), source)
 
 
 def _attach(
     frame: pd.DataFrame,
     column: str,
-    named: str,
-    resolved: tuple[pd.Series, Resolution],
+    named_column: str,
+    resolved: tuple[_Named, Resolution],
     out: WriteOutcome,
     label: str,
 ) -> pd.DataFrame:
     """Put the resolved ids in *column*; rows whose name is ambiguous are rejected."""
-    keys, res = resolved
+    named, res = resolved
     out.created[label] += res.created
+    ids = pd.array(named.per_row([res.ids.get(k) for k in named.keys]), dtype="Int64")
     if res.ambiguous:
-        bad = keys.isin(list(res.ambiguous))
-        for row, value in zip(frame.loc[bad, "row"], frame.loc[bad, named], strict=True):
+        bad = named.per_row([k in res.ambiguous for k in named.keys]).astype(bool)
+        for row, value in zip(frame.loc[bad, "row"], frame.loc[bad, named_column], strict=True):
             out.rejected.append(
                 (
                     int(row),
-                    named,
+                    named_column,
                     "name matches several records; add an alias to tell them apart",
                     str(value),
                 )
             )
-        frame, keys = frame.loc[~bad], keys.loc[~bad]
-    frame[column] = keys.map(res.ids).astype("Int64")
+        frame, ids = frame.loc[~bad], ids[~bad]
+    frame[column] = ids
     return frame
 
 
@@ -325,52 +358,17 @@ def _results(
         sponsor=frame["sponsor"].fillna(""),
         status=frame["status"].fillna(""),
     )
-    plain = {
-        c: py_list(frame[c])
-        for c in (
-            "car",
-            "team_id",
-            "manufacturer_id",
-            "sponsor",
-            "start",
-            "finish",
-            "laps",
-            "laps_led",
-            "status",
-            "status_class",
-            "points",
-            "stage_points",
-            "rating",
-        )
-    }
-    values = list(
-        zip(
-            plain["car"],
-            plain["team_id"],
-            plain["manufacturer_id"],
-            plain["sponsor"],
-            plain["start"],
-            plain["finish"],
-            plain["laps"],
-            plain["laps_led"],
-            plain["status"],
-            plain["status_class"],
-            _stages_column(frame["stage_finishes"]),
-            plain["points"],
-            plain["stage_points"],
-            plain["rating"],
-            _money_column(frame["prize_money"]),
-            strict=True,
-        )
-    )
-    keys = list(
-        zip(
-            py_list(frame["race_id"]),
-            py_list(frame["driver_id"]),
-            py_list(frame["entry"]),
-            strict=True,
-        )
-    )
+    # The frame's columns in RESULT_FIELDS order, as plain Python values.
+    columns = [
+        _stages_column(frame[c])
+        if c == "stage_finishes"
+        else _money_column(frame[c])
+        if c == "prize_money"
+        else py_list(frame[c])
+        for c in FRAME_FIELDS
+    ]
+    values = list(zip(*columns, strict=True))
+    keys = list(zip(*(py_list(frame[c]) for c in ("race_id", "driver_id", "entry")), strict=True))
     rows = py_list(frame["row"])
 
     race_ids = sorted({k[0] for k in keys})
