@@ -5,9 +5,12 @@ The expected figures are computed here independently, straight from the Parquet 
 following the contract of the ``driver`` command:
 
 - series slug = file stem (cup, nxs, truck); a driver is matched by the exact ``Driver`` string;
-- rows by series, by (series, Season) or by (series, Track); a group exists wherever the driver
-  has any row; order: cup, nxs, truck, then season / track name ascending;
-- starts = rows with a Finish; wins / top5 / top10 / poles / dnf / averages / best over starts;
+- rows by series, by (series, Season) or by (series, track layout); a group exists wherever the
+  driver has any row; order: cup, nxs, truck, then season / track label ascending. A track is
+  its name, and a race with Surface "road" under an oval's name is on that speedway's road
+  course: such a name is labelled "NAME (oval)" / "NAME (road course)" when the driver raced both;
+- starts = rows with a Finish; wins / top5 / top10 / poles / averages / best over starts;
+- dnf = rows (entries, started or not) whose Status is not "running" (PRODUCT.md's contract);
 - laps, laps_led, points = sums over all the group's rows (missing = 0);
 - a Start of 0 means unknown; averages rounded to 2 decimals with Python's ``round``;
 - duplicate rows (a driver twice in one race) count normally.
@@ -47,6 +50,7 @@ FIELDS = (
 
 # Drivers named in the brief plus three long three-series careers picked from the data.
 DRIVERS = [
+    "Fireball Roberts",
     "Richard Petty",
     "Kaz Grala",
     "Danica Patrick",
@@ -90,6 +94,8 @@ BY_SEASON = [
 ]
 
 BY_TRACK = [
+    "Richard Petty",  # raced both the oval and the road course at Charlotte and Augusta
+    "Fireball Roberts",  # likewise, at two speedways
     "Lee Petty",
     "Julia Landauer",
     "Ron Hornaday Jr.",
@@ -152,7 +158,7 @@ def figures(rows: pd.DataFrame) -> dict[str, Any]:
         "avg_start": round(sum(known_starts) / len(known_starts), 2) if known_starts else None,
         "avg_finish": round(sum(finish_list) / len(finish_list), 2) if finish_list else None,
         "best_finish": min(finish_list) if finish_list else None,
-        "dnf": sum(1 for _, _, status in started if status.strip().lower() != "running"),
+        "dnf": sum(1 for status in statuses if status.strip().lower() != "running"),
         "points": sum(v or 0 for v in pts),
     }
 
@@ -177,9 +183,22 @@ def expected_document(name: str, by: str = "series", series: str | None = None) 
                 group = in_series[in_series["Season"] == season]
                 rows.append({"series": slug, "season": season, "track": None, **figures(group)})
         elif by == "track":
-            for track in sorted({str(t) for t in in_series["Track"]}):
-                group = in_series[in_series["Track"] == track]
-                rows.append({"series": slug, "season": None, "track": track, **figures(group)})
+            road = in_series["Surface"].eq("road").fillna(False) | in_series["Track"].str.contains(
+                "Road Course"
+            )
+            layouts = in_series.assign(_road=road)
+            both = layouts.groupby("Track")["_road"].nunique()
+            labels = {
+                (track, is_road): (
+                    f"{track} ({'road course' if is_road else 'oval'})"
+                    if both[track] > 1
+                    else track
+                )
+                for track, is_road in zip(layouts["Track"], layouts["_road"], strict=True)
+            }
+            for key, label in sorted(labels.items(), key=lambda item: item[1]):
+                group = layouts[(layouts["Track"] == key[0]) & (layouts["_road"] == key[1])]
+                rows.append({"series": slug, "season": None, "track": label, **figures(group)})
         else:
             raise ValueError(by)
     total = {"series": series, "season": None, "track": None, **figures(mine)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import REPO, Pitboard, dump_tables
+from tests.conftest import REPO, Pitboard, dump_tables, query
 
 EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
 
@@ -117,7 +117,7 @@ def test_race_facts_must_agree(pitboard: Pitboard, tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text("\n".join(lines) + "\n")
     done = pitboard.run("import", "results", str(path))
-    assert "mixed.csv, line 3, column 'track': disagrees with the first row of the same race" in (
+    assert "mixed.csv, line 3, column 'track': disagrees with the other rows of the same race" in (
         done.stderr
     )
 
@@ -134,3 +134,148 @@ def test_empty_file(pitboard: Pitboard, tmp_path: Path) -> None:
     done = pitboard.run("import", "results", str(path))
     assert done.returncode == 1
     assert "empty.csv: the file is empty" in done.stderr
+
+
+HEADER = "series,season,round,track,surface,driver,car,start,finish,laps,status,points"
+
+
+def write_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+NIGHT = [
+    "ridge-late-models,2026,1,Hollow Creek Speedway,paved,Tess Alder,7,2,1,50,running,50",
+    "ridge-late-models,2026,1,Hollow Creek Speedway,paved,Quinn Barrow,77,1,2,50,running,48",
+    "ridge-late-models,2026,1,Hollow Creek Speedway,paved,Noor Vance,3,3,3,49,running,46",
+]
+
+
+def test_a_rejected_row_never_deletes_what_is_stored(pitboard: Pitboard, tmp_path: Path) -> None:
+    pitboard.json("import", "results", str(write_csv(tmp_path / "a.csv", NIGHT)))
+    typo = [NIGHT[0].replace(",50,running", ",fifty,running"), *NIGHT[1:]]
+    done = pitboard.run(
+        "import", "results", str(write_csv(tmp_path / "b.csv", typo)), "--format", "json"
+    )
+    assert done.returncode == 3
+    report = json.loads(done.stdout)["files"][0]
+    assert (report["rejected"], report["removed"]) == (1, 0)
+    assert pitboard.stats()["results"] == 3
+    assert any("were kept" in r["reason"] for r in report["remarks"])
+
+
+def test_race_facts_follow_the_majority(pitboard: Pitboard, tmp_path: Path) -> None:
+    typo = [NIGHT[0].replace("Hollow Creek", "Holow Creek"), *NIGHT[1:]]
+    done = pitboard.run("import", "results", str(write_csv(tmp_path / "a.csv", typo)))
+    assert "a.csv, line 2, column 'track': disagrees with the other rows" in done.stderr
+    assert pitboard.stats()["results"] == 2
+    assert pitboard.stats()["tracks"] == 1
+
+
+def test_names_in_any_script_stay_apart(pitboard: Pitboard, tmp_path: Path) -> None:
+    lines = [
+        NIGHT[0].replace("Tess Alder", "Иван Луговой"),
+        NIGHT[1].replace("Quinn Barrow", "Борис Ельцов"),
+        NIGHT[2].replace("Noor Vance", "???"),
+    ]
+    done = pitboard.run("import", "results", str(write_csv(tmp_path / "a.csv", lines)))
+    assert "a.csv, line 4, column 'driver': name has no letter or digit (value '???')" in (
+        done.stderr
+    )
+    assert pitboard.stats()["drivers"] == 2
+    assert pitboard.json("driver", "иван луговой")["driver"]["slug"] == "иван-луговой"
+    empty = pitboard.run("driver", "@@@")
+    assert empty.returncode == 1 and "give a driver's name" in empty.stderr
+
+
+def test_values_the_database_cannot_hold_are_rejected(pitboard: Pitboard, tmp_path: Path) -> None:
+    lines = [
+        NIGHT[0].replace(",7,", ",12345678901,"),  # car number longer than 10
+        NIGHT[1].replace(",48", ",99999999999999999999"),  # points beyond any integer
+        NIGHT[2].replace(",3,3,", ",3,40000,"),  # a starting position beyond a small integer
+    ]
+    done = pitboard.run("import", "results", str(write_csv(tmp_path / "a.csv", lines)))
+    assert done.returncode == 3, done.stderr
+    assert "line 2, column 'car': longer than 10 characters" in done.stderr
+    assert "line 3, column 'points': too large" in done.stderr
+    assert "line 4, column 'start': more than 32767" in done.stderr
+    assert pitboard.stats()["results"] == 0
+
+
+def test_dates_must_be_iso(pitboard: Pitboard, tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "series,season,round,date,track,driver,finish\n"
+        "ridge-late-models,2026,1,2026,Hollow Creek Speedway,Tess Alder,1\n"
+        "ridge-late-models,2026,2,2026-05-02,Hollow Creek Speedway,Tess Alder,1\n"
+    )
+    done = pitboard.run("import", "results", str(path))
+    assert "d.csv, line 2, column 'date': not a date (YYYY-MM-DD) (value '2026')" in done.stderr
+    assert pitboard.stats()["races"] == 1
+
+
+def test_unknown_columns_are_reported(pitboard: Pitboard, tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "series,season,round,track,driver,finsh,laps_lead\n"
+        "ridge-late-models,2026,1,Hollow Creek Speedway,Tess Alder,1,5\n"
+    )
+    done = pitboard.run("import", "results", str(path))
+    assert done.returncode == 1  # finish is a required column
+    path.write_text(
+        "series,season,round,track,driver,finish,laps_lead\n"
+        "ridge-late-models,2026,1,Hollow Creek Speedway,Tess Alder,1,5\n"
+    )
+    done = pitboard.run("import", "results", str(path))
+    assert (
+        "column 'laps_lead': not a column of this format: ignored (did you mean 'laps_led'?)"
+        in (done.stderr)
+    )
+
+
+def test_shuffled_file_with_a_driver_twice_is_unchanged(pitboard: Pitboard, tmp_path: Path) -> None:
+    twice = [*NIGHT, NIGHT[2].replace(",3,3,3,49,", ",33,4,4,12,").replace("running", "relieved")]
+    pitboard.json("import", "results", str(write_csv(tmp_path / "a.csv", twice)))
+    report = pitboard.json("import", "results", str(write_csv(tmp_path / "b.csv", twice[::-1])))
+    assert report["changed"] is False
+
+
+def test_oval_and_road_course_under_one_name_stay_apart(pitboard: Pitboard, tmp_path: Path) -> None:
+    lines = [NIGHT[0], NIGHT[0].replace(",1,Hollow", ",2,Hollow").replace(",paved,", ",road,")]
+    pitboard.json("import", "results", str(write_csv(tmp_path / "a.csv", lines)))
+    rows = pitboard.json("driver", "Tess Alder", "--by", "track")["rows"]
+    assert [r["track"] for r in rows] == [
+        "Hollow Creek Speedway (oval)",
+        "Hollow Creek Speedway (road course)",
+    ]
+
+
+def test_imported_records_name_their_source(pitboard: Pitboard) -> None:
+    pitboard.json("import", "results", str(EXAMPLE))
+    tables = dump_tables(pitboard.database)
+    for table in ("records_series", "records_season", "records_race", "records_result"):
+        columns = query(pitboard.database, f"SELECT source_id FROM {table}")
+        assert columns and all(source is not None for (source,) in columns), table
+    assert tables["records_source"]
+
+
+def test_json_cells_must_be_single_values(pitboard: Pitboard, tmp_path: Path) -> None:
+    path = tmp_path / "n.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "series": "x",
+                    "season": 2026,
+                    "round": 1,
+                    "track": "T",
+                    "driver": "Tess Alder",
+                    "finish": 1,
+                    "sponsor": {"a": 1},
+                }
+            ]
+        )
+    )
+    done = pitboard.run("import", "results", str(path))
+    assert done.returncode == 1
+    assert "n.json, row 1, column 'sponsor': expected a single value" in done.stderr

@@ -10,7 +10,7 @@ from enum import IntEnum
 
 from rapidfuzz import fuzz, process
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _MOJIBAKE_HINTS = ("â€", "Ã", "Â")
 
 
@@ -30,15 +30,28 @@ def fix_mojibake(text: str) -> str:
 def name_key(name: str) -> str:
     """A matching key: accents, case, punctuation and spacing do not tell names apart.
 
-    Suffixes stay: "Johnny Benson Jr." and "Johnny Benson Sr." are two people.
+    Letters of every script count ("Élodie" matches "elodie"; "Иван" stays "иван"), and so do
+    suffixes: "Johnny Benson Jr." and "Johnny Benson Sr." are two people. A name with no letter
+    or digit has an empty key and matches nothing.
     """
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return _NON_ALNUM.sub(" ", ascii_text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", bare.casefold()).strip()
 
 
 def slugify(name: str) -> str:
-    """Lowercase, hyphenated, ASCII: "Johnny Benson Jr." → "johnny-benson-jr"."""
-    return name_key(name).replace(" ", "-") or "unnamed"
+    """Lowercase and hyphenated: "Johnny Benson Jr." → "johnny-benson-jr" ("unnamed" if empty).
+
+    Accented Latin letters lose their accents ("é" → "e"); letters of other scripts are kept
+    whole ("Луговой" → "луговой").
+    """
+    letters = []
+    for char in unicodedata.normalize("NFC", name):
+        base = unicodedata.normalize("NFKD", char)
+        ascii_base = "".join(c for c in base if not unicodedata.combining(c))
+        letters.append(ascii_base if ascii_base.isascii() else char)
+    slug = _NOT_WORD.sub("-", "".join(letters).casefold()).strip("-")
+    return slug or "unnamed"
 
 
 def unique_slug(name: str, taken: set[str]) -> str:

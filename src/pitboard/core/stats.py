@@ -1,13 +1,13 @@
 """Career statistics: starts, wins, top fives… aggregated from result lines.
 
 Definitions (also in docs/statistics.md):
-- a *start* is a result with a finishing position; entries without one did not start and count
-  nowhere else;
+- a *start* is a result with a finishing position; an entry without one did not start;
 - wins, top 5 and top 10 count finishing positions 1, ≤5 and ≤10; poles count starts from first;
-- laps, laps led and points are sums (missing values count as 0);
+- laps, laps led and points are sums over every result (missing values count as 0);
 - average start is over starts with a known starting position, average finish over all starts,
   both rounded to two decimals;
-- dnf counts starts whose status class is not ``running``.
+- dnf counts results (entries, started or not) whose status class is not ``running``, as the
+  interface contract of PRODUCT.md defines it.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ class _Tally:
         self.laps += line.laps or 0
         self.laps_led += line.laps_led or 0
         self.points += line.points or 0
+        if line.status_class != RUNNING:
+            self.dnf += 1
         finish = line.finish
         if finish is None:
             return
@@ -104,8 +106,6 @@ class _Tally:
             self.start_count += 1
             if line.start == 1:
                 self.poles += 1
-        if line.status_class != RUNNING:
-            self.dnf += 1
 
     def merge(self, other: _Tally) -> None:
         for field in fields(self):
@@ -151,19 +151,6 @@ def _tallies(lines: Iterable[ResultLine], by: Grouping) -> dict[Key, _Tally]:
             tally = tallies[key] = _Tally()
         tally.add(line)
     return tallies
-
-
-def aggregate(
-    lines: Iterable[ResultLine],
-    series: str | None = None,
-    season: int | None = None,
-    track: str | None = None,
-) -> StatLine:
-    """One stat line over *lines*, labelled with the given group."""
-    tally = _Tally()
-    for line in lines:
-        tally.add(line)
-    return tally.line(series, season, track)
 
 
 def career(

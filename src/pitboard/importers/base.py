@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
-from django.db import transaction
+import psycopg
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from pitboard.importers.files import InputFile, read_frame
@@ -109,12 +110,13 @@ class Importer:
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         raise NotImplementedError
 
-    def series(self, prepared: Prepared) -> dict[str, Series]:
+    def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
         """The series records of a prepared file, created if need be (inside its transaction)."""
         raise NotImplementedError
 
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
+DATABASE_ERRORS = (DatabaseError, psycopg.Error)
 
 
 def run_import(
@@ -135,6 +137,8 @@ def run_import(
                 continue
             reports.append(_import_file(importer, item, run, dry_run, progress))
     except Exception as exc:
+        # Files already imported stay imported: their rejected rows are still written out.
+        run.rejects_file = str(_write_rejects(reports, rejects_dir, run.pk) or "")
         run.status, run.message, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
         run.counts = {"files": [r.as_dict() for r in reports]}
         run.save()
@@ -180,8 +184,10 @@ def _import_file(
         try:
             with transaction.atomic():
                 source = _source(importer, item)
-                series = importer.series(prepared)
-                outcome = write_results(prepared.frame, series, source, tick)
+                series = importer.series(prepared, source)
+                outcome = write_results(
+                    prepared.frame, series, source, tick, remove_missing=not prepared.rejected
+                )
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -191,6 +197,11 @@ def _import_file(
     except FileError as exc:
         report.status, report.error = "failed", str(exc)
         return report
+    except DATABASE_ERRORS as exc:
+        # A value the checks let through and the database refused: the file is rolled back.
+        reason = " ".join(str(exc).split())
+        report.status, report.error = "failed", f"{item.name}: the database refused it: {reason}"
+        return report
     for row, column, reason, value in outcome.rejected:
         report.rejected.append(Problem(Location(item.name, row, column, item.csv), reason, value))
     report.rejected.sort(key=lambda p: p.where.row or 0)
@@ -198,6 +209,14 @@ def _import_file(
     report.updated = outcome.results["updated"]
     report.unchanged = outcome.results["unchanged"]
     report.removed = outcome.results["removed"]
+    if outcome.results["kept"]:
+        report.remarks.append(
+            Problem(
+                Location(item.name, csv=item.csv),
+                f"{outcome.results['kept']} stored results that this file no longer lists were "
+                "kept, because some of its rows were rejected",
+            )
+        )
     report.created = outcome.created
     report.races_updated = outcome.races_updated
     if dry_run:

@@ -28,18 +28,29 @@ def reject_duplicates(table: Table) -> None:
 def reconcile_races(table: Table, race: Sequence[str], facts: Sequence[str]) -> None:
     """Rows of one race must agree on its facts (track, name, date…).
 
-    A row whose value differs from the race's (its first given value) is rejected; a row that
-    leaves a fact out takes the race's value.
+    The race's value is the one most of its rows give (the earliest, on a tie); a row that gives
+    another is rejected, and a row that leaves the fact out takes the race's value.
     """
     frame = table.frame
-    keys = [frame[c] for c in race]
-    varying = frame.groupby(keys, sort=False)[list(facts)].nunique().gt(1).any()
+    varying = frame.groupby(list(race), sort=False)[list(facts)].nunique().gt(1).any()
     for column in (c for c in facts if varying[c]):
         frame = table.frame
         values = frame[column].astype("string")
-        known = values.groupby([frame[c] for c in race], sort=False).transform("first")
+        counted = (
+            pd.DataFrame(
+                {**{c: frame[c] for c in race}, "value": values, "order": range(len(frame))}
+            )
+            .dropna(subset=["value"])
+            .groupby([*race, "value"], sort=False)
+            .agg(n=("order", "size"), first=("order", "min"))
+            .reset_index()
+            .sort_values(["n", "first"], ascending=[False, True])
+            .drop_duplicates(list(race))
+        )
+        known = frame[list(race)].merge(counted, how="left", on=list(race))["value"]
+        known.index = frame.index
         bad = (values.notna() & (values != known)).fillna(False).astype(bool)
-        table.reject(bad, column, "disagrees with the first row of the same race")
+        table.reject(bad, column, "disagrees with the other rows of the same race")
     frame = table.frame
     for column in facts:
         gaps = frame[column].isna()

@@ -111,5 +111,12 @@ def _read_json(path: Path, where: Location) -> pd.DataFrame:
     rows = data.get("results") if isinstance(data, dict) else data
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise FileError(where, 'expected a list of result objects, or {"results": [...]}')
+    for number, row in enumerate(rows, start=1):
+        for key, value in row.items():
+            if isinstance(value, (dict, list)):
+                raise FileError(
+                    Location(where.file, number, str(key)),
+                    "expected a single value, not a list or object",
+                )
     frame = pd.DataFrame.from_records(rows)
     return frame.astype(object).where(frame.notna(), None).astype("string")

@@ -28,8 +28,8 @@ from pitboard.importers.checks import (
 )
 from pitboard.importers.files import InputFile, download, local, temporary_folder
 from pitboard.importers.problems import FileError, Location
-from pitboard.importers.table import Column, Kind, read_table
-from pitboard.records.models import Series
+from pitboard.importers.table import SMALL, Column, Kind, read_table
+from pitboard.records.models import Series, Source
 from pitboard.records.services.catalog import ensure_series
 
 DEFAULT_URL = "https://nascar.kylegrealis.com"
@@ -37,25 +37,25 @@ SOURCE_ENV = "PITBOARD_NASCAR_SOURCE"
 FILES = ("cup", "nxs", "truck")
 
 COLUMNS = (
-    Column("Season", Kind.INT, required=True, value_required=True, minimum=1900),
-    Column("Race", Kind.INT, required=True, value_required=True, minimum=1),
-    Column("Track", Kind.TEXT, required=True, value_required=True),
-    Column("Name", Kind.TEXT),
+    Column("Season", Kind.INT, required=True, value_required=True, minimum=1900, maximum=2999),
+    Column("Race", Kind.INT, required=True, value_required=True, minimum=1, maximum=SMALL),
+    Column("Track", Kind.TEXT, required=True, value_required=True, max_length=200),
+    Column("Name", Kind.TEXT, max_length=300),
     Column("Length", Kind.FLOAT, minimum=0),
     Column("Surface", Kind.TEXT),
-    Column("Finish", Kind.INT, required=True, minimum=1),
-    Column("Start", Kind.INT, minimum=0),
-    Column("Car", Kind.TEXT),
-    Column("Driver", Kind.TEXT, required=True, value_required=True),
-    Column("Make", Kind.TEXT),
+    Column("Finish", Kind.INT, required=True, minimum=1, maximum=SMALL),
+    Column("Start", Kind.INT, minimum=0, maximum=SMALL),
+    Column("Car", Kind.TEXT, max_length=10),
+    Column("Driver", Kind.TEXT, required=True, value_required=True, max_length=200),
+    Column("Make", Kind.TEXT, max_length=100),
     Column("Pts", Kind.INT, aliases=("points",)),
     Column("Laps", Kind.INT, minimum=0),
     Column("Led", Kind.INT, minimum=0, aliases=("laps led",)),
-    Column("Status", Kind.TEXT),
-    Column("Team", Kind.TEXT),
-    Column("S1", Kind.INT, minimum=1),
-    Column("S2", Kind.INT, minimum=1),
-    Column("S3", Kind.INT, minimum=1),
+    Column("Status", Kind.TEXT, max_length=100),
+    Column("Team", Kind.TEXT, max_length=200),
+    Column("S1", Kind.INT, minimum=1, maximum=SMALL),
+    Column("S2", Kind.INT, minimum=1, maximum=SMALL),
+    Column("S3", Kind.INT, minimum=1, maximum=SMALL),
     Column("Rating", Kind.FLOAT),
     Column("Win", Kind.INT, minimum=0),
     Column("Seg Points", Kind.INT),
@@ -187,6 +187,6 @@ class NascarImporter(Importer):
         )
         return Prepared(out, {slug: ""}, table.rejected, table.remarks)
 
-    def series(self, prepared: Prepared) -> dict[str, Series]:
+    def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
         catalog = series_catalog()
-        return {slug: ensure_series(catalog, slug) for slug in prepared.series}
+        return {slug: ensure_series(catalog, slug, source) for slug in prepared.series}

@@ -22,39 +22,39 @@ from pitboard.importers.checks import (
 )
 from pitboard.importers.files import InputFile, local
 from pitboard.importers.problems import FileError
-from pitboard.importers.table import Column, Kind, Table, read_table
-from pitboard.records.models import Series
+from pitboard.importers.table import SMALL, Column, Kind, Table, read_table
+from pitboard.records.models import Series, Source
 from pitboard.records.services.catalog import ensure_local_series
 
 COLUMNS = (
-    Column("series", Kind.TEXT, required=True, value_required=True),
-    Column("series_name", Kind.TEXT),
-    Column("season", Kind.INT, required=True, value_required=True, minimum=1900),
-    Column("round", Kind.INT, required=True, value_required=True, minimum=1),
+    Column("series", Kind.TEXT, required=True, value_required=True, max_length=60),
+    Column("series_name", Kind.TEXT, max_length=200),
+    Column("season", Kind.INT, required=True, value_required=True, minimum=1900, maximum=2999),
+    Column("round", Kind.INT, required=True, value_required=True, minimum=1, maximum=SMALL),
     Column("date", Kind.DATE),
-    Column("race_name", Kind.TEXT),
-    Column("track", Kind.TEXT, required=True, value_required=True),
+    Column("race_name", Kind.TEXT, max_length=300),
+    Column("track", Kind.TEXT, required=True, value_required=True, max_length=200),
     Column("layout", Kind.TEXT),
     Column("surface", Kind.TEXT),
     Column("length_miles", Kind.FLOAT, minimum=0, aliases=("length",)),
     Column("scheduled_laps", Kind.INT, minimum=0),
-    Column("car", Kind.TEXT, aliases=("car_number", "number")),
-    Column("driver", Kind.TEXT, required=True, value_required=True),
-    Column("team", Kind.TEXT, aliases=("owner",)),
-    Column("make", Kind.TEXT, aliases=("manufacturer",)),
-    Column("sponsor", Kind.TEXT),
-    Column("start", Kind.INT, minimum=1),
-    Column("finish", Kind.INT, required=True, minimum=1),
+    Column("car", Kind.TEXT, max_length=10, aliases=("car_number", "number")),
+    Column("driver", Kind.TEXT, required=True, value_required=True, max_length=200),
+    Column("team", Kind.TEXT, max_length=200, aliases=("owner",)),
+    Column("make", Kind.TEXT, max_length=100, aliases=("manufacturer",)),
+    Column("sponsor", Kind.TEXT, max_length=200),
+    Column("start", Kind.INT, minimum=1, maximum=SMALL),
+    Column("finish", Kind.INT, required=True, minimum=1, maximum=SMALL),
     Column("laps", Kind.INT, minimum=0),
     Column("laps_led", Kind.INT, minimum=0, aliases=("led",)),
-    Column("status", Kind.TEXT),
+    Column("status", Kind.TEXT, max_length=100),
     Column("points", Kind.INT),
-    Column("stage_1", Kind.INT, minimum=1),
-    Column("stage_2", Kind.INT, minimum=1),
-    Column("stage_3", Kind.INT, minimum=1),
+    Column("stage_1", Kind.INT, minimum=1, maximum=SMALL),
+    Column("stage_2", Kind.INT, minimum=1, maximum=SMALL),
+    Column("stage_3", Kind.INT, minimum=1, maximum=SMALL),
     Column("stage_points", Kind.INT),
     Column("rating", Kind.FLOAT),
-    Column("prize_money", Kind.FLOAT, minimum=0),
+    Column("prize_money", Kind.FLOAT, minimum=0, maximum=9_999_999_999.99),
 )
 RACE = ("series", "season", "round")
 RACE_FACTS = (
@@ -89,7 +89,11 @@ class ResultsFormatImporter(Importer):
         remark_doubles(table, RACE, "driver", "finish")
         frame = table.frame
         classified = frame["finish"].notna()
-        status = frame["status"].where(frame["status"].notna() | ~classified, "running")
+        # An empty status on a car with a finishing position means it was running at the end.
+        status_class = [
+            classify(text or "running", classified=done).value
+            for text, done in zip(frame["status"], classified, strict=True)
+        ]
         surface = frame["surface"]
         layout = [
             given or layout_of(track, s)
@@ -118,11 +122,8 @@ class ResultsFormatImporter(Importer):
                 "finish": frame["finish"],
                 "laps": frame["laps"],
                 "laps_led": frame["laps_led"],
-                "status": status.fillna(""),
-                "status_class": [
-                    classify(text, classified=done).value
-                    for text, done in zip(status, classified, strict=True)
-                ],
+                "status": frame["status"].fillna(""),
+                "status_class": status_class,
                 "stage_finishes": stage_lists(frame, ("stage_1", "stage_2", "stage_3")),
                 "points": frame["points"],
                 "stage_points": frame["stage_points"],
@@ -138,8 +139,10 @@ class ResultsFormatImporter(Importer):
         }
         return Prepared(out, series, table.rejected, table.remarks)
 
-    def series(self, prepared: Prepared) -> dict[str, Series]:
-        return {slug: ensure_local_series(slug, name) for slug, name in prepared.series.items()}
+    def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
+        return {
+            slug: ensure_local_series(slug, name, source) for slug, name in prepared.series.items()
+        }
 
 
 def _reject_bad_words(table: Table) -> None:

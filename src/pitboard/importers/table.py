@@ -7,6 +7,7 @@ value rejects its row, and the problem names the file, the row and the column.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ class Kind(StrEnum):
     DATE = "date (YYYY-MM-DD)"
 
 
+INT_LIMIT = 2**31 - 1  # the largest whole number a database integer column holds
+SMALL = 32_767  # the largest a small-integer column (positions, rounds) holds
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -33,6 +38,8 @@ class Column:
     required: bool = False  # the column must be present
     value_required: bool = False  # every row must have a value
     minimum: float | None = None
+    maximum: float | None = None  # whole numbers are never above INT_LIMIT either
+    max_length: int | None = None  # text: the longest value the database keeps
     aliases: tuple[str, ...] = ()
 
 
@@ -110,6 +117,16 @@ def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: boo
         )
 
     table = Table(frame, file, csv)
+    matched = {header_key(str(series.name)) for series in raw_values.values()}
+    for header in raw.columns:
+        if header_key(str(header)) not in matched:
+            close = difflib.get_close_matches(str(header).lower(), [c.name for c in columns], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            table.remarks.append(
+                Problem(
+                    table.where(None, str(header)), f"not a column of this format: ignored{hint}"
+                )
+            )
     problems: list[tuple[pd.Series, str, str]] = []
     for col in columns:
         if col.name not in raw_values:
@@ -117,15 +134,29 @@ def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: boo
             continue
         values, bad = _coerce(raw_values[col.name], col)
         frame[col.name] = values
-        if bad.any():
-            problems.append((bad, col.name, f"not a {col.kind.value}"))
+        problems += [(mask, col.name, reason) for mask, reason in bad]
         present = values.notna()
         if col.value_required:
-            problems.append((~present & ~bad, col.name, "missing value"))
+            unreadable = pd.Series(False, index=raw.index)
+            for mask, _ in bad:
+                unreadable |= mask
+            problems.append((~present & ~unreadable, col.name, "missing value"))
         if col.minimum is not None and col.kind in (Kind.INT, Kind.FLOAT):
             below = present & (values.astype("Float64") < col.minimum).fillna(False)
             word = "negative" if col.minimum == 0 else f"less than {col.minimum:g}"
-            problems.append((below, col.name, f"{word}"))
+            problems.append((below, col.name, word))
+        if col.maximum is not None and col.kind in (Kind.INT, Kind.FLOAT):
+            above = present & (values.astype("Float64") > col.maximum).fillna(False)
+            problems.append((above, col.name, f"more than {col.maximum:g}"))
+        if col.max_length is not None and col.kind is Kind.TEXT:
+            long = present & (values.astype("string").str.len() > col.max_length)
+            problems.append(
+                (
+                    long.fillna(False).astype(bool),
+                    col.name,
+                    f"longer than {col.max_length} characters",
+                )
+            )
     # Quote the raw text of rejected values: the message shows what the user wrote.
     for found, name, reason in problems:
         rows = found.reindex(table.frame.index, fill_value=False)
@@ -134,34 +165,36 @@ def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: boo
     return table
 
 
-def _coerce(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
-    """Typed values of *raw* and the mask of values that could not be read as *col.kind*."""
+def _coerce(raw: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[pd.Series, str]]]:
+    """Typed values of *raw*, and the masks of values that cannot be read, with the reason."""
+    none = pd.Series(False, index=raw.index)
     if col.kind is Kind.TEXT:
         # Work on the distinct values only: strip, repair mojibake, blank → missing.
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         cleaned = [fix_mojibake(str(u).strip()) or None for u in uniques]
         lookup = np.array([*cleaned, None], dtype=object)
-        return pd.Series(lookup[codes], index=raw.index, dtype=object), pd.Series(
-            False, index=raw.index
-        )
+        return pd.Series(lookup[codes], index=raw.index, dtype=object), []
     if col.kind is Kind.DATE:
         text = raw.astype("string").str.strip()
-        present = text.notna() & (text != "")
-        parsed = pd.to_datetime(text.where(present), format="ISO8601", errors="coerce")
-        bad = present & parsed.isna()
+        present = (text.notna() & (text != "")).fillna(False).astype(bool)
+        parsed = pd.to_datetime(text.where(present), format="%Y-%m-%d", errors="coerce")
         dates = parsed.dt.date.astype(object).where(parsed.notna(), None)
-        return dates, bad
+        return dates, [(present & parsed.isna(), f"not a {col.kind.value}")]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("Float64")
-        bad = pd.Series(False, index=raw.index)
+        unreadable = none
     else:
         text = raw.astype("string").str.strip()
         present = text.notna() & (text != "")
         numbers = pd.to_numeric(text.where(present), errors="coerce").astype("Float64")
-        bad = (present & numbers.isna()).fillna(False).astype(bool)
-    if col.kind is Kind.INT:
-        fractional = (numbers.notna() & (numbers % 1 != 0)).fillna(False).astype(bool)
-        bad = bad | fractional
-        numbers = numbers.mask(bad)
-        return numbers.round().astype("Int64"), bad
-    return numbers.mask(bad), bad
+        unreadable = (present & numbers.isna()).fillna(False).astype(bool)
+    if col.kind is Kind.FLOAT:
+        return numbers.mask(unreadable), [(unreadable, f"not a {col.kind.value}")]
+    fractional = (numbers.notna() & (numbers % 1 != 0)).fillna(False).astype(bool)
+    huge = (numbers.abs() > INT_LIMIT).fillna(False).astype(bool)
+    bad = [
+        (unreadable | fractional, f"not a {col.kind.value}"),
+        (huge & ~fractional, f"too large (more than {INT_LIMIT})"),
+    ]
+    numbers = numbers.mask(unreadable | fractional | huge)
+    return numbers.round().astype("Int64"), bad

@@ -87,6 +87,7 @@ class SeriesName(models.Model):
 class Season(models.Model):
     series = models.ForeignKey(Series, related_name="seasons", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField()
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["series", "year"]

@@ -76,21 +76,31 @@ def insert_with_ids(
     rows: Sequence[Sequence[Any]],
     key: Sequence[str],
 ) -> dict[Any, int]:
-    """Insert *rows* and return the new ids by *key* (columns whose values the rows don't share).
-
-    Ids only grow, so the new rows are those above the highest id before the insert; the key
-    filter keeps out rows another writer may have committed meanwhile.
-    """
+    """Insert *rows* and return the new ids by *key* (columns whose values the rows don't share)."""
     if not rows:
         return {}
+    name = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        # INSERT … RETURNING gives each row its id exactly, whatever else is writing.
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {name} ({quoted(columns)}) VALUES ({marks}) RETURNING id, {quoted(key)}"
+        ids: dict[Any, int] = {}
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            raw.executemany(sql, rows, returning=True)
+            while True:
+                pk, *values = raw.fetchone()
+                ids[tuple(values) if len(key) > 1 else values[0]] = pk
+                if not raw.nextset():
+                    break
+        return ids
+    # SQLite: the import holds the only write lock (transactions begin IMMEDIATE), so the new
+    # rows are exactly those above the highest id before the insert.
     positions = [list(columns).index(k) for k in key]
     wanted = {tuple(row[p] for p in positions) for row in rows}
-    highest = select_rows(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+    highest = select_rows(f"SELECT COALESCE(MAX(id), 0) FROM {name}")
     insert_rows(table, columns, rows)
-    found = select_rows(
-        f"SELECT id, {quoted(key)} FROM {connection.ops.quote_name(table)} WHERE id > %s",
-        [highest[0][0]],
-    )
+    found = select_rows(f"SELECT id, {quoted(key)} FROM {name} WHERE id > %s", [highest[0][0]])
     ids = {}
     for pk, *values in found:
         k = tuple(values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,10 @@ from pitboard.records.models import (
     Series,
     Team,
     TeamAlias,
+    Track,
 )
+
+SHOWN = 10  # candidates listed for an ambiguous name
 
 
 class LookupError_(Exception):
@@ -115,6 +119,8 @@ def find(kind: str, query: str) -> tuple[Subject, Match | None]:
     """
     spec = KINDS[kind]
     key = name_key(query)
+    if not key:
+        raise LookupError_(f"give a {kind}'s name (letters or digits), not {query!r}")
     for lookup in (spec.exact, spec.alias):
         hits = list(dict.fromkeys(lookup(key)))
         if len(hits) == 1:
@@ -122,12 +128,13 @@ def find(kind: str, query: str) -> tuple[Subject, Match | None]:
         if len(hits) > 1:
             matches = [Match(Candidate(pk, name), MatchKind.EXACT, 100.0) for pk, name, _ in hits]
             raise LookupError_(f"{len(hits)} {kind}s are named {query!r}", matches)
-    matches = rank(query, spec.everyone())
+    matches = rank(query, spec.everyone(), limit=SHOWN)
     chosen = pick(matches)
     if chosen is None:
         if not matches:
             raise LookupError_(f"no {kind} matches {query!r}")
-        raise LookupError_(f"{query!r} matches {len(matches)} {kind}s; be more precise", matches)
+        count = f"{len(matches)}" if len(matches) < SHOWN else f"{SHOWN} or more"
+        raise LookupError_(f"{query!r} matches {count} {kind}s; be more precise", matches)
     return Subject(kind, *spec.by_id(chosen.candidate.id)), chosen
 
 
@@ -154,25 +161,42 @@ def career_document(subject: Subject, by: Grouping, series: str | None = None) -
 def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLine]:
     """The subject's results as stat lines, in one query."""
     column = connection.ops.quote_name(KINDS[subject.kind].result_field)
-    track_join = track = ""
-    if by is Grouping.TRACK:
-        track_join = "JOIN records_track t ON t.id = r.track_id"
-        track = "t.name"
     where = f"res.{column} = %s"
     params: list[int | str] = [subject.id]
     if series is not None:
         where += " AND s.slug = %s"
         params.append(series)
     sql = f"""
-        SELECT s.slug, se.year, {track or "''"}, res.start, res.finish, res.laps, res.laps_led,
+        SELECT s.slug, se.year, r.track_id, res.start, res.finish, res.laps, res.laps_led,
                res.status_class, res.points
         FROM records_result res
         JOIN records_race r ON r.id = res.race_id
         JOIN records_season se ON se.id = r.season_id
         JOIN records_series s ON s.id = se.series_id
-        {track_join}
         WHERE {where}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return list(map(ResultLine._make, cursor.fetchall()))
+        rows = cursor.fetchall()
+    if by is not Grouping.TRACK:
+        return [ResultLine(slug, year, "", *rest) for slug, year, _, *rest in rows]
+    labels = track_labels({row[2] for row in rows})
+    return [ResultLine(slug, year, labels[track], *rest) for slug, year, track, *rest in rows]
+
+
+def track_labels(track_ids: set[int]) -> dict[int, str]:
+    """A label per track that tells apart tracks sharing a name: "Name (road course)"."""
+    tracks = list(
+        Track.objects.filter(id__in=track_ids).values_list("id", "name", "layout", "slug")
+    )
+    names = Counter(name for _, name, _, _ in tracks)
+    layouts = Counter((name, layout) for _, name, layout, _ in tracks)
+    labels = {}
+    for pk, name, layout, slug in tracks:
+        if layouts[(name, layout)] > 1:
+            labels[pk] = f"{name} ({slug})"
+        elif names[name] > 1:
+            labels[pk] = f"{name} ({layout.replace('_', ' ')})"
+        else:
+            labels[pk] = name
+    return labels

@@ -20,7 +20,7 @@ from pitboard.records.models import (
 )
 
 
-def ensure_series(catalog: dict[str, Any], slug: str) -> Series:
+def ensure_series(catalog: dict[str, Any], slug: str, source: Source | None = None) -> Series:
     """The series *slug* as the catalog describes it, with its name history; created if missing.
 
     Existing records are brought in line with the catalog (a name added to its history, say).
@@ -30,7 +30,8 @@ def ensure_series(catalog: dict[str, Any], slug: str) -> Series:
         raise KeyError(f"series {slug!r} is not in the catalog")
     body_spec = catalog["sanctioning_body"]
     body, _ = SanctioningBody.objects.get_or_create(
-        name=body_spec["name"], defaults={"abbreviation": body_spec.get("abbreviation", "")}
+        name=body_spec["name"],
+        defaults={"abbreviation": body_spec.get("abbreviation", ""), "source": source},
     )
     fields = {
         "name": spec["name"],
@@ -40,7 +41,7 @@ def ensure_series(catalog: dict[str, Any], slug: str) -> Series:
         "country": spec.get("country", ""),
         "display_order": spec.get("display_order", 100),
     }
-    series, created = Series.objects.get_or_create(slug=slug, defaults=fields)
+    series, created = Series.objects.get_or_create(slug=slug, defaults={**fields, "source": source})
     if not created and any(getattr(series, k) != v for k, v in fields.items()):
         Series.objects.filter(pk=series.pk).update(**fields)
         series.refresh_from_db()
@@ -59,11 +60,12 @@ def ensure_series(catalog: dict[str, Any], slug: str) -> Series:
     return series
 
 
-def ensure_local_series(slug: str, name: str) -> Series:
+def ensure_local_series(slug: str, name: str, source: Source | None = None) -> Series:
     """A series named in a results file: found by slug, or created as a weekly division."""
     series, _ = Series.objects.get_or_create(
         slug=slug,
         defaults={
+            "source": source,
             "name": name or slug,
             "level": Series.Level.WEEKLY,
             "discipline": Series.Discipline.STOCK_CAR,

@@ -82,7 +82,11 @@ RACE_FIELDS = ("track_id", "name", "date", "scheduled_laps", "length_miles", "su
 
 @dataclass
 class WriteOutcome:
-    """What a batch did: result rows by fate, records created, rows that could not be placed."""
+    """What a batch did: result rows by fate, records created, rows that could not be placed.
+
+    Fates: inserted, updated, unchanged, removed (no longer in the source), kept (no longer in
+    the source, but kept because the batch had rejected rows).
+    """
 
     results: Counter[str] = field(default_factory=Counter)
     created: Counter[str] = field(default_factory=Counter)
@@ -95,10 +99,15 @@ def write_results(
     series: Mapping[str, Series],
     source: Source | None,
     progress: Callable[[int], None] | None = None,
+    *,
+    remove_missing: bool = True,
 ) -> WriteOutcome:
+    """Write *frame*'s results. Results of its races that it no longer lists are removed, unless
+    *remove_missing* is false or a row was rejected here (a rejected row may be the missing one).
+    """
     out = WriteOutcome()
     frame = frame.copy()
-    season_ids = _seasons(frame, series, out)
+    season_ids = _seasons(frame, series, source, out)
     frame["season_id"] = _lookup(frame, ["series", "season"], season_ids)
 
     frame = _attach(frame, "driver_id", "driver", _drivers(frame, source), out, "drivers")
@@ -108,12 +117,12 @@ def write_results(
 
     race_ids = _races(frame, source, out)
     frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
-    _results(frame, source, out, progress)
+    _results(frame, source, out, progress, remove_missing and not out.rejected)
     return out
 
 
 def _seasons(
-    frame: pd.DataFrame, series: Mapping[str, Series], out: WriteOutcome
+    frame: pd.DataFrame, series: Mapping[str, Series], source: Source | None, out: WriteOutcome
 ) -> dict[tuple[str, int], int]:
     pairs = frame[["series", "season"]].drop_duplicates()
     wanted = {(s, int(y)) for s, y in zip(pairs["series"], pairs["season"], strict=True)}
@@ -126,7 +135,9 @@ def _seasons(
     }
     new = sorted(wanted - set(existing))
     if new:
-        created = Season.objects.bulk_create([Season(series=series[s], year=y) for s, y in new])
+        created = Season.objects.bulk_create(
+            [Season(series=series[s], year=y, source=source) for s, y in new]
+        )
         Championship.objects.bulk_create(
             [Championship(season=season, kind=Championship.Kind.DRIVER) for season in created]
         )
@@ -160,7 +171,7 @@ class _Named:
         return np.array([*values, None], dtype=object)[self.codes]
 
 
-def _named(column: pd.Series, key: Callable[[Any], Any] = name_key) -> _Named:
+def _named(column: pd.Series | pd.Index, key: Callable[[Any], Any] = name_key) -> _Named:
     codes, uniques = pd.factorize(column)
     first = np.unique(codes[codes >= 0], return_index=True)[1] if len(uniques) else codes[:0]
     positions = np.flatnonzero(codes >= 0)[first] if len(uniques) else first
@@ -172,7 +183,8 @@ def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
     names: dict[Any, str] = {}
     values = column.to_numpy()
     for key, position in zip(named.keys, named.first, strict=True):
-        names.setdefault(key, values[position])
+        if _usable(key):
+            names.setdefault(key, values[position])
     return names
 
 
@@ -182,8 +194,8 @@ def _drivers(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolu
 
 
 def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
-    combined = frame["track"] + "\x1f" + frame["layout"].astype(str)
-    named = _named(combined, lambda text: (name_key(text.split("\x1f")[0]), text.split("\x1f")[1]))
+    pairs = pd.MultiIndex.from_arrays([frame["track"], frame["layout"].astype(str)])
+    named = _named(pairs, lambda pair: (name_key(pair[0]), pair[1]))
     latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
     latest = latest.drop_duplicates("_code", keep="last").set_index("_code")
     seen = {
@@ -193,6 +205,7 @@ def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolut
             _float(latest.at[code, "length"]),
         )
         for code, key in enumerate(named.keys)
+        if _usable(key)
     }
     return named, resolve_tracks(seen, source)
 
@@ -202,7 +215,7 @@ def _teams(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resoluti
     names, kinds = frame["team"].to_numpy(), frame["team_kind"].to_numpy()
     teams: dict[str, tuple[str, str]] = {}
     for key, position in zip(named.keys, named.first, strict=True):
-        if key:
+        if _usable(key):
             teams.setdefault(key, (names[position], kinds[position]))
     return named, resolve_teams(teams, source)
 
@@ -220,24 +233,33 @@ def _attach(
     out: WriteOutcome,
     label: str,
 ) -> pd.DataFrame:
-    """Put the resolved ids in *column*; rows whose name is ambiguous are rejected."""
+    """Put the resolved ids in *column*; rows whose name is ambiguous or empty are rejected."""
     named, res = resolved
     out.created[label] += res.created
     ids = pd.array(named.per_row([res.ids.get(k) for k in named.keys]), dtype="Int64")
-    if res.ambiguous:
-        bad = named.per_row([k in res.ambiguous for k in named.keys]).astype(bool)
-        for row, value in zip(frame.loc[bad, "row"], frame.loc[bad, named_column], strict=True):
-            out.rejected.append(
-                (
-                    int(row),
-                    named_column,
-                    "name matches several records; add an alias to tell them apart",
-                    str(value),
-                )
-            )
+    reasons = [
+        "name matches several records; add an alias to tell them apart"
+        if k in res.ambiguous
+        else "name has no letter or digit"
+        if not _usable(k)
+        else None
+        for k in named.keys
+    ]
+    why = named.per_row(reasons)
+    bad = pd.notna(why)
+    if bad.any():
+        for row, value, reason in zip(
+            frame.loc[bad, "row"], frame.loc[bad, named_column], why[bad], strict=True
+        ):
+            out.rejected.append((int(row), named_column, reason, str(value)))
         frame, ids = frame.loc[~bad], ids[~bad]
     frame[column] = ids
     return frame
+
+
+def _usable(key: Any) -> bool:
+    """A name key that can name something: a plain key, or a (key, layout) pair, not empty."""
+    return bool(key[0] if isinstance(key, tuple) else key)
 
 
 def _races(
@@ -351,9 +373,13 @@ def _results(
     source: Source | None,
     out: WriteOutcome,
     progress: Callable[[int], None] | None,
+    remove_missing: bool,
 ) -> None:
+    # A driver's rows within one race are numbered by what they say (finish, car, start), not
+    # by where they stand in the file, so a reordered file matches what is stored.
+    ordered = frame.sort_values(["finish", "car", "start"], na_position="last", kind="stable")
     frame = frame.assign(
-        entry=frame.groupby(["race_id", "driver_id"], sort=False).cumcount() + 1,
+        entry=ordered.groupby(["race_id", "driver_id"], sort=False).cumcount() + 1,
         car=frame["car"].fillna(""),
         sponsor=frame["sponsor"].fillna(""),
         status=frame["status"].fillna(""),
@@ -407,9 +433,12 @@ def _results(
     bulk.update_rows(table, (*RESULT_FIELDS, "source_id", "source_row"), updates)
     if progress and updates:
         progress(len(updates))
-    # Rows of these races that the source no longer has: the source corrected itself.
-    bulk.delete_ids(table, [pk for pk, _ in existing.values()])
     out.results["inserted"] += len(inserts)
     out.results["updated"] += len(updates)
     out.results["unchanged"] += unchanged
-    out.results["removed"] += len(existing)
+    # Rows of these races that the source no longer lists: the source corrected itself.
+    if remove_missing:
+        bulk.delete_ids(table, [pk for pk, _ in existing.values()])
+        out.results["removed"] += len(existing)
+    else:
+        out.results["kept"] += len(existing)
