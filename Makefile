@@ -24,6 +24,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/codespell src tests docs bench README.md CHANGELOG.md
 	$(BIN)/mypy
 
 test: lint test-sqlite test-postgres

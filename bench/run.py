@@ -66,6 +66,20 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pitboard-bench-"))
     pitboard = [PY, "-m", "pitboard"]
+
+    def import_into(database: str) -> list[str]:
+        return [
+            *pitboard,
+            "--database",
+            database,
+            "import",
+            "nascar",
+            "--source",
+            args.nascar,
+            "--format",
+            "json",
+        ]
+
     results: dict[str, object] = {"machine": os.uname().nodename, "repeats": args.repeats}
 
     imports, imports_mem, flats, flats_mem, noops, inserts = [], [], [], [], [], []
@@ -78,34 +92,10 @@ def main() -> None:
         flats.append(t)
         flats_mem.append(m)
         db = f"sqlite:///{work / f'pitboard-{i}.sqlite3'}"
-        t, m, _ = timed_child(
-            [
-                *pitboard,
-                "--database",
-                db,
-                "import",
-                "nascar",
-                "--source",
-                args.nascar,
-                "--format",
-                "json",
-            ]
-        )
+        t, m, _ = timed_child(import_into(db))
         imports.append(t)
         imports_mem.append(m)
-        t, _, _ = timed_child(
-            [
-                *pitboard,
-                "--database",
-                db,
-                "import",
-                "nascar",
-                "--source",
-                args.nascar,
-                "--format",
-                "json",
-            ]
-        )
+        t, _, _ = timed_child(import_into(db))
         noops.append(t)
     results["import"] = {
         "pitboard_s": median(imports),
@@ -140,32 +130,8 @@ def main() -> None:
     if args.postgres:
         url, drop = pg_database(args.postgres)
         try:
-            t, m, _ = timed_child(
-                [
-                    *pitboard,
-                    "--database",
-                    url,
-                    "import",
-                    "nascar",
-                    "--source",
-                    args.nascar,
-                    "--format",
-                    "json",
-                ]
-            )
-            t2, _, _ = timed_child(
-                [
-                    *pitboard,
-                    "--database",
-                    url,
-                    "import",
-                    "nascar",
-                    "--source",
-                    args.nascar,
-                    "--format",
-                    "json",
-                ]
-            )
+            t, m, _ = timed_child(import_into(url))
+            t2, _, _ = timed_child(import_into(url))
             _, _, out = timed_child(
                 [PY, str(REPO / "bench" / "inprocess.py"), url, str(flat), args.driver, "300"]
             )

@@ -136,16 +136,20 @@ def nascar_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pitboard]:
         drop()
 
 
-def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every pitboard table but the import log: to prove nothing changed."""
+def _connect(url: str) -> Any:
+    """A plain DB-API connection to a test database (no pitboard code involved)."""
     if url.startswith("sqlite:///"):
         import sqlite3
 
-        conn: Any = sqlite3.connect(url[len("sqlite:///") :])
-    else:
-        import psycopg
+        return sqlite3.connect(url[len("sqlite:///") :])
+    import psycopg
 
-        conn = psycopg.connect(url)
+    return psycopg.connect(url)
+
+
+def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every pitboard table but the import log: to prove nothing changed."""
+    conn = _connect(url)
     try:
         cur = conn.cursor()
         if url.startswith("sqlite"):
@@ -166,14 +170,7 @@ def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 def query(url: str, sql: str) -> list[tuple[Any, ...]]:
     """Rows of one read-only SQL query, straight from the database (no pitboard code)."""
-    if url.startswith("sqlite:///"):
-        import sqlite3
-
-        conn: Any = sqlite3.connect(url[len("sqlite:///") :])
-    else:
-        import psycopg
-
-        conn = psycopg.connect(url)
+    conn = _connect(url)
     try:
         cur = conn.cursor()
         cur.execute(sql)

@@ -60,22 +60,8 @@ RESULT_FIELDS = (
     "prize_money",
 )
 # The writer frame's columns that fill RESULT_FIELDS, in that order.
-FRAME_FIELDS = (
-    "car",
-    "team_id",
-    "manufacturer_id",
-    "sponsor",
-    "start",
-    "finish",
-    "laps",
-    "laps_led",
-    "status",
-    "status_class",
-    "stage_finishes",
-    "points",
-    "stage_points",
-    "rating",
-    "prize_money",
+FRAME_FIELDS = tuple(
+    {"car_number": "car", "status_text": "status"}.get(f, f) for f in RESULT_FIELDS
 )
 RACE_FIELDS = ("track_id", "name", "date", "scheduled_laps", "length_miles", "surface")
 
