@@ -30,7 +30,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pitboard.cli import careers, db, imports
+    from pitboard.cli import careers, db, imports, standings
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_commands(commands, common)
     imports.add_commands(commands, common)
     careers.add_commands(commands, common)
+    standings.add_commands(commands, common)
     return parser
 
 

@@ -1,0 +1,132 @@
+"""``pitboard points check|facts`` and ``pitboard standings``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from pitboard.cli import CommandError
+from pitboard.cli.output import print_json, print_table, stderr
+
+
+def _seasons(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"seasons as YEAR or FIRST-LAST, not {text!r}") from exc
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    points = commands.add_parser("points", parents=[common], help="race points by the rules")
+    sub = points.add_subparsers(dest="points_command", metavar="COMMAND", required=True)
+    check = sub.add_parser(
+        "check", parents=[common], help="rule-computed race points against the official ones"
+    )
+    check.add_argument("--series", required=True, metavar="S")
+    check.add_argument("--seasons", required=True, type=_seasons, metavar="A-B")
+    check.add_argument("--rules", metavar="RULESET", help="score with this rule set (id or file)")
+    check.add_argument("--format", choices=("table", "json"), default="table")
+    check.set_defaults(handler=run_check)
+    facts = sub.add_parser(
+        "facts",
+        parents=[common],
+        help="write the facts the official points imply (drivers who could not score)",
+    )
+    facts.add_argument("--series", required=True, metavar="S")
+    facts.add_argument("--seasons", required=True, type=_seasons, metavar="A-B")
+    facts.add_argument("--output", required=True, type=Path, metavar="DIR")
+    facts.set_defaults(handler=run_facts)
+
+    standings = commands.add_parser("standings", parents=[common], help="season standings")
+    standings.add_argument("--series", required=True, metavar="S")
+    standings.add_argument("--season", required=True, type=int, metavar="Y")
+    standings.add_argument("--after-round", type=int, metavar="N")
+    standings.add_argument("--kind", choices=("driver", "owner", "manufacturer"), default="driver")
+    standings.add_argument(
+        "--rules", metavar="RULESET", help="re-score the season under this rule set (id or file)"
+    )
+    standings.add_argument("--format", choices=("table", "json"), default="table")
+    standings.set_defaults(handler=run_standings)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from pitboard.core.rules import RuleError
+    from pitboard.records.services.points import PointsError, check_points
+
+    first, last = args.seasons
+    try:
+        report = check_points(args.series, first, last, args.rules)
+    except (PointsError, RuleError) as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        print_json(report)
+        return 0
+    print_table(
+        f"{args.series} {first}–{last}: {report['matched']} of {report['compared']} matched",
+        report["eras"],
+        ["rules", "compared", "matched", "match_rate"],
+    )
+    for group in report["mismatches"]:
+        stderr.print(f"{group['cause']}: {group['count']}")
+        for example in group["examples"][:3]:
+            stderr.print(f"  {example}")
+    return 0
+
+
+def run_facts(args: argparse.Namespace) -> int:
+    from pitboard.records.services.facts import write_facts
+    from pitboard.records.services.points import PointsError
+
+    first, last = args.seasons
+    for year in range(first, last + 1):
+        try:
+            path = write_facts(args.series, year, args.output)
+        except PointsError as exc:
+            stderr.print(f"skipped {year}: {exc}")
+            continue
+        if path:
+            stderr.print(f"wrote {path}")
+    return 0
+
+
+def run_standings(args: argparse.Namespace) -> int:
+    from pitboard.core.rules import RuleError
+    from pitboard.records.services.points import PointsError
+    from pitboard.records.services.standings import standings_document
+
+    try:
+        document = standings_document(
+            args.series,
+            args.season,
+            after_round=args.after_round,
+            kind=args.kind,
+            rules_name=args.rules,
+        )
+    except (PointsError, RuleError) as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        print_json(document)
+        return 0
+    rows = [
+        {**row, "seed": row["playoff"]["seed"], "out in": row["playoff"]["eliminated_in"]}
+        for row in document["standings"]
+    ]
+    print_table(
+        f"{args.series} {args.season} after round {document['after_round']} ({document['rules']})",
+        rows,
+        [
+            "position",
+            args.kind,
+            "points",
+            "wins",
+            "top5",
+            "top10",
+            "starts",
+            "seed",
+            "out in",
+            "source",
+        ],
+    )
+    return 0

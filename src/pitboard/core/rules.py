@@ -1,0 +1,260 @@
+"""Rule sets: how a series scores a race and decides a season, as data.
+
+A rule set is a TOML file (``src/pitboard/rulesets/*.toml``, or a user's own) that names its era
+and its sources. Nothing about a particular year lives in code: tables, bonuses, stage points,
+conditions, tiebreakers and playoff formats all come from the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class RuleError(ValueError):
+    """A rule set that cannot be read: names the file and the key."""
+
+
+@dataclass(frozen=True)
+class PositionPoints:
+    """Points by finishing position; positions past the table get ``beyond``."""
+
+    table: tuple[int, ...]
+    beyond: int = 0
+
+    def for_position(self, position: int) -> int:
+        if position <= len(self.table):
+            return self.table[position - 1]
+        return self.beyond
+
+
+@dataclass(frozen=True)
+class Bonuses:
+    win: int = 0
+    pole: int = 0
+    led_lap: int = 0  # for leading at least one lap
+    most_laps_led: int = 0  # every driver tied for the most laps led gets it
+    # Bonuses are not paid to drivers racing for the title in the finale (2014+ NASCAR).
+    none_for_finalists: bool = False
+
+
+@dataclass(frozen=True)
+class StagePoints:
+    """Points for the top finishers of each paying stage."""
+
+    table: tuple[int, ...]
+    stages: int = 2  # paying stages in a race, unless the season's facts say otherwise
+    # Drivers racing for the title in the finale score their finishing position only.
+    none_for_finalists: bool = False
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may score: with ``declared_series`` a driver scores only in the series he declared.
+
+    ``ineligible``: ``zero`` (the others keep the points of their finishing positions) or
+    ``skip`` (the others move up, as if the ineligible car had not been there).
+    """
+
+    declared_series: bool = False
+    ineligible: str = "zero"
+    # A driver scores once per race, for the car he started: where the record credits him with
+    # two cars (a relief drive), only the better-placed one counts.
+    one_car_per_driver: bool = False
+
+
+@dataclass(frozen=True)
+class Drops:
+    """Only the best results count: ``best_of`` races, or all but the ``worst`` few."""
+
+    best_of: int | None = None
+    worst: int = 0
+
+
+@dataclass(frozen=True)
+class Round:
+    name: str
+    races: int
+    advance: int | None = None  # drivers going on to the next round; None: no elimination
+    reset: int | None = None  # points the survivors start the round with (plus playoff points)
+    carry_playoff_points: bool = True
+    final: bool = False  # the highest finisher of the final race among the finalists wins
+
+
+@dataclass(frozen=True)
+class Playoff:
+    """A season's playoff: who qualifies, how points reset, how rounds eliminate."""
+
+    name: str
+    races: int  # the season's last N races are the playoff
+    field: int  # drivers in it
+    qualify: str  # "points", "wins_then_points", "points_and_wildcards", "points_and_margin"
+    margin: int | None = None  # points_and_margin: also anyone this close to the leader
+    wildcards: int = 0
+    wildcard_ranks: tuple[int, int] = (11, 20)
+    win_rank_limit: int | None = None  # wins_then_points: a winner must rank this high or better
+    reset_kind: str = "base"  # "base", "ranked", "playoff_points"
+    reset_base: int = 0
+    reset_per_win: int = 0
+    reset_ranked: tuple[int, ...] = ()  # ranked: points by seed; the rest get reset_base
+    per_win_only_top: int | None = None  # wins bonus only for this many top seeds
+    race_win_playoff_points: int = 0
+    stage_win_playoff_points: int = 0
+    regular_season_rank_points: tuple[int, ...] = ()
+    rounds: tuple[Round, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    name: str
+    era: str
+    sources: tuple[str, ...]
+    positions: PositionPoints
+    bonuses: Bonuses = Bonuses()
+    stage_points: StagePoints | None = None
+    show_up: int = 0  # for taking the green flag (weekly tracks)
+    attempt: int = 0  # for entering a race without starting it
+    passing: int = 0  # per position gained from start to finish
+    min_laps_fraction: float = 0.0  # a car must complete this share of the laps to score
+    eligibility: Eligibility = Eligibility()
+    drops: Drops = Drops()
+    tiebreakers: tuple[str, ...] = ("wins", "countback")
+    playoff: Playoff | None = None
+    notes: str = ""
+    # Where the rule set is in force: (series slug, first season, last season or None).
+    applies: tuple[tuple[str, int, int | None], ...] = ()
+
+    def applies_to(self, series: str, season: int) -> bool:
+        return any(
+            s == series and first <= season and (last is None or season <= last)
+            for s, first, last in self.applies
+        )
+
+
+def _ints(values: Any, where: str) -> tuple[int, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, int) for v in values):
+        raise RuleError(f"{where}: expected a list of whole numbers")
+    return tuple(values)
+
+
+def _section(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise RuleError(f"{where}: [{key}] must be a table")
+    return dict(value)
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise RuleError(f"{where}: {exc}") from exc
+
+
+def parse(data: Mapping[str, Any], where: str) -> RuleSet:
+    """A RuleSet from the TOML document *data* (*where* names it in errors)."""
+    for key in ("id", "name", "era", "sources", "positions"):
+        if key not in data:
+            raise RuleError(f"{where}: missing '{key}'")
+    positions = _section(data, "positions", where)
+    table = _ints(positions.pop("table", None), f"{where}: positions.table")
+    rules: dict[str, Any] = {
+        "id": data["id"],
+        "name": data["name"],
+        "era": data["era"],
+        "sources": tuple(data["sources"]),
+        "positions": _build(PositionPoints, {"table": table, **positions}, f"{where}: positions"),
+        "bonuses": _build(Bonuses, _section(data, "bonuses", where), f"{where}: bonuses"),
+        "eligibility": _build(
+            Eligibility, _section(data, "eligibility", where), f"{where}: eligibility"
+        ),
+        "drops": _build(Drops, _section(data, "drops", where), f"{where}: drops"),
+    }
+    if "stage_points" in data:
+        stage = _section(data, "stage_points", where)
+        stage["table"] = _ints(stage.get("table"), f"{where}: stage_points.table")
+        rules["stage_points"] = _build(StagePoints, stage, f"{where}: stage_points")
+    for key in ("show_up", "attempt", "passing", "min_laps_fraction", "notes"):
+        if key in data:
+            rules[key] = data[key]
+    if "tiebreakers" in data:
+        rules["tiebreakers"] = tuple(data["tiebreakers"])
+    if "playoff" in data:
+        rules["playoff"] = _playoff(_section(data, "playoff", where), f"{where}: playoff")
+    applies = []
+    for i, item in enumerate(data.get("applies", [])):
+        try:
+            applies.append((str(item["series"]), int(item["from"]), item.get("to")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RuleError(f"{where}: applies[{i}] needs series and from ({exc})") from exc
+    rules["applies"] = tuple(applies)
+    known = {
+        "id",
+        "name",
+        "era",
+        "sources",
+        "positions",
+        "bonuses",
+        "eligibility",
+        "drops",
+        "stage_points",
+        "show_up",
+        "attempt",
+        "passing",
+        "min_laps_fraction",
+        "notes",
+        "tiebreakers",
+        "playoff",
+        "applies",
+    }
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise RuleError(f"{where}: unknown key {unknown[0]!r}")
+    return _build(RuleSet, rules, where)
+
+
+def _playoff(data: dict[str, Any], where: str) -> Playoff:
+    rounds = tuple(
+        _build(Round, dict(r), f"{where}: rounds[{i}]")
+        for i, r in enumerate(data.pop("rounds", []))
+    )
+    for key in ("reset_ranked", "regular_season_rank_points", "wildcard_ranks"):
+        if key in data:
+            data[key] = _ints(data[key], f"{where}: {key}")
+    playoff: Playoff = _build(Playoff, {**data, "rounds": rounds}, where)
+    return playoff
+
+
+def load(path: Path) -> RuleSet:
+    """Read one rule-set file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{path.name}: not valid TOML: {exc}") from exc
+    return parse(data, path.name)
+
+
+def load_folder(folder: Path) -> list[RuleSet]:
+    """Every rule set in *folder* (``*.toml``), in file-name order."""
+    return [load(path) for path in sorted(folder.glob("*.toml"))]
+
+
+# The season as the official record scored it: no table of its own, every point from the record.
+OFFICIAL_RECORD = RuleSet(
+    id="official-record",
+    name="Official race points as published",
+    era="any",
+    sources=("the official points of each result, as imported",),
+    positions=PositionPoints(()),
+    eligibility=Eligibility(one_car_per_driver=True),
+)
+
+
+def in_force(rule_sets: list[RuleSet], series: str, season: int) -> RuleSet | None:
+    """The rule set that applies to *series* in *season* (the last one listed, if several)."""
+    found = [r for r in rule_sets if r.applies_to(series, season)]
+    return found[-1] if found else None

@@ -1,0 +1,327 @@
+"""Points and standings from the records: load a season, score it by its rule set, compare.
+
+The racing logic lives in ``pitboard.core`` (rules, points, standings); this module turns rows
+into the core's dataclasses and back into documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+
+from pitboard.core.points import Entry, RacePoints, score_race
+from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
+from pitboard.core.standings import Penalty, ScoredRace, season_standings
+from pitboard.records.models import Series
+
+RULESETS_ENV = "PITBOARD_RULESETS"
+
+
+class PointsError(Exception):
+    """A season or rule set that cannot be scored, said in one line."""
+
+
+@cache
+def shipped_rule_sets() -> tuple[RuleSet, ...]:
+    folder = Path(str(files("pitboard.rulesets")))
+    return tuple(load_folder(folder))
+
+
+def rule_sets() -> list[RuleSet]:
+    """The shipped rule sets, then the user's ($PITBOARD_RULESETS, a folder): later ones win."""
+    found = list(shipped_rule_sets())
+    extra = os.environ.get(RULESETS_ENV)
+    if extra:
+        found += load_folder(Path(extra))
+    return found
+
+
+def rule_set(name: str) -> RuleSet:
+    """A rule set by id, or from a file path."""
+    path = Path(name)
+    if path.suffix == ".toml" and path.exists():
+        return load(path)
+    for candidate in rule_sets():
+        if candidate.id == name:
+            return candidate
+    known = ", ".join(r.id for r in rule_sets())
+    raise PointsError(f"no rule set {name!r} (known: {known}; or give a .toml file)")
+
+
+@dataclass
+class SeasonFacts:
+    """What the results do not say: who may not score, penalties, races paying extra stages."""
+
+    ineligible: set[int] = field(default_factory=set)
+    ineligible_rounds: dict[int, set[int]] = field(default_factory=dict)  # round → drivers
+    penalties: list[Penalty] = field(default_factory=list)
+    paying_stages: dict[int, int] = field(default_factory=dict)  # round → stages
+    sources: list[str] = field(default_factory=list)
+
+
+def facts_file(series: str, season: int) -> Path:
+    return Path(str(files("pitboard.data"))) / "facts" / series / f"{season}.toml"
+
+
+def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> SeasonFacts:
+    """The facts file of a series-season (``data/facts/SERIES/SEASON.toml``), if any."""
+    path = facts_file(series, season)
+    facts = SeasonFacts()
+    if not path.exists():
+        return facts
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    facts.sources = list(data.get("sources", []))
+    facts.ineligible = {driver_ids[n] for n in data.get("ineligible", []) if n in driver_ids}
+    for item in data.get("ineligible_races", []):
+        if item["driver"] in driver_ids:
+            for rnd in item["rounds"]:
+                facts.ineligible_rounds.setdefault(int(rnd), set()).add(driver_ids[item["driver"]])
+    for item in data.get("penalties", []):
+        if item["driver"] in driver_ids:
+            facts.penalties.append(
+                Penalty(
+                    driver_ids[item["driver"]],
+                    int(item["after_round"]),
+                    int(item.get("points", 0)),
+                    int(item.get("playoff_points", 0)),
+                )
+            )
+    facts.paying_stages = {int(k): int(v) for k, v in data.get("paying_stages", {}).items()}
+    return facts
+
+
+@dataclass
+class Season:
+    series: str
+    year: int
+    races: list[tuple[int, list[Entry]]]  # (round, entries) in round order
+    names: dict[int, str]  # driver id → name
+
+    @property
+    def driver_ids(self) -> dict[str, int]:
+        return {name: pk for pk, name in self.names.items()}
+
+
+def load_season(series: str, year: int) -> Season:
+    """Every race of a series-season with its entries, in one query."""
+    if not Series.objects.filter(slug=series).exists():
+        known = ", ".join(Series.objects.values_list("slug", flat=True)) or "none imported yet"
+        raise PointsError(f"no series {series!r} (known: {known})")
+    sql = """
+        SELECT r.round, res.driver_id, p.name, res.finish, res.start, res.laps, res.laps_led,
+               res.status_class, res.stage_finishes, res.points, res.team_id, res.manufacturer_id,
+               res.car_number
+        FROM records_result res
+        JOIN records_race r ON r.id = res.race_id
+        JOIN records_season se ON se.id = r.season_id
+        JOIN records_series s ON s.id = se.series_id
+        JOIN records_driver d ON d.id = res.driver_id
+        JOIN records_person p ON p.id = d.person_id
+        WHERE s.slug = %s AND se.year = %s
+        ORDER BY r.round, res.finish
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [series, year])
+        rows = cursor.fetchall()
+    by_round: dict[int, list[Entry]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for rnd, driver, name, finish, start, laps, led, klass, stages, pts, team, make, car in rows:
+        if isinstance(stages, str):
+            stages = json.loads(stages)
+        names[driver] = name
+        by_round[rnd].append(
+            Entry(
+                driver,
+                finish,
+                start,
+                laps,
+                led or 0,
+                klass,
+                tuple(stages or ()),
+                pts,
+                team,
+                make,
+                car,
+            )
+        )
+    if not by_round:
+        raise PointsError(f"no races of {series} in {year}")
+    return Season(series, year, sorted(by_round.items()), names)
+
+
+def rules_for(season: Season, override: str | None = None) -> RuleSet:
+    """The rule set asked for, else the one in force, else the official record's points."""
+    if override:
+        return rule_set(override)
+    found = in_force(rule_sets(), season.series, season.year)
+    if found is not None:
+        return found
+    if not any(e.official_points is not None for _, entries in season.races for e in entries):
+        raise PointsError(
+            f"{season.series} {season.year} has no rule set and no official points; "
+            "give a rule set with --rules"
+        )
+    return OFFICIAL_RECORD
+
+
+def score_season(season: Season, rules: RuleSet, facts: SeasonFacts) -> list[ScoredRace]:
+    scored: list[ScoredRace] = []
+    playoff = rules.playoff
+    final_round = season.races[-1][0] if season.races else None
+    for rnd, entries in season.races:
+        excluded = facts.ineligible | facts.ineligible_rounds.get(rnd, set())
+        finalists: frozenset[int] = frozenset()
+        if (
+            (
+                rules.bonuses.none_for_finalists
+                or (rules.stage_points and rules.stage_points.none_for_finalists)
+            )
+            and playoff is not None
+            and playoff.rounds
+            and playoff.rounds[-1].final
+            and rnd == final_round
+        ):
+            finalists = _finalists(rules, scored, facts, len(season.races))
+        points = score_race(
+            rules,
+            entries,
+            eligible=lambda driver, excluded=excluded: driver not in excluded,  # type: ignore[misc]
+            paying_stages=facts.paying_stages.get(rnd),
+            finalists=finalists,
+        )
+        scored.append(ScoredRace(rnd, entries, points))
+    return scored
+
+
+def _finalists(
+    rules: RuleSet, before: list[ScoredRace], facts: SeasonFacts, total_races: int
+) -> frozenset[int]:
+    """The drivers still in the playoff when the final starts."""
+    placeholder = ScoredRace(total_races * 1000, [], [])  # the final, not run yet
+    table = season_standings(rules, [*before, placeholder], penalties=facts.penalties)
+    return frozenset(r.driver for r in table if r.seed is not None and r.eliminated_in is None)
+
+
+def official(season: Season) -> list[ScoredRace]:
+    """The season as the official record scored it (its per-race points)."""
+    return [
+        ScoredRace(
+            rnd,
+            entries,
+            [
+                RacePoints(
+                    e.driver,
+                    position=e.official_points or 0,
+                    eligible=bool(e.official_points) or e.finish is not None,
+                )
+                for e in entries
+            ],
+        )
+        for rnd, entries in season.races
+    ]
+
+
+CAUSES = (
+    "zero in the official record",
+    "penalty",
+    "missing stage data",
+    "laps-led disagreement",
+    "no official points",
+    "unexplained",
+)
+
+
+def _cause(rules: RuleSet, entry: Entry, got: RacePoints, race: list[Entry]) -> str:
+    want = entry.official_points or 0
+    diff = want - got.total
+    if want == 0 and got.total > 0:
+        return "zero in the official record"
+    if want < 0 or (diff < 0 and abs(diff) > got.bonus + got.stage):
+        return "penalty"
+    bonuses = rules.bonuses
+    if diff and abs(diff) in {
+        bonuses.led_lap,
+        bonuses.most_laps_led,
+        bonuses.led_lap + bonuses.most_laps_led,
+    } - {0}:
+        return "laps-led disagreement"
+    if rules.stage_points and diff > 0:
+        return "missing stage data"
+    return "unexplained"
+
+
+def check_points(
+    series: str, first: int, last: int, rules_name: str | None = None
+) -> dict[str, Any]:
+    """Every race's computed points against the official ones, with mismatches by cause."""
+    compared = matched = 0
+    by_era: dict[str, Counter[str]] = defaultdict(Counter)
+    causes: Counter[str] = Counter()
+    examples: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seasons_out = []
+    for year in range(first, last + 1):
+        try:
+            season = load_season(series, year)
+        except PointsError:
+            continue
+        rules = rules_for(season, rules_name)
+        facts = season_facts(series, year, season.driver_ids)
+        scored = score_season(season, rules, facts)
+        s_compared = s_matched = 0
+        for race in scored:
+            for entry, got in zip(race.entries, race.points, strict=True):
+                if entry.official_points is None:
+                    continue
+                s_compared += 1
+                if got.total == entry.official_points:
+                    s_matched += 1
+                    continue
+                cause = _cause(rules, entry, got, list(race.entries))
+                causes[cause] += 1
+                if len(examples[cause]) < 5:
+                    examples[cause].append(
+                        {
+                            "season": year,
+                            "round": race.round,
+                            "driver": season.names[entry.driver],
+                            "finish": entry.finish,
+                            "official": entry.official_points,
+                            "computed": got.total,
+                        }
+                    )
+        compared += s_compared
+        matched += s_matched
+        by_era[rules.id].update(compared=s_compared, matched=s_matched)
+        seasons_out.append(
+            {"season": year, "rules": rules.id, "compared": s_compared, "matched": s_matched}
+        )
+    return {
+        "series": series,
+        "seasons": [first, last],
+        "compared": compared,
+        "matched": matched,
+        "match_rate": round(matched / compared, 4) if compared else None,
+        "eras": [
+            {
+                "rules": era,
+                "compared": c["compared"],
+                "matched": c["matched"],
+                "match_rate": round(c["matched"] / c["compared"], 4) if c["compared"] else None,
+            }
+            for era, c in by_era.items()
+        ],
+        "mismatches": [
+            {"cause": cause, "count": count, "examples": examples[cause]}
+            for cause, count in causes.most_common()
+        ],
+        "by_season": seasons_out,
+    }

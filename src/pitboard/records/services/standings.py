@@ -1,0 +1,154 @@
+"""Standings documents (PRODUCT.md's contract): rules-computed, official where they differ."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from typing import Any
+
+from pitboard.core.points import Entry, RacePoints
+from pitboard.core.standings import ScoredRace, season_standings
+from pitboard.records.services.points import (
+    PointsError,
+    Season,
+    load_season,
+    rules_for,
+    score_season,
+    season_facts,
+)
+
+KINDS = ("driver", "owner", "manufacturer")
+
+
+def _with_official(scored: list[ScoredRace]) -> tuple[list[ScoredRace], set[int]]:
+    """Races whose computed points are replaced by the official ones wherever they differ;
+    and the drivers that affected."""
+    out, official_used = [], set()
+    for race in scored:
+        points = []
+        for entry, got in zip(race.entries, race.points, strict=True):
+            if (
+                got.eligible
+                and entry.official_points is not None
+                and entry.official_points != got.total
+            ):
+                official_used.add(entry.driver)
+                got = RacePoints(
+                    entry.driver, position=entry.official_points, stage_wins=got.stage_wins
+                )
+            points.append(got)
+        out.append(ScoredRace(race.round, race.entries, points))
+    return out, official_used
+
+
+def _regroup(scored: list[ScoredRace], kind: str) -> tuple[list[ScoredRace], dict[int, str]]:
+    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor."""
+    keys: dict[tuple[Any, ...], int] = {}
+    labels: dict[int, str] = {}
+    out = []
+    for race in scored:
+        best: dict[int, tuple[Entry, RacePoints]] = {}
+        entries, points = [], []
+        for entry, got in zip(race.entries, race.points, strict=True):
+            if kind == "owner":
+                key: tuple[Any, ...] = ("owner", entry.owner, entry.car)
+            else:
+                key = ("make", entry.make)
+            if key[1] is None:
+                continue
+            ident = keys.setdefault(key, len(keys) + 1)
+            labels[ident] = f"{key[1]}:{key[2]}" if kind == "owner" else str(key[1])
+            scored_entry = replace(entry, driver=ident)
+            scored_points = replace(got, driver=ident, eligible=True)
+            if kind == "owner":
+                entries.append(scored_entry)
+                points.append(scored_points)
+            elif ident not in best or (entry.finish or 10_000) < (best[ident][0].finish or 10_000):
+                best[ident] = (scored_entry, scored_points)
+        for entry, got in best.values():
+            entries.append(entry)
+            points.append(got)
+        out.append(ScoredRace(race.round, entries, points))
+    return out, labels
+
+
+def standings_document(
+    series: str,
+    year: int,
+    *,
+    after_round: int | None = None,
+    kind: str = "driver",
+    rules_name: str | None = None,
+) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise PointsError(f"no standings of kind {kind!r} ({', '.join(KINDS)})")
+    season: Season = load_season(series, year)
+    rules = rules_for(season, rules_name)
+    facts = season_facts(series, year, season.driver_ids)
+    scored = score_season(season, rules, facts)
+    official_used: set[int] = set()
+    if rules_name is None and kind == "driver":
+        scored, official_used = _with_official(scored)
+    labels = dict(season.names)
+    if kind != "driver":
+        scored, labels = _regroup(scored, kind)
+    if kind == "manufacturer":
+        rules = replace(rules, playoff=None)  # makes have no playoff
+    last_round = season.races[-1][0]
+    if after_round is not None and not 1 <= after_round <= last_round:
+        raise PointsError(f"{series} {year} has rounds 1 to {last_round}")
+    table = season_standings(
+        rules,
+        scored,
+        after_round=after_round,
+        penalties=facts.penalties if kind == "driver" else (),
+    )
+    names = labels if kind == "driver" else _owner_labels(labels, kind)
+    return {
+        "series": series,
+        "season": year,
+        "after_round": after_round if after_round is not None else last_round,
+        "kind": kind,
+        "rules": rules.id,
+        "standings": [
+            {
+                "position": row.position,
+                kind: names.get(row.driver, str(row.driver)),
+                "points": row.points,
+                "wins": row.wins,
+                "top5": row.top5,
+                "top10": row.top10,
+                "starts": row.starts,
+                "playoff": {"seed": row.seed, "eliminated_in": row.eliminated_in},
+                "source": "official" if row.driver in official_used else "rules",
+            }
+            for row in table
+        ],
+    }
+
+
+def _owner_labels(labels: dict[int, str], kind: str) -> dict[int, str]:
+    from pitboard.records.models import Manufacturer, Team
+
+    if kind == "manufacturer":
+        makes = dict(Manufacturer.objects.values_list("id", "name"))
+        return {k: makes.get(int(v), v) for k, v in labels.items()}
+    teams = dict(Team.objects.values_list("id", "name"))
+    out = {}
+    for ident, label in labels.items():
+        team, _, car = label.partition(":")
+        out[ident] = f"{teams.get(int(team), team)} #{car}"
+    return out
+
+
+def champions(series: str, first: int, last: int) -> dict[int, str]:
+    """The champion of each season that can be scored (for checks and the record book)."""
+    found: dict[int, str] = defaultdict(str)
+    for year in range(first, last + 1):
+        try:
+            document = standings_document(series, year)
+        except PointsError:
+            continue
+        if document["standings"]:
+            found[year] = document["standings"][0]["driver"]
+    return dict(found)

@@ -1,0 +1,178 @@
+"""The rules engine on fictional series: every rule feature, without Django."""
+
+from __future__ import annotations
+
+import pytest
+
+from pitboard.core.points import Entry, score_race
+from pitboard.core.rules import RuleError, parse
+from pitboard.core.standings import Penalty, ScoredRace, season_standings
+
+BASE = {
+    "id": "test",
+    "name": "Fictional",
+    "era": "test",
+    "sources": ["test"],
+    "positions": {"table": [10, 8, 6, 4, 2], "beyond": 1},
+}
+
+
+def rules(**extra: object):
+    return parse({**BASE, **extra}, "test.toml")
+
+
+def race(
+    *finishes: int | None,
+    led: dict[int, int] | None = None,
+    start: dict[int, int] | None = None,
+    stages: dict[int, tuple[int | None, ...]] | None = None,
+) -> list[Entry]:
+    """Drivers 1, 2, 3… finishing where given."""
+    led, start, stages = led or {}, start or {}, stages or {}
+    return [
+        Entry(
+            driver,
+            finish,
+            start=start.get(driver),
+            laps_led=led.get(driver, 0),
+            stage_finishes=stages.get(driver, ()),
+        )
+        for driver, finish in enumerate(finishes, start=1)
+    ]
+
+
+def totals(rule_set, entries, **kwargs) -> list[int]:
+    return [p.total for p in score_race(rule_set, entries, **kwargs)]
+
+
+def test_position_table_and_beyond() -> None:
+    assert totals(rules(), race(1, 2, 3, 6, 7, None)) == [10, 8, 6, 1, 1, 0]
+
+
+def test_bonuses_win_pole_led_and_most_led_shared() -> None:
+    r = rules(bonuses={"win": 3, "pole": 1, "led_lap": 1, "most_laps_led": 2})
+    entries = race(1, 2, 3, led={1: 10, 2: 10, 3: 1}, start={3: 1})
+    assert totals(r, entries) == [10 + 3 + 1 + 2, 8 + 1 + 2, 6 + 1 + 1]
+
+
+def test_stage_points_and_a_race_paying_an_extra_stage() -> None:
+    r = rules(stage_points={"table": [3, 2, 1], "stages": 2})
+    entries = race(1, 2, stages={1: (1, 2, 1), 2: (2, 1, None)})
+    assert totals(r, entries) == [10 + 3 + 2, 8 + 2 + 3]
+    assert totals(r, entries, paying_stages=3) == [10 + 3 + 2 + 3, 8 + 2 + 3]
+
+
+def test_show_up_attempt_and_passing_points() -> None:
+    r = rules(show_up=5, attempt=2, passing=1)
+    entries = race(1, 2, None, start={1: 4, 2: 1})
+    assert totals(r, entries) == [10 + 5 + 3, 8 + 5, 2]
+
+
+def test_minimum_laps() -> None:
+    r = rules(min_laps_fraction=0.5)
+    entries = [Entry(1, 1, laps=100), Entry(2, 2, laps=40)]
+    assert totals(r, entries, scheduled_laps=100) == [10, 0]
+
+
+def test_ineligible_driver_scores_zero_and_others_keep_their_places() -> None:
+    r = rules(eligibility={"declared_series": True, "ineligible": "zero"})
+    assert totals(r, race(1, 2, 3), eligible=lambda d: d != 1) == [0, 8, 6]
+
+
+def test_ineligible_driver_skipped_and_others_move_up() -> None:
+    r = rules(eligibility={"declared_series": True, "ineligible": "skip"})
+    assert totals(r, race(1, 2, 3), eligible=lambda d: d != 1) == [0, 10, 8]
+
+
+def test_a_driver_credited_with_two_cars_scores_once() -> None:
+    r = rules(eligibility={"one_car_per_driver": True})
+    entries = [Entry(1, 4), Entry(2, 1), Entry(1, 2)]
+    points = score_race(r, entries)
+    assert [p.total for p in points] == [0, 10, 8]
+    assert [p.eligible for p in points] == [False, True, True]
+
+
+def scored(rule_set, *races: list[Entry]) -> list[ScoredRace]:
+    return [ScoredRace(n, e, score_race(rule_set, e)) for n, e in enumerate(races, start=1)]
+
+
+def test_ties_broken_on_wins_then_countback() -> None:
+    r = rules()
+    # Drivers 1 and 2 both score 20 with one win each; 1 has a second place, 2 has none.
+    season = scored(r, race(1, 3, 2), race(2, 1, 3), race(5, 4, 1))
+    table = season_standings(r, season)
+    assert {row.driver: row.points for row in table} == {1: 20, 2: 20, 3: 24}
+    assert [row.driver for row in table] == [3, 1, 2]
+
+
+def test_drops_worst_and_best_of() -> None:
+    worst = rules(drops={"worst": 1})
+    season = scored(worst, race(1, 2), race(5, 1), race(2, 1))
+    assert {r.driver: r.points for r in season_standings(worst, season)} == {1: 18, 2: 20}
+    best = rules(drops={"best_of": 1})
+    assert {r.driver: r.points for r in season_standings(best, season)} == {1: 10, 2: 10}
+
+
+def test_penalty_and_its_appeal_outcome_as_data() -> None:
+    r = rules()
+    season = scored(r, race(1, 2), race(1, 2))
+    upheld = season_standings(r, season, penalties=[Penalty(1, after_round=2, points=5)])
+    assert {row.driver: row.points for row in upheld} == {1: 15, 2: 16}
+    # An appeal that rescinds the penalty removes it from the facts: the standings follow.
+    assert {row.driver: row.points for row in season_standings(r, season)} == {1: 20, 2: 16}
+    # Before the round it applies from, the penalty does not show.
+    early = season_standings(
+        r, season, after_round=1, penalties=[Penalty(1, after_round=2, points=5)]
+    )
+    assert early[0].points == 10
+
+
+PLAYOFF = {
+    "name": "Playoffs",
+    "races": 3,
+    "field": 4,
+    "qualify": "wins_then_points",
+    "reset_kind": "base",
+    "reset_base": 100,
+    "rounds": [
+        {"name": "Semi", "races": 2, "advance": 2},
+        {"name": "Final", "races": 1, "reset": 200, "final": True},
+    ],
+}
+
+
+def test_playoff_seeds_elimination_tie_on_best_finish_and_final() -> None:
+    r = rules(playoff=PLAYOFF)
+    regular = [race(1, 2, 3, 4, 5), race(2, 1, 3, 4, 5)]
+    # Semi: 1 wins a race and goes on; 2 and 3 tie on points for the last place, and 3 goes on
+    # for its better best finish in the round (2nd against 3rd).
+    semi = [race(1, 3, 2, 5, 4), race(5, 3, 4, 2, 1)]
+    final = [race(2, 1, 3, 4, 5)]
+    table = season_standings(r, scored(r, *regular, *semi, *final))
+    assert {row.driver: row.seed for row in table if row.seed} == {1: 1, 2: 2, 3: 3, 4: 4}
+    out = {row.driver: row.eliminated_in for row in table}
+    assert (out[1], out[2], out[3], out[4]) == (None, "Semi", None, "Semi")
+    assert [row.driver for row in table[:2]] == [1, 3]  # the final's better finisher wins
+    # Part-way through, with the schedule's length known: the regular season is not over.
+    early = season_standings(r, scored(r, *regular), scheduled_races=5)
+    assert all(row.seed is None for row in early)
+    assert season_standings(r, scored(r, *regular, *semi), scheduled_races=5)[0].seed == 1
+
+
+def test_a_combination_race_counts_for_two_championships() -> None:
+    east = rules(id="east", positions={"table": [10, 8, 6], "beyond": 1})
+    west = rules(id="west", positions={"table": [50, 45, 40], "beyond": 5})
+    combined = race(1, 2, 3)  # east drivers 1, 2; west driver 3
+    east_points = score_race(east, combined, eligible=lambda d: d in (1, 2))
+    west_points = score_race(west, combined, eligible=lambda d: d == 3)
+    assert [p.total for p in east_points] == [10, 8, 0]
+    assert [p.total for p in west_points] == [0, 0, 40]
+
+
+def test_bad_rule_sets_are_named() -> None:
+    with pytest.raises(RuleError, match=r"test\.toml: unknown key 'bonus'"):
+        rules(bonus={"win": 1})
+    with pytest.raises(RuleError, match="missing 'positions'"):
+        parse({k: v for k, v in BASE.items() if k != "positions"}, "test.toml")
+    with pytest.raises(RuleError, match=r"positions\.table: expected a list of whole numbers"):
+        rules(positions={"table": ["ten"]})
