@@ -176,3 +176,23 @@ def test_bad_rule_sets_are_named() -> None:
         parse({k: v for k, v in BASE.items() if k != "positions"}, "test.toml")
     with pytest.raises(RuleError, match=r"positions\.table: expected a list of whole numbers"):
         rules(positions={"table": ["ten"]})
+
+
+def test_standings_by_round_agree_with_each_round_on_its_own() -> None:
+    from pitboard.core.standings import standings_by_round
+
+    r = rules(playoff=PLAYOFF, drops={"worst": 1})
+    season = scored(
+        r,
+        race(1, 2, 3, 4, 5),
+        race(2, 1, 3, 4, 5),
+        race(1, 3, 2, 5, 4),
+        race(5, 3, 4, 2, 1),
+        race(2, 1, 3, 4, 5),
+    )
+    penalties = [Penalty(2, after_round=2, points=3)]
+    for rnd, table in standings_by_round(r, season, penalties=penalties):
+        alone = season_standings(r, season, after_round=rnd, penalties=penalties)
+        assert [(x.driver, x.points, x.seed) for x in table] == [
+            (x.driver, x.points, x.seed) for x in alone
+        ], rnd

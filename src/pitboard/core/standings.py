@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from pitboard.core.points import Entry, RacePoints
@@ -44,27 +45,62 @@ class Standing:
     last_finish: int | None = None
 
 
-def _tiebreak_key(row: Standing, tiebreakers: Sequence[str], depth: int) -> tuple[int, ...]:
-    key: list[int] = [-row.points]
+def _simple_key(row: Standing, tiebreakers: Sequence[str]) -> tuple[int, ...]:
+    key = [-row.points]
     for rule in tiebreakers:
         if rule == "wins":
             key.append(-row.wins)
-        elif rule == "countback":  # seconds, then thirds, … as far as anyone finished
-            key.extend(-row.finishes[p] for p in range(2, depth + 1))
         elif rule == "last_finish":
             key.append(row.last_finish or 10_000)
-        else:
+        elif rule != "countback":
             raise ValueError(f"unknown tiebreaker {rule!r}")
     return tuple(key)
 
 
+_END = 1_000_000  # after any finishing position
+
+
 def rank(rows: Sequence[Standing], tiebreakers: Sequence[str]) -> list[Standing]:
-    """Rows ordered by points, then the tiebreakers; positions set from 1."""
-    depth = max((max(r.finishes, default=0) for r in rows), default=0)
-    ordered = sorted(rows, key=lambda r: (_tiebreak_key(r, tiebreakers, depth), r.driver))
+    """Rows ordered by points, then the tiebreakers; positions set from 1.
+
+    ``countback`` (more seconds, then more thirds, …) is applied where the other keys tie: it
+    comes in the rule set's order among them.
+    """
+    keys = {row.driver: _simple_key(row, tiebreakers) for row in rows}
+    ordered = sorted(rows, key=lambda r: (keys[r.driver], r.driver))
+    if "countback" in tiebreakers:
+        ordered = _countback(ordered, keys, tiebreakers)
     for position, row in enumerate(ordered, start=1):
         row.position = position
     return ordered
+
+
+def _countback(
+    ordered: list[Standing], keys: Mapping[int, tuple[int, ...]], tiebreakers: Sequence[str]
+) -> list[Standing]:
+    """Re-order each group of rows tied on the keys before ``countback`` by their finishes."""
+    before = 1 + tiebreakers.index("countback")  # points, then the rules listed before it
+    out: list[Standing] = []
+    start = 0
+    while start < len(ordered):
+        end = start + 1
+        head = keys[ordered[start].driver][:before]
+        while end < len(ordered) and keys[ordered[end].driver][:before] == head:
+            end += 1
+        group = ordered[start:end]
+        if len(group) > 1:
+            # Finishes other than wins, best first, then an end mark: comparing these in order
+            # is comparing the counts of seconds, then of thirds, and so on.
+            group.sort(
+                key=lambda r: (
+                    (*sorted(p for p in r.finishes.elements() if p > 1), _END),
+                    keys[r.driver][before:],
+                    r.driver,
+                )
+            )
+        out.extend(group)
+        start = end
+    return out
 
 
 def _add(rows: dict[int, Standing], race: ScoredRace) -> None:
@@ -309,3 +345,39 @@ def _order_with_playoff(
     for position, row in enumerate(ordered, start=1):
         row.position = position
     return ordered
+
+
+def standings_by_round(
+    rules: RuleSet,
+    races: Sequence[ScoredRace],
+    *,
+    penalties: Sequence[Penalty] = (),
+    scheduled_races: int | None = None,
+) -> list[tuple[int, list[Standing]]]:
+    """The standings after every round, in one pass over the regular season.
+
+    The playoff rounds, where resets and eliminations reshape the table, are computed each on
+    its own.
+    """
+    ordered = sorted(races, key=lambda r: r.round)
+    total = scheduled_races if scheduled_races is not None else len(ordered)
+    playoff = rules.playoff
+    playoff_from = total - playoff.races if playoff is not None and total > playoff.races else None
+    rows: dict[int, Standing] = {}
+    out: list[tuple[int, list[Standing]]] = []
+    for index, race in enumerate(ordered):
+        if playoff_from is not None and index >= playoff_from:
+            table = season_standings(
+                rules, ordered, after_round=race.round, penalties=penalties, scheduled_races=total
+            )
+            out.append((race.round, table))
+            continue
+        _add(rows, race)
+        # Shallow copies: ranked at once, before the next race changes the shared counters.
+        snapshot = {d: copy(r) for d, r in rows.items()}
+        _drops(snapshot, rules)
+        for penalty in penalties:
+            if penalty.after_round <= race.round and penalty.driver in snapshot:
+                snapshot[penalty.driver].points -= penalty.points
+        out.append((race.round, rank(list(snapshot.values()), rules.tiebreakers)))
+    return out

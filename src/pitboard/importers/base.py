@@ -23,6 +23,7 @@ from pitboard.importers.files import InputFile, read_frame
 from pitboard.importers.problems import FileError, Location, Problem
 from pitboard.records.models import ImportRun, Series, Source
 from pitboard.records.services.results_writer import write_results
+from pitboard.records.services.standings import mark_stale
 
 
 @dataclass
@@ -188,6 +189,7 @@ def _import_file(
                 outcome = write_results(
                     prepared.frame, series, source, tick, remove_missing=not prepared.rejected
                 )
+                mark_stale(outcome.seasons_changed)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

@@ -19,6 +19,7 @@ from pitboard.records.models.people import (
 )
 from pitboard.records.models.provenance import ImportRun, Source
 from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
+from pitboard.records.models.standings import StandingRow
 from pitboard.records.models.tracks import Track, TrackName
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Session",
     "SessionResult",
     "Source",
+    "StandingRow",
     "Team",
     "TeamAlias",
     "Track",

@@ -88,6 +88,9 @@ class Season(models.Model):
     series = models.ForeignKey(Series, related_name="seasons", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField()
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    # Set when the season's results change in bulk; its stored standings are recomputed when
+    # next read or by `pitboard standings refresh`.
+    standings_stale = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["series", "year"]

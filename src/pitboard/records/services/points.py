@@ -10,7 +10,7 @@ import json
 import os
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -62,9 +62,12 @@ class SeasonFacts:
     """What the results do not say: who may not score, penalties, races paying extra stages."""
 
     ineligible: set[int] = field(default_factory=set)
-    ineligible_rounds: dict[int, set[int]] = field(default_factory=dict)  # round → drivers
+    ineligible_rounds: dict[int, set[int]] = field(default_factory=dict)  # round → no points
     penalties: list[Penalty] = field(default_factory=list)
     paying_stages: dict[int, int] = field(default_factory=dict)  # round → stages
+    # Rounds where the others moved up over the cars that could not score (paid by their rank
+    # among the drivers scoring points), whatever the rule set says.
+    close_up_rounds: set[int] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
 
 
@@ -81,7 +84,7 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     facts.sources = list(data.get("sources", []))
     facts.ineligible = {driver_ids[n] for n in data.get("ineligible", []) if n in driver_ids}
-    for item in data.get("ineligible_races", []):
+    for item in data.get("no_points", []):
         if item["driver"] in driver_ids:
             for rnd in item["rounds"]:
                 facts.ineligible_rounds.setdefault(int(rnd), set()).add(driver_ids[item["driver"]])
@@ -96,6 +99,7 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
                 )
             )
     facts.paying_stages = {int(k): int(v) for k, v in data.get("paying_stages", {}).items()}
+    facts.close_up_rounds = {int(r) for r in data.get("close_up_rounds", [])}
     return facts
 
 
@@ -191,8 +195,11 @@ def score_season(season: Season, rules: RuleSet, facts: SeasonFacts) -> list[Sco
             and rnd == final_round
         ):
             finalists = _finalists(rules, scored, facts, len(season.races))
+        race_rules = rules
+        if rnd in facts.close_up_rounds:
+            race_rules = replace(rules, eligibility=replace(rules.eligibility, ineligible="skip"))
         points = score_race(
-            rules,
+            race_rules,
             entries,
             eligible=lambda driver, excluded=excluded: driver not in excluded,  # type: ignore[misc]
             paying_stages=facts.paying_stages.get(rnd),
@@ -230,40 +237,33 @@ def official(season: Season) -> list[ScoredRace]:
     ]
 
 
-CAUSES = (
-    "zero in the official record",
-    "penalty",
-    "missing stage data",
-    "laps-led disagreement",
-    "no official points",
-    "unexplained",
-)
-
-
-def _cause(rules: RuleSet, entry: Entry, got: RacePoints, race: list[Entry]) -> str:
+def _cause(rules: RuleSet, entry: Entry, got: RacePoints, race: ScoredRace) -> str:
+    """Why the official points of *entry* differ from the rules' (named, never guessed away)."""
     want = entry.official_points or 0
     diff = want - got.total
     if want == 0 and got.total > 0:
         return "zero in the official record"
-    if want < 0 or (diff < 0 and abs(diff) > got.bonus + got.stage):
-        return "penalty"
     bonuses = rules.bonuses
-    if diff and abs(diff) in {
-        bonuses.led_lap,
-        bonuses.most_laps_led,
-        bonuses.led_lap + bonuses.most_laps_led,
-    } - {0}:
-        return "laps-led disagreement"
+    laps_led = {bonuses.led_lap, bonuses.most_laps_led, bonuses.led_lap + bonuses.most_laps_led}
+    if abs(diff) in laps_led - {0}:
+        return "laps-led bonus given to another driver"
     if rules.stage_points and diff > 0:
         return "missing stage data"
-    return "unexplained"
+    if entry.finish is not None and got.eligible:
+        extra = got.total - rules.positions.for_position(entry.finish)
+        for other in (entry.finish - 2, entry.finish - 1, entry.finish + 1, entry.finish + 2):
+            if other >= 1 and rules.positions.for_position(other) + extra == want:
+                return "paid for another position"
+    if diff <= -10:
+        return "penalty"
+    return "other difference (a typo in the record?)"
 
 
 def check_points(
     series: str, first: int, last: int, rules_name: str | None = None
 ) -> dict[str, Any]:
     """Every race's computed points against the official ones, with mismatches by cause."""
-    compared = matched = 0
+    compared = matched = by_facts = 0
     by_era: dict[str, Counter[str]] = defaultdict(Counter)
     causes: Counter[str] = Counter()
     examples: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -277,15 +277,19 @@ def check_points(
         facts = season_facts(series, year, season.driver_ids)
         scored = score_season(season, rules, facts)
         s_compared = s_matched = 0
+        excluded = facts.ineligible
         for race in scored:
+            no_points = excluded | facts.ineligible_rounds.get(race.round, set())
             for entry, got in zip(race.entries, race.points, strict=True):
                 if entry.official_points is None:
                     continue
                 s_compared += 1
                 if got.total == entry.official_points:
                     s_matched += 1
+                    if entry.driver in no_points and entry.official_points == 0:
+                        by_facts += 1
                     continue
-                cause = _cause(rules, entry, got, list(race.entries))
+                cause = _cause(rules, entry, got, race)
                 causes[cause] += 1
                 if len(examples[cause]) < 5:
                     examples[cause].append(
@@ -310,6 +314,9 @@ def check_points(
         "compared": compared,
         "matched": matched,
         "match_rate": round(matched / compared, 4) if compared else None,
+        # Of the matched rows, those whose 0 points come from the season's facts (drivers the
+        # official record gave no points) rather than from the rule set alone.
+        "matched_by_facts": by_facts,
         "eras": [
             {
                 "rules": era,

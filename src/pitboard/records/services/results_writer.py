@@ -78,6 +78,7 @@ class WriteOutcome:
     created: Counter[str] = field(default_factory=Counter)
     races_updated: int = 0
     rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, why, value
+    seasons_changed: set[tuple[str, int]] = field(default_factory=set)  # (series, year)
 
 
 def write_results(
@@ -103,7 +104,12 @@ def write_results(
 
     race_ids = _races(frame, source, out)
     frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
-    _results(frame, source, out, progress, remove_missing and not out.rejected)
+    changed = _results(frame, source, out, progress, remove_missing and not out.rejected)
+    touched = frame[frame["race_id"].isin(list(changed))]
+    out.seasons_changed = {
+        (series_slug, int(year))
+        for series_slug, year in zip(touched["series"], touched["season"], strict=True)
+    }
     return out
 
 
@@ -360,7 +366,8 @@ def _results(
     out: WriteOutcome,
     progress: Callable[[int], None] | None,
     remove_missing: bool,
-) -> None:
+) -> set[int]:
+    """Write the results; returns the ids of the races whose results changed."""
     # A driver's rows within one race are numbered by what they say (finish, car, start), not
     # by where they stand in the file, so a reordered file matches what is stored.
     ordered = frame.sort_values(["finish", "car", "start"], na_position="last", kind="stable")
@@ -399,6 +406,7 @@ def _results(
     source_id = source.pk if source else None
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
+    updated_races: set[int] = set()
     unchanged = 0
     for key, value, row in zip(keys, values, rows, strict=True):
         before = existing.pop(key, None)
@@ -408,6 +416,7 @@ def _results(
             unchanged += 1
         else:
             updates.append((*value, source_id, row, before[0]))
+            updated_races.add(key[0])
     if progress and unchanged:
         progress(unchanged)
     bulk.insert_rows(
@@ -423,8 +432,11 @@ def _results(
     out.results["updated"] += len(updates)
     out.results["unchanged"] += unchanged
     # Rows of these races that the source no longer lists: the source corrected itself.
+    changed = {row[0] for row in inserts}
     if remove_missing:
         bulk.delete_ids(table, [pk for pk, _ in existing.values()])
         out.results["removed"] += len(existing)
+        changed |= {key[0] for key in existing}
     else:
         out.results["kept"] += len(existing)
+    return changed | updated_races

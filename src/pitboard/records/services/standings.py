@@ -152,3 +152,127 @@ def champions(series: str, first: int, last: int) -> dict[int, str]:
         if document["standings"]:
             found[year] = document["standings"][0]["driver"]
     return dict(found)
+
+
+def refresh_stored(series: str, year: int) -> int:
+    """Recompute and store a season's drivers' standings after every round; rows written.
+
+    Only that season is touched. A season that cannot be scored (no rule set and no official
+    points) keeps no stored standings.
+    """
+    from django.db import transaction
+
+    from pitboard.core.standings import standings_by_round
+    from pitboard.records.models import Season as SeasonRecord
+    from pitboard.records.models import StandingRow
+    from pitboard.records.services import bulk
+
+    record = SeasonRecord.objects.get(series__slug=series, year=year)
+    with transaction.atomic():
+        StandingRow.objects.filter(season=record).delete()
+        SeasonRecord.objects.filter(pk=record.pk).update(standings_stale=False)
+        try:
+            season = load_season(series, year)
+            rules = rules_for(season)
+        except PointsError:
+            return 0
+        facts = season_facts(series, year, season.driver_ids)
+        scored, official_used = _with_official(score_season(season, rules, facts))
+        rows = [
+            (
+                record.pk,
+                rnd,
+                row.position,
+                row.driver,
+                row.points,
+                row.wins,
+                row.top5,
+                row.top10,
+                row.starts,
+                row.seed,
+                row.eliminated_in or "",
+                "official" if row.driver in official_used else "rules",
+                rules.id,
+            )
+            for rnd, table in standings_by_round(rules, scored, penalties=facts.penalties)
+            for row in table
+        ]
+        bulk.insert_rows(
+            StandingRow._meta.db_table,
+            (
+                "season_id",
+                "after_round",
+                "position",
+                "driver_id",
+                "points",
+                "wins",
+                "top5",
+                "top10",
+                "starts",
+                "seed",
+                "eliminated_in",
+                "source",
+                "rules",
+            ),
+            rows,
+        )
+    return len(rows)
+
+
+def mark_stale(seasons: set[tuple[str, int]]) -> None:
+    """Note that these seasons' stored standings no longer follow their results."""
+    from django.db.models import Q
+
+    from pitboard.records.models import Season as SeasonRecord
+
+    if not seasons:
+        return
+    query = Q()
+    for slug, year in seasons:
+        query |= Q(series__slug=slug, year=year)
+    SeasonRecord.objects.filter(query).update(standings_stale=True)
+
+
+def refresh_stale() -> list[tuple[str, int, int]]:
+    """Recompute the stored standings of every stale season: (series, year, rows) each."""
+    from pitboard.records.models import Season as SeasonRecord
+
+    stale = SeasonRecord.objects.filter(standings_stale=True).values_list("series__slug", "year")
+    return [(slug, year, refresh_stored(slug, year)) for slug, year in list(stale)]
+
+
+def stored_standings(series: str, year: int, after_round: int | None = None) -> dict[str, Any]:
+    """The stored drivers' standings (recomputed first if the season is stale)."""
+    from pitboard.records.models import Season as SeasonRecord
+    from pitboard.records.models import StandingRow
+
+    record = SeasonRecord.objects.filter(series__slug=series, year=year).first()
+    if record is None:
+        raise PointsError(f"no season {series} {year}")
+    if record.standings_stale:
+        refresh_stored(series, year)
+    rows = StandingRow.objects.filter(season=record)
+    last = rows.order_by("-after_round").values_list("after_round", flat=True).first()
+    if last is None:
+        raise PointsError(f"{series} {year} has no standings (no rule set, no official points)")
+    wanted = last if after_round is None else after_round
+    table = rows.filter(after_round=wanted).select_related("driver__person")
+    return {
+        "series": series,
+        "season": year,
+        "after_round": wanted,
+        "standings": [
+            {
+                "position": row.position,
+                "driver": row.driver.person.name,
+                "points": row.points,
+                "wins": row.wins,
+                "top5": row.top5,
+                "top10": row.top10,
+                "starts": row.starts,
+                "playoff": {"seed": row.seed, "eliminated_in": row.eliminated_in or None},
+                "source": row.source,
+            }
+            for row in table
+        ],
+    }
