@@ -17,6 +17,13 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     stats = db_commands.add_parser("stats", parents=[common], help="counts of every record kind")
     stats.add_argument("--format", choices=("table", "json"), default="table")
     stats.set_defaults(handler=run_stats)
+    refresh = db_commands.add_parser(
+        "refresh-standings",
+        parents=[common],
+        help="recompute the stored standings of seasons whose results changed since",
+    )
+    refresh.add_argument("--all", action="store_true", help="every season, stale or not")
+    refresh.set_defaults(handler=run_refresh)
 
 
 def migrate(verbose: bool = False) -> None:
@@ -44,4 +51,16 @@ def run_stats(args: argparse.Namespace) -> int:
         print_table(
             None, [{"records": k, "count": v} for k, v in counts.items()], ["records", "count"]
         )
+    return 0
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    from pitboard.records.models import Season
+    from pitboard.records.services.standings import refresh_stale
+
+    if args.all:
+        Season.objects.update(standings_stale=True)
+    done = refresh_stale()
+    rows = sum(n for _, _, n in done)
+    stderr.print(f"standings stored for {len(done)} seasons ({rows} rows)")
     return 0

@@ -21,6 +21,7 @@ from django.db import connection
 from pitboard.core.points import Entry, RacePoints, score_race
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
 from pitboard.core.standings import Penalty, ScoredRace, season_standings
+from pitboard.records.models import Penalty as PenaltyRecord
 from pitboard.records.models import Series
 
 RULESETS_ENV = "PITBOARD_RULESETS"
@@ -78,7 +79,7 @@ def facts_file(series: str, season: int) -> Path:
 def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> SeasonFacts:
     """The facts file of a series-season (``data/facts/SERIES/SEASON.toml``), if any."""
     path = facts_file(series, season)
-    facts = SeasonFacts()
+    facts = SeasonFacts(penalties=recorded_penalties(series, season))
     if not path.exists():
         return facts
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -101,6 +102,23 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
     facts.paying_stages = {int(k): int(v) for k, v in data.get("paying_stages", {}).items()}
     facts.close_up_rounds = {int(r) for r in data.get("close_up_rounds", [])}
     return facts
+
+
+def recorded_penalties(series: str, year: int) -> list[Penalty]:
+    """Penalties entered in the database (admin, API), as their appeals left them."""
+    out = []
+    rows = PenaltyRecord.objects.filter(
+        season__series__slug=series, season__year=year, driver__isnull=False
+    ).values_list(
+        "driver_id", "race__round", "points", "playoff_points", "appeal", "points_after_appeal"
+    )
+    for driver, rnd, points, playoff, appeal, after_appeal in rows:
+        if appeal == PenaltyRecord.Appeal.RESCINDED:
+            continue
+        if appeal == PenaltyRecord.Appeal.REDUCED and after_appeal is not None:
+            points = after_appeal
+        out.append(Penalty(driver, rnd or 1, points, playoff))
+    return out
 
 
 @dataclass

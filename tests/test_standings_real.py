@@ -1,0 +1,165 @@
+"""Points and standings against 50 years of the official NASCAR record."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from tests.conftest import REPO, Pitboard
+
+pytestmark = pytest.mark.realdata
+
+CHAMPIONS = REPO / "tests" / "data" / "champions.csv"
+# Seasons whose results cannot name the champion, and why (also in docs/points-check.md).
+CANNOT_REPRODUCE = {
+    ("cup", 1949): "no official points in the results",
+    ("cup", 1950): "points penalties (Lee Petty, Red Byron) are not in the results",
+    ("cup", 1951): "the results carry only part of the season's points",
+    ("cup", 1952): "the results carry only part of the season's points",
+    ("cup", 1954): "the results carry only part of the season's points",
+    ("cup", 1973): "points per lap completed are not in the results",
+    ("cup", 1974): "no official points in the results (1974 paid by money won times races)",
+}
+
+
+def champions_table() -> list[dict[str, str]]:
+    with CHAMPIONS.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_champions_table_names_a_source_for_every_season() -> None:
+    rows = champions_table()
+    seasons = {(r["series"], int(r["season"])) for r in rows}
+    assert len(rows) == len(seasons) == 76 + 43 + 30
+    assert all(r["source_url"].startswith("http") for r in rows)
+
+
+@pytest.mark.parametrize("series", ["cup", "nxs", "truck"])
+def test_final_standings_name_every_champion(nascar_db: Pitboard, series: str) -> None:
+    wrong = []
+    for row in champions_table():
+        if row["series"] != series:
+            continue
+        season = int(row["season"])
+        done = nascar_db.run(
+            "standings", "--series", series, "--season", str(season), "--format", "json"
+        )
+        if (series, season) in CANNOT_REPRODUCE:
+            continue
+        assert done.returncode == 0, done.stderr
+        got = json.loads(done.stdout)["standings"][0]["driver"]
+        if got != row["champion"]:
+            wrong.append((season, row["champion"], got))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("series", "first", "last"), [("cup", 1975, 2024), ("nxs", 1982, 2024), ("truck", 1995, 2024)]
+)
+def test_points_check_matches_the_official_points(
+    nascar_db: Pitboard, series: str, first: int, last: int
+) -> None:
+    report = nascar_db.json("points", "check", "--series", series, "--seasons", f"{first}-{last}")
+    assert report["match_rate"] >= 0.99, report["match_rate"]
+    assert all(era["match_rate"] >= 0.985 for era in report["eras"]), report["eras"]
+    causes = {m["cause"] for m in report["mismatches"]}
+    assert "unexplained" not in causes
+    assert sum(m["count"] for m in report["mismatches"]) == report["compared"] - report["matched"]
+
+
+# One real season per rules era: the champion and what the record says of the title fight.
+ERAS = [
+    ("cup", 1992, ["Alan Kulwicki", "Bill Elliott"], [4078, 4068]),  # won by 10: most laps led
+    ("cup", 2004, ["Kurt Busch"], None),  # first Chase
+    ("cup", 2008, ["Jimmie Johnson"], None),
+    ("cup", 2011, ["Tony Stewart", "Carl Edwards"], [2403, 2403]),  # tie broken on wins
+    ("cup", 2014, ["Kevin Harvick"], None),
+    ("cup", 2016, ["Jimmie Johnson"], None),
+    ("cup", 2017, ["Martin Truex Jr."], None),
+    ("nxs", 1986, ["Larry Pearson"], None),  # Brett Bodine's two cars in one race count once
+    ("nxs", 2000, ["Jeff Green"], None),
+    ("nxs", 2005, ["Martin Truex Jr."], None),
+    ("nxs", 2009, ["Kyle Busch"], None),
+    ("nxs", 2013, ["Austin Dillon"], None),
+    ("nxs", 2016, ["Daniel Suarez"], None),
+    ("nxs", 2019, ["Tyler Reddick"], None),
+    ("truck", 1996, ["Ron Hornaday Jr."], None),
+    ("truck", 2001, ["Jack Sprague"], None),
+    ("truck", 2005, ["Ted Musgrave"], None),
+    ("truck", 2008, ["Johnny Benson Jr."], None),
+    ("truck", 2014, ["Matt Crafton"], None),
+    ("truck", 2016, ["Johnny Sauter"], None),
+    ("truck", 2019, ["Matt Crafton"], None),  # champion without a win
+    ("truck", 2020, ["Sheldon Creed"], None),
+    ("truck", 2023, ["Ben Rhodes"], None),
+]
+
+
+@pytest.mark.parametrize(("series", "season", "top", "points"), ERAS)
+def test_every_rules_era_on_a_real_season(
+    nascar_db: Pitboard, series: str, season: int, top: list[str], points: list[int] | None
+) -> None:
+    document = nascar_db.json("standings", "--series", series, "--season", str(season))
+    table = document["standings"]
+    assert [row["driver"] for row in table[: len(top)]] == top
+    if points:
+        assert [row["points"] for row in table[: len(points)]] == points
+    assert set(table[0]) >= {
+        "position",
+        "driver",
+        "points",
+        "wins",
+        "top5",
+        "top10",
+        "starts",
+        "playoff",
+        "source",
+    }
+
+
+def test_elimination_playoff_seeds_and_rounds(nascar_db: Pitboard) -> None:
+    table = nascar_db.json("standings", "--series", "cup", "--season", "2016")["standings"]
+    finalists = [
+        row for row in table if row["playoff"]["seed"] and not row["playoff"]["eliminated_in"]
+    ]
+    assert [row["driver"] for row in finalists] == [
+        "Jimmie Johnson",
+        "Joey Logano",
+        "Kyle Busch",
+        "Carl Edwards",
+    ]
+    seeded = [row for row in table if row["playoff"]["seed"]]
+    assert len(seeded) == 16
+    out = [row["playoff"]["eliminated_in"] for row in seeded]
+    assert out.count("Challenger Round") == 4 and out.count("Contender Round") == 4
+    assert out.count("Eliminator Round") == 4
+    assert all(row["playoff"]["seed"] is None for row in table[16:])
+
+
+def test_standings_part_way_and_what_if(nascar_db: Pitboard) -> None:
+    after = nascar_db.json(
+        "standings", "--series", "cup", "--season", "1992", "--after-round", "28"
+    )
+    assert after["after_round"] == 28
+    assert after["standings"][0]["points"] < 4078
+    what_if = nascar_db.json(
+        "standings", "--series", "cup", "--season", "2016", "--rules", "cup-2017-2024"
+    )
+    assert what_if["rules"] == "cup-2017-2024"
+    assert {row["source"] for row in what_if["standings"]} == {"rules"}
+    bad = nascar_db.run("standings", "--series", "cup", "--season", "2016", "--rules", "nope")
+    assert bad.returncode == 1 and "no rule set 'nope'" in bad.stderr
+
+
+def test_owner_and_manufacturer_standings(nascar_db: Pitboard) -> None:
+    makes = nascar_db.json(
+        "standings", "--series", "cup", "--season", "2024", "--kind", "manufacturer"
+    )["standings"]
+    assert {row["manufacturer"] for row in makes} == {"Chevrolet", "Ford", "Toyota"}
+    assert all(row["playoff"]["seed"] is None for row in makes)
+    owners = nascar_db.json(
+        "standings", "--series", "truck", "--season", "2010", "--kind", "owner"
+    )["standings"]
+    assert "#" in owners[0]["owner"]

@@ -1,0 +1,68 @@
+"""Stored standings follow the results: bulk imports mark a season stale, edits refresh it."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from pitboard.importers.base import run_import
+from pitboard.importers.results_format import ResultsFormatImporter
+from pitboard.records.models import Penalty, Result, Season, StandingRow
+from pitboard.records.services.standings import refresh_stale, stored_standings
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
+
+
+@pytest.fixture
+def imported(db, tmp_path):  # type: ignore[no-untyped-def]
+    reports, _ = run_import(ResultsFormatImporter(), str(EXAMPLE), rejects_dir=tmp_path)
+    assert reports[0].inserted == 9
+    return Season.objects.get(series__slug="thunder-stock", year=2025)
+
+
+def leader(table: dict) -> tuple[str, int]:
+    row = table["standings"][0]
+    return row["driver"], row["points"]
+
+
+def test_import_marks_the_season_stale_and_a_read_refreshes_it(imported: Season) -> None:
+    assert imported.standings_stale
+    assert StandingRow.objects.count() == 0
+    table = stored_standings("thunder-stock", 2025)
+    assert leader(table) == ("Avery Quill", 87) and table["after_round"] == 2
+    assert StandingRow.objects.filter(season=imported, after_round=1).count() == 6
+    imported.refresh_from_db()
+    assert not imported.standings_stale
+    assert stored_standings("thunder-stock", 2025, after_round=1)["standings"][0]["driver"] == (
+        "Avery Quill"
+    )
+
+
+def test_an_edited_result_refreshes_only_its_season(imported: Season) -> None:
+    refresh_stale()
+    other = Season.objects.create(series=imported.series, year=2024)
+    result = Result.objects.get(driver__person__name="Jordan Marsh", race__round=2)
+    result.points = 60  # an official correction
+    result.save()
+    assert leader(stored_standings("thunder-stock", 2025)) == ("Jordan Marsh", 102)
+    other.refresh_from_db()
+    assert other.standings_stale  # untouched: never computed, still waiting
+
+
+def test_a_penalty_and_its_appeal(imported: Season) -> None:
+    refresh_stale()
+    quill = Result.objects.filter(driver__person__name="Avery Quill").first()
+    assert quill is not None
+    penalty = Penalty.objects.create(
+        season=imported,
+        race=quill.race,
+        driver=quill.driver,
+        points=10,
+        announced=timezone.now().date(),
+        reason="fictional: illegal carburetor spacer",
+    )
+    assert leader(stored_standings("thunder-stock", 2025)) == ("Jordan Marsh", 87)
+    penalty.appeal = Penalty.Appeal.RESCINDED
+    penalty.save()
+    assert leader(stored_standings("thunder-stock", 2025)) == ("Avery Quill", 87)
