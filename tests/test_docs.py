@@ -42,3 +42,21 @@ def test_readme_links_resolve() -> None:
     readme = (REPO / "README.md").read_text()
     for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
         assert (REPO / link).exists(), link
+
+
+def test_every_shipped_rule_set_is_valid_and_cites_a_source() -> None:
+    from pitboard.records.services.points import shipped_rule_sets
+
+    rule_sets = shipped_rule_sets()
+    assert len({r.id for r in rule_sets}) == len(rule_sets)
+    for rules in rule_sets:
+        assert rules.sources and all(s for s in rules.sources), rules.id
+
+
+def test_nascar_seasons_have_exactly_one_rule_set() -> None:
+    from pitboard.records.services.points import shipped_rule_sets
+
+    for series, first in (("cup", 1975), ("nxs", 1982), ("truck", 1995)):
+        for season in range(first, 2025):
+            found = [r.id for r in shipped_rule_sets() if r.applies_to(series, season)]
+            assert len(found) == 1, (series, season, found)
