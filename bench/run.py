@@ -126,6 +126,8 @@ def main() -> None:
         [PY, str(REPO / "bench" / "inprocess.py"), db, str(flat), args.driver, "300"]
     )
     results["driver_inprocess"] = json.loads(out)
+    _, _, out = timed_child([PY, str(REPO / "bench" / "standings.py"), db, str(flat), "3"])
+    results["standings"] = json.loads(out)
 
     if args.postgres:
         url, drop = pg_database(args.postgres)
@@ -167,6 +169,18 @@ def report(r: dict) -> str:
         f"| career query in-process | {p['pitboard_ms']:.2f} ms | flat SQL "
         f"{p['flat_sql_ms']:.2f} ms | {p['pitboard_ms'] / p['flat_sql_ms']:.1f}× | < 5 ms |",
     ]
+    if "standings" in r:
+        st = r["standings"]
+        lines += [
+            f"| final standings of every series-season ({st['seasons']}), in-process | "
+            f"{st['final_standings_all_s']:.2f} s | flat SQL sum-and-rank "
+            f"{st['flat_sql_all_s']:.2f} s | {st['final_standings_all_s'] / st['flat_sql_all_s']:.0f}× "
+            f"| < 3 s |",
+            f"| standings after every round of every season, computed and stored | "
+            f"{st['stored_every_round_all_s']:.2f} s | | | |",
+            f"| one changed result: saved, its season's stored standings refreshed | "
+            f"{st['one_change_ms']:.0f} ms | | | < 200 ms |",
+        ]
     if "postgres" in r:
         pg = r["postgres"]
         lines.append(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 
 from pitboard.core.points import Entry, RacePoints
@@ -250,7 +249,9 @@ def _with_playoff(
     playoff_races: Sequence[ScoredRace],
     penalties: Sequence[Penalty],
     waivers: frozenset[int],
+    snapshots: list[tuple[int, list[Standing]]] | None = None,
 ) -> list[Standing]:
+    """The season through its playoff; with *snapshots*, also the table after each playoff race."""
     table = _points_table(rules, regular, penalties)
     rows = {r.driver: r for r in table}
     earned = _playoff_points(playoff, regular, table)
@@ -270,8 +271,8 @@ def _with_playoff(
     final_order: list[int] = []
     for index, rnd in enumerate(rounds):
         these, remaining = remaining[: rnd.races], remaining[rnd.races :]
-        for race in these:
-            before = {d: rows[d].points for d in seeds if d in rows}
+        for number, race in enumerate(these, start=1):
+            before = {d: rows[d].points for d in seeds}
             _add(rows, race)
             for entry, scored in zip(race.entries, race.points, strict=True):
                 if scored.eligible and entry.driver in base:
@@ -279,30 +280,43 @@ def _with_playoff(
                     earned[entry.driver] += (
                         playoff.race_win_playoff_points if entry.finish == 1 else 0
                     ) + scored.stage_wins * playoff.stage_win_playoff_points
-        for driver in seeds:
-            if driver not in alive:  # out of the playoff: back to its base, plus what it scored
-                rows[driver].points = base[driver] + since_reset[driver]
-        complete = len(these) == rnd.races
-        if rnd.final and complete and these:
-            finish = {e.driver: e.finish or 10_000 for e in these[-1].entries}
-            final_order = sorted(alive, key=lambda d: finish.get(d, 10_000))
+            for driver in seeds:
+                if driver not in alive:  # out of the playoff: back to its base, plus its points
+                    rows[driver].points = base[driver] + since_reset[driver]
+            if number == rnd.races and rnd.final:
+                finish = {e.driver: e.finish or 10_000 for e in race.entries}
+                final_order = sorted(alive, key=lambda d: finish.get(d, 10_000))
+            elif number == rnd.races and rnd.advance is not None:
+                survivors = _advance(rnd, alive, these, rows)
+                for driver in alive:
+                    if driver not in survivors:
+                        rows[driver].eliminated_in = rnd.name
+                        rows[driver].points = base[driver] + since_reset[driver]
+                alive = survivors
+                if index + 1 < len(rounds) and rounds[index + 1].reset is not None:
+                    nxt = rounds[index + 1]
+                    for driver in alive:
+                        carry = earned[driver] if nxt.carry_playoff_points else 0
+                        rows[driver].points = (nxt.reset or 0) + carry
+            if snapshots is not None:
+                copies = {d: _copy(r) for d, r in rows.items()}
+                for driver in seeds:
+                    copies[driver].playoff_points = earned[driver]
+                snapshots.append(
+                    (race.round, _order_with_playoff(rules, copies, seeds, alive, final_order))
+                )
+        if len(these) < rnd.races:
             break
-        if rnd.advance is None or not complete or not remaining:
-            break
-        survivors = _advance(rnd, alive, these, rows)
-        for driver in alive:
-            if driver not in survivors:
-                rows[driver].eliminated_in = rnd.name
-                rows[driver].points = base[driver] + since_reset[driver]
-        alive = survivors
-        nxt = rounds[index + 1]
-        if nxt.reset is not None:
-            for driver in alive:
-                carry = earned[driver] if nxt.carry_playoff_points else 0
-                rows[driver].points = nxt.reset + carry
     for driver in seeds:
         rows[driver].playoff_points = earned[driver]
     return _order_with_playoff(rules, rows, seeds, alive, final_order)
+
+
+def _copy(row: Standing) -> Standing:
+    """A copy that can be ranked now: it shares the finish counter, which later races change."""
+    twin = object.__new__(Standing)
+    twin.__dict__.update(row.__dict__)
+    return twin
 
 
 def _advance(
@@ -354,30 +368,22 @@ def standings_by_round(
     penalties: Sequence[Penalty] = (),
     scheduled_races: int | None = None,
 ) -> list[tuple[int, list[Standing]]]:
-    """The standings after every round, in one pass over the regular season.
-
-    The playoff rounds, where resets and eliminations reshape the table, are computed each on
-    its own.
-    """
+    """The standings after every round, in one pass over the season."""
     ordered = sorted(races, key=lambda r: r.round)
     total = scheduled_races if scheduled_races is not None else len(ordered)
     playoff = rules.playoff
     playoff_from = total - playoff.races if playoff is not None and total > playoff.races else None
+    regular = ordered if playoff_from is None else ordered[:playoff_from]
     rows: dict[int, Standing] = {}
     out: list[tuple[int, list[Standing]]] = []
-    for index, race in enumerate(ordered):
-        if playoff_from is not None and index >= playoff_from:
-            table = season_standings(
-                rules, ordered, after_round=race.round, penalties=penalties, scheduled_races=total
-            )
-            out.append((race.round, table))
-            continue
+    for race in regular:
         _add(rows, race)
-        # Shallow copies: ranked at once, before the next race changes the shared counters.
-        snapshot = {d: copy(r) for d, r in rows.items()}
+        snapshot = {d: _copy(r) for d, r in rows.items()}
         _drops(snapshot, rules)
         for penalty in penalties:
             if penalty.after_round <= race.round and penalty.driver in snapshot:
                 snapshot[penalty.driver].points -= penalty.points
         out.append((race.round, rank(list(snapshot.values()), rules.tiebreakers)))
+    if playoff is not None and playoff_from is not None and len(ordered) > playoff_from:
+        _with_playoff(rules, playoff, regular, ordered[playoff_from:], penalties, frozenset(), out)
     return out
