@@ -196,3 +196,19 @@ def test_standings_by_round_agree_with_each_round_on_its_own() -> None:
         assert [(x.driver, x.points, x.seed) for x in table] == [
             (x.driver, x.points, x.seed) for x in alone
         ], rnd
+
+
+def test_mismatch_causes_are_named() -> None:
+    from pitboard.core.points import RacePoints, mismatch_cause
+
+    r = rules(bonuses={"led_lap": 5, "most_laps_led": 5})
+    got = RacePoints(1, position=8)
+    assert mismatch_cause(r, Entry(1, 2, official_points=0), got) == "zero in the official record"
+    assert mismatch_cause(r, Entry(1, 2, official_points=13), got) == (
+        "laps-led bonus given to another driver"
+    )
+    assert mismatch_cause(r, Entry(1, 2, official_points=10), got) == "paid for another position"
+    assert mismatch_cause(r, Entry(1, 2, official_points=-40), got) == "penalty"
+    assert mismatch_cause(r, Entry(1, 2, official_points=9), got) == (
+        "other difference (a typo in the record?)"
+    )

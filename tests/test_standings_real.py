@@ -163,3 +163,14 @@ def test_owner_and_manufacturer_standings(nascar_db: Pitboard) -> None:
         "standings", "--series", "truck", "--season", "2010", "--kind", "owner"
     )["standings"]
     assert "#" in owners[0]["owner"]
+
+
+def test_facts_are_written_from_the_official_points(nascar_db: Pitboard, tmp_path) -> None:
+    done = nascar_db.run(
+        "points", "facts", "--series", "cup", "--seasons", "2011", "--output", str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / "cup" / "2011.toml").read_text()
+    shipped = (REPO / "src" / "pitboard" / "data" / "facts" / "cup" / "2011.toml").read_text()
+    assert written == shipped  # the shipped facts are exactly what the record implies
+    assert '"Trevor Bayne"' in written  # won the 2011 Daytona 500 with no Cup points

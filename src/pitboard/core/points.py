@@ -127,3 +127,25 @@ def _ineligible_ahead(entries: Sequence[Entry], eligible: Callable[[int], bool])
         else:
             ahead += 1
     return out
+
+
+def mismatch_cause(rules: RuleSet, entry: Entry, got: RacePoints) -> str:
+    """Why the official points of *entry* differ from the rules' (named, never guessed away)."""
+    want = entry.official_points or 0
+    diff = want - got.total
+    if want == 0 and got.total > 0:
+        return "zero in the official record"
+    bonuses = rules.bonuses
+    laps_led = {bonuses.led_lap, bonuses.most_laps_led, bonuses.led_lap + bonuses.most_laps_led}
+    if abs(diff) in laps_led - {0}:
+        return "laps-led bonus given to another driver"
+    if rules.stage_points and diff > 0:
+        return "missing stage data"
+    if entry.finish is not None and got.eligible:
+        extra = got.total - rules.positions.for_position(entry.finish)
+        for other in (entry.finish - 2, entry.finish - 1, entry.finish + 1, entry.finish + 2):
+            if other >= 1 and rules.positions.for_position(other) + extra == want:
+                return "paid for another position"
+    if diff <= -10:
+        return "penalty"
+    return "other difference (a typo in the record?)"

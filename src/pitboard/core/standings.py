@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from pitboard.core.points import Entry, RacePoints
 from pitboard.core.rules import Playoff, Round, RuleSet
@@ -387,3 +388,55 @@ def standings_by_round(
     if playoff is not None and playoff_from is not None and len(ordered) > playoff_from:
         _with_playoff(rules, playoff, regular, ordered[playoff_from:], penalties, frozenset(), out)
     return out
+
+
+def with_official_points(scored: list[ScoredRace]) -> tuple[list[ScoredRace], set[int]]:
+    """Races whose computed points are replaced by the official ones wherever they differ;
+    and the drivers that affected."""
+    out, official_used = [], set()
+    for race in scored:
+        points = []
+        for entry, got in zip(race.entries, race.points, strict=True):
+            if (
+                got.eligible
+                and entry.official_points is not None
+                and entry.official_points != got.total
+            ):
+                official_used.add(entry.driver)
+                got = RacePoints(
+                    entry.driver, position=entry.official_points, stage_wins=got.stage_wins
+                )
+            points.append(got)
+        out.append(ScoredRace(race.round, race.entries, points))
+    return out, official_used
+
+
+def regroup(scored: list[ScoredRace], kind: str) -> tuple[list[ScoredRace], dict[int, str]]:
+    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor."""
+    keys: dict[tuple[Any, ...], int] = {}
+    labels: dict[int, str] = {}
+    out = []
+    for race in scored:
+        best: dict[int, tuple[Entry, RacePoints]] = {}
+        entries, points = [], []
+        for entry, got in zip(race.entries, race.points, strict=True):
+            if kind == "owner":
+                key: tuple[Any, ...] = ("owner", entry.owner, entry.car)
+            else:
+                key = ("make", entry.make)
+            if key[1] is None:
+                continue
+            ident = keys.setdefault(key, len(keys) + 1)
+            labels[ident] = f"{key[1]}:{key[2]}" if kind == "owner" else str(key[1])
+            scored_entry = replace(entry, driver=ident)
+            scored_points = replace(got, driver=ident, eligible=True)
+            if kind == "owner":
+                entries.append(scored_entry)
+                points.append(scored_points)
+            elif ident not in best or (entry.finish or 10_000) < (best[ident][0].finish or 10_000):
+                best[ident] = (scored_entry, scored_points)
+        for entry, got in best.values():
+            entries.append(entry)
+            points.append(got)
+        out.append(ScoredRace(race.round, entries, points))
+    return out, labels

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import connection
 
-from pitboard.core.points import Entry, RacePoints, score_race
+from pitboard.core.points import Entry, RacePoints, mismatch_cause, score_race
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
 from pitboard.core.standings import Penalty, ScoredRace, season_standings
 from pitboard.records.models import Penalty as PenaltyRecord
@@ -255,28 +255,6 @@ def official(season: Season) -> list[ScoredRace]:
     ]
 
 
-def _cause(rules: RuleSet, entry: Entry, got: RacePoints, race: ScoredRace) -> str:
-    """Why the official points of *entry* differ from the rules' (named, never guessed away)."""
-    want = entry.official_points or 0
-    diff = want - got.total
-    if want == 0 and got.total > 0:
-        return "zero in the official record"
-    bonuses = rules.bonuses
-    laps_led = {bonuses.led_lap, bonuses.most_laps_led, bonuses.led_lap + bonuses.most_laps_led}
-    if abs(diff) in laps_led - {0}:
-        return "laps-led bonus given to another driver"
-    if rules.stage_points and diff > 0:
-        return "missing stage data"
-    if entry.finish is not None and got.eligible:
-        extra = got.total - rules.positions.for_position(entry.finish)
-        for other in (entry.finish - 2, entry.finish - 1, entry.finish + 1, entry.finish + 2):
-            if other >= 1 and rules.positions.for_position(other) + extra == want:
-                return "paid for another position"
-    if diff <= -10:
-        return "penalty"
-    return "other difference (a typo in the record?)"
-
-
 def check_points(
     series: str, first: int, last: int, rules_name: str | None = None
 ) -> dict[str, Any]:
@@ -307,7 +285,7 @@ def check_points(
                     if entry.driver in no_points and entry.official_points == 0:
                         by_facts += 1
                     continue
-                cause = _cause(rules, entry, got, race)
+                cause = mismatch_cause(rules, entry, got)
                 causes[cause] += 1
                 if len(examples[cause]) < 5:
                     examples[cause].append(

@@ -6,8 +6,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from pitboard.core.points import Entry, RacePoints
-from pitboard.core.standings import ScoredRace, season_standings
+from pitboard.core.standings import regroup, season_standings, with_official_points
 from pitboard.records.services.points import (
     PointsError,
     Season,
@@ -18,58 +17,6 @@ from pitboard.records.services.points import (
 )
 
 KINDS = ("driver", "owner", "manufacturer")
-
-
-def _with_official(scored: list[ScoredRace]) -> tuple[list[ScoredRace], set[int]]:
-    """Races whose computed points are replaced by the official ones wherever they differ;
-    and the drivers that affected."""
-    out, official_used = [], set()
-    for race in scored:
-        points = []
-        for entry, got in zip(race.entries, race.points, strict=True):
-            if (
-                got.eligible
-                and entry.official_points is not None
-                and entry.official_points != got.total
-            ):
-                official_used.add(entry.driver)
-                got = RacePoints(
-                    entry.driver, position=entry.official_points, stage_wins=got.stage_wins
-                )
-            points.append(got)
-        out.append(ScoredRace(race.round, race.entries, points))
-    return out, official_used
-
-
-def _regroup(scored: list[ScoredRace], kind: str) -> tuple[list[ScoredRace], dict[int, str]]:
-    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor."""
-    keys: dict[tuple[Any, ...], int] = {}
-    labels: dict[int, str] = {}
-    out = []
-    for race in scored:
-        best: dict[int, tuple[Entry, RacePoints]] = {}
-        entries, points = [], []
-        for entry, got in zip(race.entries, race.points, strict=True):
-            if kind == "owner":
-                key: tuple[Any, ...] = ("owner", entry.owner, entry.car)
-            else:
-                key = ("make", entry.make)
-            if key[1] is None:
-                continue
-            ident = keys.setdefault(key, len(keys) + 1)
-            labels[ident] = f"{key[1]}:{key[2]}" if kind == "owner" else str(key[1])
-            scored_entry = replace(entry, driver=ident)
-            scored_points = replace(got, driver=ident, eligible=True)
-            if kind == "owner":
-                entries.append(scored_entry)
-                points.append(scored_points)
-            elif ident not in best or (entry.finish or 10_000) < (best[ident][0].finish or 10_000):
-                best[ident] = (scored_entry, scored_points)
-        for entry, got in best.values():
-            entries.append(entry)
-            points.append(got)
-        out.append(ScoredRace(race.round, entries, points))
-    return out, labels
 
 
 def standings_document(
@@ -88,10 +35,10 @@ def standings_document(
     scored = score_season(season, rules, facts)
     official_used: set[int] = set()
     if rules_name is None and kind == "driver":
-        scored, official_used = _with_official(scored)
+        scored, official_used = with_official_points(scored)
     labels = dict(season.names)
     if kind != "driver":
-        scored, labels = _regroup(scored, kind)
+        scored, labels = regroup(scored, kind)
     if kind == "manufacturer":
         rules = replace(rules, playoff=None)  # makes have no playoff
     last_round = season.races[-1][0]
@@ -177,7 +124,7 @@ def refresh_stored(series: str, year: int) -> int:
         except PointsError:
             return 0
         facts = season_facts(series, year, season.driver_ids)
-        scored, official_used = _with_official(score_season(season, rules, facts))
+        scored, official_used = with_official_points(score_season(season, rules, facts))
         rows = [
             (
                 record.pk,
