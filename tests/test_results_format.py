@@ -279,3 +279,26 @@ def test_json_cells_must_be_single_values(pitboard: Pitboard, tmp_path: Path) ->
     done = pitboard.run("import", "results", str(path))
     assert done.returncode == 1
     assert "n.json, row 1, column 'sponsor': expected a single value" in done.stderr
+
+
+def test_standings_of_a_weekly_division_by_round_and_date(pitboard: Pitboard) -> None:
+    pitboard.json("import", "results", str(EXAMPLE))
+    final = pitboard.json("standings", "--series", "thunder-stock", "--season", "2025")
+    assert [(r["driver"], r["points"], r["source"]) for r in final["standings"][:2]] == [
+        ("Avery Quill", 87, "official"),
+        ("Jordan Marsh", 87, "official"),
+    ]  # tied on points and wins: Quill's second place breaks the tie
+    first = pitboard.json(
+        "standings", "--series", "thunder-stock", "--season", "2025", "--date", "2025-04-15"
+    )
+    assert first["after_round"] == 1 and first["standings"][0]["driver"] == "Avery Quill"
+    template = REPO / "src" / "pitboard" / "rulesets" / "template-weekly-short-track.toml"
+    what_if = pitboard.json(
+        "standings", "--series", "thunder-stock", "--season", "2025", "--rules", str(template)
+    )
+    assert what_if["rules"] == "template-weekly-short-track"
+    assert {r["source"] for r in what_if["standings"]} == {"rules"}
+    early = pitboard.run(
+        "standings", "--series", "thunder-stock", "--season", "2025", "--date", "2025-01-01"
+    )
+    assert early.returncode == 1 and "no race of thunder-stock 2025 was run by" in early.stderr

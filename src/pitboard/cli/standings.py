@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,14 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     standings = commands.add_parser("standings", parents=[common], help="season standings")
     standings.add_argument("--series", required=True, metavar="S")
     standings.add_argument("--season", required=True, type=int, metavar="Y")
-    standings.add_argument("--after-round", type=int, metavar="N")
+    when = standings.add_mutually_exclusive_group()
+    when.add_argument("--after-round", type=int, metavar="N")
+    when.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="after the last race run on or before this date",
+    )
     standings.add_argument("--kind", choices=("driver", "owner", "manufacturer"), default="driver")
     standings.add_argument(
         "--rules", metavar="RULESET", help="re-score the season under this rule set (id or file)"
@@ -101,6 +109,7 @@ def run_standings(args: argparse.Namespace) -> int:
             args.series,
             args.season,
             after_round=args.after_round,
+            on_date=args.date,
             kind=args.kind,
             rules_name=args.rules,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from pitboard.core.standings import regroup, season_standings, with_official_points
@@ -24,9 +25,12 @@ def standings_document(
     year: int,
     *,
     after_round: int | None = None,
+    on_date: date | None = None,
     kind: str = "driver",
     rules_name: str | None = None,
 ) -> dict[str, Any]:
+    if on_date is not None:
+        after_round = round_on(series, year, on_date)
     if kind not in KINDS:
         raise PointsError(f"no standings of kind {kind!r} ({', '.join(KINDS)})")
     season: Season = load_season(series, year)
@@ -99,6 +103,26 @@ def champions(series: str, first: int, last: int) -> dict[int, str]:
         if document["standings"]:
             found[year] = document["standings"][0]["driver"]
     return dict(found)
+
+
+def round_on(series: str, year: int, on_date: date) -> int:
+    """The last round of a season run on or before *on_date*."""
+    from pitboard.records.models import Race
+
+    races = list(
+        Race.objects.filter(season__series__slug=series, season__year=year).values_list(
+            "round", "date"
+        )
+    )
+    if not races:
+        raise PointsError(f"no races of {series} in {year}")
+    dated = [(rnd, day) for rnd, day in races if day is not None]
+    if len(dated) < len(races):
+        raise PointsError(f"race dates of {series} {year} are not known; use --after-round")
+    before = [rnd for rnd, day in dated if day <= on_date]
+    if not before:
+        raise PointsError(f"no race of {series} {year} was run by {on_date.isoformat()}")
+    return max(before)
 
 
 def refresh_stored(series: str, year: int) -> int:
