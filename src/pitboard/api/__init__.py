@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1/ (django-ninja): thin routes over the services."""

@@ -1,0 +1,1 @@
+"""The public website: server-rendered pages (more arrive with the website issue)."""
