@@ -15,7 +15,7 @@ EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
 
 
 @pytest.fixture
-def imported(db, tmp_path):  # type: ignore[no-untyped-def]
+def imported(transactional_db, tmp_path):  # type: ignore[no-untyped-def]
     reports, _ = run_import(ResultsFormatImporter(), str(EXAMPLE), rejects_dir=tmp_path)
     assert reports[0].inserted == 9
     return Season.objects.get(series__slug="thunder-stock", year=2025)

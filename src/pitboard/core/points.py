@@ -135,17 +135,20 @@ def mismatch_cause(rules: RuleSet, entry: Entry, got: RacePoints) -> str:
     diff = want - got.total
     if want == 0 and got.total > 0:
         return "zero in the official record"
-    bonuses = rules.bonuses
-    laps_led = {bonuses.led_lap, bonuses.most_laps_led, bonuses.led_lap + bonuses.most_laps_led}
-    if abs(diff) in laps_led - {0}:
-        return "laps-led bonus given to another driver"
-    if rules.stage_points and diff > 0:
-        return "missing stage data"
+    stages = rules.stage_points
+    if stages and 0 < diff <= max(stages.table, default=0):
+        return "missing stage data"  # a stage the record has no positions for paid this
     if entry.finish is not None and got.eligible:
         extra = got.total - rules.positions.for_position(entry.finish)
         for other in (entry.finish - 2, entry.finish - 1, entry.finish + 1, entry.finish + 2):
             if other >= 1 and rules.positions.for_position(other) + extra == want:
                 return "paid for another position"
+    bonuses = rules.bonuses
+    laps_led = {bonuses.led_lap, bonuses.most_laps_led, bonuses.led_lap + bonuses.most_laps_led}
+    if abs(diff) in laps_led - {0} and (
+        entry.laps_led > 0 or diff > 0  # lost a bonus it shows laps for, or got one it doesn't
+    ):
+        return "laps-led bonus given to another driver"
     if diff <= -10:
         return "penalty"
     return "other difference (a typo in the record?)"

@@ -89,11 +89,11 @@ def _countback(
             end += 1
         group = ordered[start:end]
         if len(group) > 1:
-            # Finishes other than wins, best first, then an end mark: comparing these in order
-            # is comparing the counts of seconds, then of thirds, and so on.
+            # Finishes, best first, then an end mark: comparing these in order is comparing the
+            # counts of wins, then of seconds, then of thirds, and so on.
             group.sort(
                 key=lambda r: (
-                    (*sorted(p for p in r.finishes.elements() if p > 1), _END),
+                    (*sorted(r.finishes.elements()), _END),
                     keys[r.driver][before:],
                     r.driver,
                 )
@@ -120,16 +120,18 @@ def _add(rows: dict[int, Standing], race: ScoredRace) -> None:
         row.top10 += entry.finish <= 10
 
 
-def _drops(rows: Mapping[int, Standing], rules: RuleSet) -> None:
+def _drops(rows: Mapping[int, Standing], rules: RuleSet, races_held: int) -> None:
+    """Keep each driver's best results; a race he missed counts as a zero (dropped first)."""
     best_of, worst = rules.drops.best_of, rules.drops.worst
     if best_of is None and not worst:
         return
     for row in rows.values():
-        kept = sorted(row.race_points, reverse=True)
+        missed = max(0, races_held - len(row.race_points))
+        kept = sorted([*row.race_points, *[0] * missed], reverse=True)
         if best_of is not None:
             kept = kept[:best_of]
         if worst:
-            kept = kept[: max(0, len(row.race_points) - worst)]
+            kept = kept[: max(0, len(kept) - worst)]
         row.points = sum(kept)
 
 
@@ -165,7 +167,7 @@ def _points_table(
     rows: dict[int, Standing] = {}
     for race in races:
         _add(rows, race)
-    _drops(rows, rules)
+    _drops(rows, rules, len(races))
     last = races[-1].round if races else 0
     for penalty in penalties:
         if penalty.after_round <= last and penalty.driver in rows:
@@ -261,9 +263,22 @@ def _with_playoff(
             earned[penalty.driver] -= penalty.playoff_points
     seeds = _qualifiers(playoff, table, waivers)
     _reset(playoff, seeds, rows, earned)
-    seeds.sort(key=lambda d: (-rows[d].points, rows[d].position))
+    # Seeds by reset points; ties by the regular season's wins, then its countback.
+    seeds.sort(
+        key=lambda d: (-rows[d].points, -rows[d].wins, (*sorted(rows[d].finishes.elements()), _END))
+    )
     base = {d: rows[d].points for d in seeds}  # what a playoff driver falls back to when out
+    at_reset = Counter({d: earned[d] for d in seeds})  # playoff points in the reset above
     since_reset = Counter[int]()  # playoff-race points of each playoff driver
+
+    def fallback(driver: int) -> int:
+        """Out of the playoff: the first reset, the playoff points earned since, its points."""
+        return (
+            base[driver]
+            + (earned[driver] - at_reset[driver]) * (playoff.reset_kind == "playoff_points")
+            + since_reset[driver]
+        )
+
     for seed, driver in enumerate(seeds, start=1):
         rows[driver].seed = seed
     alive = list(seeds)
@@ -275,6 +290,10 @@ def _with_playoff(
         for number, race in enumerate(these, start=1):
             before = {d: rows[d].points for d in seeds}
             _add(rows, race)
+            for penalty in penalties:
+                if penalty.after_round == race.round and penalty.driver in rows:
+                    rows[penalty.driver].points -= penalty.points
+                    earned[penalty.driver] -= penalty.playoff_points
             for entry, scored in zip(race.entries, race.points, strict=True):
                 if scored.eligible and entry.driver in base:
                     since_reset[entry.driver] += rows[entry.driver].points - before[entry.driver]
@@ -282,8 +301,8 @@ def _with_playoff(
                         playoff.race_win_playoff_points if entry.finish == 1 else 0
                     ) + scored.stage_wins * playoff.stage_win_playoff_points
             for driver in seeds:
-                if driver not in alive:  # out of the playoff: back to its base, plus its points
-                    rows[driver].points = base[driver] + since_reset[driver]
+                if driver not in alive:  # out: back to its base, plus what it earned since
+                    rows[driver].points = fallback(driver)
             if number == rnd.races and rnd.final:
                 finish = {e.driver: e.finish or 10_000 for e in race.entries}
                 final_order = sorted(alive, key=lambda d: finish.get(d, 10_000))
@@ -292,7 +311,7 @@ def _with_playoff(
                 for driver in alive:
                     if driver not in survivors:
                         rows[driver].eliminated_in = rnd.name
-                        rows[driver].points = base[driver] + since_reset[driver]
+                        rows[driver].points = fallback(driver)
                 alive = survivors
                 if index + 1 < len(rounds) and rounds[index + 1].reset is not None:
                     nxt = rounds[index + 1]
@@ -380,7 +399,7 @@ def standings_by_round(
     for race in regular:
         _add(rows, race)
         snapshot = {d: _copy(r) for d, r in rows.items()}
-        _drops(snapshot, rules)
+        _drops(snapshot, rules, len(out) + 1)
         for penalty in penalties:
             if penalty.after_round <= race.round and penalty.driver in snapshot:
                 snapshot[penalty.driver].points -= penalty.points

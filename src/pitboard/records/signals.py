@@ -1,12 +1,15 @@
-"""Keep stored standings current when a result or penalty is edited one at a time.
+"""Keep stored standings current when results or penalties are edited one at a time.
 
-Bulk imports write with set-based SQL (no signals) and mark their seasons stale instead.
+An edit marks its season stale; when the transaction commits, the season is recomputed once,
+however many of its results the transaction touched. Bulk imports write with set-based SQL (no
+signals) and only mark their seasons stale.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -14,16 +17,22 @@ from pitboard.records.models import Penalty, Result, Season
 from pitboard.records.services.standings import refresh_stored
 
 
-def _refresh(season_id: int) -> None:
-    season = Season.objects.select_related("series").get(pk=season_id)
-    refresh_stored(season.series.slug, season.year)
+def _changed(season_id: int) -> None:
+    Season.objects.filter(pk=season_id).update(standings_stale=True)
+
+    def refresh() -> None:
+        season = Season.objects.select_related("series").filter(pk=season_id).first()
+        if season is not None and season.standings_stale:
+            refresh_stored(season.series.slug, season.year)
+
+    transaction.on_commit(refresh)
 
 
 @receiver([post_save, post_delete], sender=Result)
 def result_changed(sender: Any, instance: Result, **kwargs: Any) -> None:
-    _refresh(instance.race.season_id)
+    _changed(instance.race.season_id)
 
 
 @receiver([post_save, post_delete], sender=Penalty)
 def penalty_changed(sender: Any, instance: Penalty, **kwargs: Any) -> None:
-    _refresh(instance.season_id)
+    _changed(instance.season_id)

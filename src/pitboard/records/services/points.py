@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import connection
 
-from pitboard.core.points import Entry, RacePoints, mismatch_cause, score_race
+from pitboard.core.points import Entry, mismatch_cause, score_race
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
 from pitboard.core.standings import Penalty, ScoredRace, season_standings
 from pitboard.records.models import Penalty as PenaltyRecord
@@ -69,6 +69,9 @@ class SeasonFacts:
     # Rounds where the others moved up over the cars that could not score (paid by their rank
     # among the drivers scoring points), whatever the rule set says.
     close_up_rounds: set[int] = field(default_factory=set)
+    # The season's schedule, when not all its races are in the record yet (a season under way):
+    # a playoff is the last races of the schedule, not of what has been run.
+    scheduled_races: int | None = None
     sources: list[str] = field(default_factory=list)
 
 
@@ -101,6 +104,8 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
             )
     facts.paying_stages = {int(k): int(v) for k, v in data.get("paying_stages", {}).items()}
     facts.close_up_rounds = {int(r) for r in data.get("close_up_rounds", [])}
+    if "scheduled_races" in data:
+        facts.scheduled_races = int(data["scheduled_races"])
     return facts
 
 
@@ -198,7 +203,8 @@ def rules_for(season: Season, override: str | None = None) -> RuleSet:
 def score_season(season: Season, rules: RuleSet, facts: SeasonFacts) -> list[ScoredRace]:
     scored: list[ScoredRace] = []
     playoff = rules.playoff
-    final_round = season.races[-1][0] if season.races else None
+    scheduled = facts.scheduled_races or len(season.races)
+    final_round = season.races[-1][0] if season.races and scheduled == len(season.races) else None
     for rnd, entries in season.races:
         excluded = facts.ineligible | facts.ineligible_rounds.get(rnd, set())
         finalists: frozenset[int] = frozenset()
@@ -212,7 +218,7 @@ def score_season(season: Season, rules: RuleSet, facts: SeasonFacts) -> list[Sco
             and playoff.rounds[-1].final
             and rnd == final_round
         ):
-            finalists = _finalists(rules, scored, facts, len(season.races))
+            finalists = _finalists(rules, scored, facts, scheduled)
         race_rules = rules
         if rnd in facts.close_up_rounds:
             race_rules = replace(rules, eligibility=replace(rules.eligibility, ineligible="skip"))
@@ -232,27 +238,10 @@ def _finalists(
 ) -> frozenset[int]:
     """The drivers still in the playoff when the final starts."""
     placeholder = ScoredRace(total_races * 1000, [], [])  # the final, not run yet
-    table = season_standings(rules, [*before, placeholder], penalties=facts.penalties)
+    table = season_standings(
+        rules, [*before, placeholder], penalties=facts.penalties, scheduled_races=total_races
+    )
     return frozenset(r.driver for r in table if r.seed is not None and r.eliminated_in is None)
-
-
-def official(season: Season) -> list[ScoredRace]:
-    """The season as the official record scored it (its per-race points)."""
-    return [
-        ScoredRace(
-            rnd,
-            entries,
-            [
-                RacePoints(
-                    e.driver,
-                    position=e.official_points or 0,
-                    eligible=bool(e.official_points) or e.finish is not None,
-                )
-                for e in entries
-            ],
-        )
-        for rnd, entries in season.races
-    ]
 
 
 def check_points(
@@ -270,6 +259,8 @@ def check_points(
         except PointsError:
             continue
         rules = rules_for(season, rules_name)
+        if rules is OFFICIAL_RECORD:
+            continue  # no rule set: nothing to check the official points against
         facts = season_facts(series, year, season.driver_ids)
         scored = score_season(season, rules, facts)
         s_compared = s_matched = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ from pitboard.core.standings import regroup, season_standings, with_official_poi
 from pitboard.records.services.points import (
     PointsError,
     Season,
+    SeasonFacts,
     load_season,
     rules_for,
     score_season,
@@ -36,7 +36,8 @@ def standings_document(
     season: Season = load_season(series, year)
     rules = rules_for(season, rules_name)
     facts = season_facts(series, year, season.driver_ids)
-    scored = score_season(season, rules, facts)
+    # Owners and makes score whatever their drivers' eligibility: a car's points are its own.
+    scored = score_season(season, rules, facts if kind == "driver" else SeasonFacts())
     official_used: set[int] = set()
     if rules_name is None and kind == "driver":
         scored, official_used = with_official_points(scored)
@@ -53,6 +54,7 @@ def standings_document(
         scored,
         after_round=after_round,
         penalties=facts.penalties if kind == "driver" else (),
+        scheduled_races=facts.scheduled_races,
     )
     names = labels if kind == "driver" else _owner_labels(labels, kind)
     return {
@@ -90,19 +92,6 @@ def _owner_labels(labels: dict[int, str], kind: str) -> dict[int, str]:
         team, _, car = label.partition(":")
         out[ident] = f"{teams.get(int(team), team)} #{car}"
     return out
-
-
-def champions(series: str, first: int, last: int) -> dict[int, str]:
-    """The champion of each season that can be scored (for checks and the record book)."""
-    found: dict[int, str] = defaultdict(str)
-    for year in range(first, last + 1):
-        try:
-            document = standings_document(series, year)
-        except PointsError:
-            continue
-        if document["standings"]:
-            found[year] = document["standings"][0]["driver"]
-    return dict(found)
 
 
 def round_on(series: str, year: int, on_date: date) -> int:
@@ -165,7 +154,9 @@ def refresh_stored(series: str, year: int) -> int:
                 "official" if row.driver in official_used else "rules",
                 rules.id,
             )
-            for rnd, table in standings_by_round(rules, scored, penalties=facts.penalties)
+            for rnd, table in standings_by_round(
+                rules, scored, penalties=facts.penalties, scheduled_races=facts.scheduled_races
+            )
             for row in table
         ]
         bulk.insert_rows(
