@@ -6,6 +6,7 @@ working directory, in WAL mode); PostgreSQL URLs (``postgresql://…``) use psyc
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -24,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "ninja",
     "pitboard.records",
     "pitboard.web",
 ]
@@ -45,10 +45,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pitboard.urls"
 WSGI_APPLICATION = "pitboard.wsgi.application"
 
+# django-ninja's bundled API docs (templates and assets), found without importing ninja: the
+# command line does not pay for pydantic at start-up.
+_NINJA = Path(next(iter(importlib.util.find_spec("ninja").submodule_search_locations)))
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [_NINJA / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -69,6 +73,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [_NINJA / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

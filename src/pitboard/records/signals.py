@@ -14,13 +14,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from pitboard.records.models import Penalty, Result, Season
-from pitboard.records.services.standings import refresh_stored
 
 
 def _changed(season_id: int) -> None:
     Season.objects.filter(pk=season_id).update(standings_stale=True)
 
     def refresh() -> None:
+        from pitboard.records.services.standings import refresh_stored
+
         season = Season.objects.select_related("series").filter(pk=season_id).first()
         if season is not None and season.standings_stale:
             refresh_stored(season.series.slug, season.year)
