@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 
 from pitboard import __version__
@@ -15,7 +17,18 @@ from pitboard.records.services.careers import LookupError_, Subject, career_docu
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import standings_document
 
+
+class OfflineSwagger(Swagger):
+    """The interactive docs from the assets bundled with django-ninja: never from a CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
+    docs=OfflineSwagger(),
     title="pitboard",
     version="1",
     description="The open record book of stock-car racing: careers, results and standings.",
