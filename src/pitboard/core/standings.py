@@ -430,10 +430,15 @@ def with_official_points(scored: list[ScoredRace]) -> tuple[list[ScoredRace], se
     return out, official_used
 
 
-def regroup(scored: list[ScoredRace], kind: str) -> tuple[list[ScoredRace], dict[int, str]]:
-    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor."""
+def regroup(
+    scored: list[ScoredRace], kind: str
+) -> tuple[list[ScoredRace], dict[int, tuple[Any, ...]]]:
+    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor.
+
+    Returns the races and, per competitor id, what it stands for: (team, car number) or (make,).
+    """
     keys: dict[tuple[Any, ...], int] = {}
-    labels: dict[int, str] = {}
+    labels: dict[int, tuple[Any, ...]] = {}
     out = []
     for race in scored:
         best: dict[int, tuple[Entry, RacePoints]] = {}
@@ -446,7 +451,7 @@ def regroup(scored: list[ScoredRace], kind: str) -> tuple[list[ScoredRace], dict
             if key[1] is None:
                 continue
             ident = keys.setdefault(key, len(keys) + 1)
-            labels[ident] = f"{key[1]}:{key[2]}" if kind == "owner" else str(key[1])
+            labels[ident] = key[1:]
             scored_entry = replace(entry, driver=ident)
             scored_points = replace(got, driver=ident, eligible=True)
             if kind == "owner":

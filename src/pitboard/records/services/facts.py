@@ -11,13 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from pitboard.core.season import SeasonFacts, score_season
 from pitboard.core.standings import ScoredRace
-from pitboard.records.services.points import (
-    SeasonFacts,
-    load_season,
-    rules_for,
-    score_season,
-)
+from pitboard.records.services.points import load_season, rules_for
 
 INFERRED_SOURCE = (
     "Inferred from the official race points of nascaR.data: each driver under `ineligible` scored "
@@ -38,9 +34,9 @@ def infer_close_up(series: str, year: int) -> list[int]:
     for name, rounds in partial.items():
         for rnd in rounds:
             facts.ineligible_rounds.setdefault(rnd, set()).add(season.driver_ids[name])
-    kept = score_season(season, rules, facts)
+    kept = score_season(rules, season.races, facts)
     facts.close_up_rounds = {rnd for rnd, _ in season.races}
-    closed = score_season(season, rules, facts)
+    closed = score_season(rules, season.races, facts)
     found = []
     for as_given, moved_up in zip(kept, closed, strict=True):
 
@@ -63,7 +59,7 @@ def infer_ineligible(series: str, year: int) -> tuple[list[str], dict[str, list[
     rules = rules_for(season)
     zero: dict[int, list[int]] = defaultdict(list)
     paid: dict[int, int] = defaultdict(int)
-    for race in score_season(season, rules, SeasonFacts()):
+    for race in score_season(rules, season.races, SeasonFacts()):
         for entry, got in zip(race.entries, race.points, strict=True):
             if entry.official_points is None or got.total <= 0:
                 continue

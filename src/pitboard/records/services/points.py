@@ -10,7 +10,7 @@ import json
 import os
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import Any
 
 from django.db import connection
 
-from pitboard.core.points import Entry, mismatch_cause, score_race
+from pitboard.core.points import Entry, mismatch_cause
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
-from pitboard.core.standings import Penalty, ScoredRace, season_standings
+from pitboard.core.season import SeasonFacts, score_season
+from pitboard.core.standings import Penalty
 from pitboard.records.models import Penalty as PenaltyRecord
 from pitboard.records.models import Series
 
@@ -56,23 +57,6 @@ def rule_set(name: str) -> RuleSet:
             return candidate
     known = ", ".join(r.id for r in rule_sets())
     raise PointsError(f"no rule set {name!r} (known: {known}; or give a .toml file)")
-
-
-@dataclass
-class SeasonFacts:
-    """What the results do not say: who may not score, penalties, races paying extra stages."""
-
-    ineligible: set[int] = field(default_factory=set)
-    ineligible_rounds: dict[int, set[int]] = field(default_factory=dict)  # round → no points
-    penalties: list[Penalty] = field(default_factory=list)
-    paying_stages: dict[int, int] = field(default_factory=dict)  # round → stages
-    # Rounds where the others moved up over the cars that could not score (paid by their rank
-    # among the drivers scoring points), whatever the rule set says.
-    close_up_rounds: set[int] = field(default_factory=set)
-    # The season's schedule, when not all its races are in the record yet (a season under way):
-    # a playoff is the last races of the schedule, not of what has been run.
-    scheduled_races: int | None = None
-    sources: list[str] = field(default_factory=list)
 
 
 def facts_file(series: str, season: int) -> Path:
@@ -200,50 +184,6 @@ def rules_for(season: Season, override: str | None = None) -> RuleSet:
     return OFFICIAL_RECORD
 
 
-def score_season(season: Season, rules: RuleSet, facts: SeasonFacts) -> list[ScoredRace]:
-    scored: list[ScoredRace] = []
-    playoff = rules.playoff
-    scheduled = facts.scheduled_races or len(season.races)
-    final_round = season.races[-1][0] if season.races and scheduled == len(season.races) else None
-    for rnd, entries in season.races:
-        excluded = facts.ineligible | facts.ineligible_rounds.get(rnd, set())
-        finalists: frozenset[int] = frozenset()
-        if (
-            (
-                rules.bonuses.none_for_finalists
-                or (rules.stage_points and rules.stage_points.none_for_finalists)
-            )
-            and playoff is not None
-            and playoff.rounds
-            and playoff.rounds[-1].final
-            and rnd == final_round
-        ):
-            finalists = _finalists(rules, scored, facts, scheduled)
-        race_rules = rules
-        if rnd in facts.close_up_rounds:
-            race_rules = replace(rules, eligibility=replace(rules.eligibility, ineligible="skip"))
-        points = score_race(
-            race_rules,
-            entries,
-            eligible=lambda driver, excluded=excluded: driver not in excluded,  # type: ignore[misc]
-            paying_stages=facts.paying_stages.get(rnd),
-            finalists=finalists,
-        )
-        scored.append(ScoredRace(rnd, entries, points))
-    return scored
-
-
-def _finalists(
-    rules: RuleSet, before: list[ScoredRace], facts: SeasonFacts, total_races: int
-) -> frozenset[int]:
-    """The drivers still in the playoff when the final starts."""
-    placeholder = ScoredRace(total_races * 1000, [], [])  # the final, not run yet
-    table = season_standings(
-        rules, [*before, placeholder], penalties=facts.penalties, scheduled_races=total_races
-    )
-    return frozenset(r.driver for r in table if r.seed is not None and r.eliminated_in is None)
-
-
 def check_points(
     series: str, first: int, last: int, rules_name: str | None = None
 ) -> dict[str, Any]:
@@ -262,11 +202,10 @@ def check_points(
         if rules is OFFICIAL_RECORD:
             continue  # no rule set: nothing to check the official points against
         facts = season_facts(series, year, season.driver_ids)
-        scored = score_season(season, rules, facts)
+        scored = score_season(rules, season.races, facts)
         s_compared = s_matched = 0
-        excluded = facts.ineligible
         for race in scored:
-            no_points = excluded | facts.ineligible_rounds.get(race.round, set())
+            no_points = facts.no_points(race.round)
             for entry, got in zip(race.entries, race.points, strict=True):
                 if entry.official_points is None:
                     continue

@@ -2,22 +2,78 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pitboard.core.standings import regroup, season_standings, with_official_points
+from django.db import transaction
+from django.db.models import Q
+
+from pitboard.core.rules import RuleSet
+from pitboard.core.season import SeasonFacts, for_championship, score_season
+from pitboard.core.standings import (
+    ScoredRace,
+    regroup,
+    season_standings,
+    standings_by_round,
+    with_official_points,
+)
+from pitboard.records.models import Manufacturer, Race, StandingRow, Team
+from pitboard.records.models import Season as SeasonRecord
+from pitboard.records.services import bulk
 from pitboard.records.services.points import (
     PointsError,
-    Season,
-    SeasonFacts,
     load_season,
     rules_for,
-    score_season,
     season_facts,
 )
 
 KINDS = ("driver", "owner", "manufacturer")
+
+
+@dataclass
+class _Scored:
+    """A season scored for one championship, ready to be ranked."""
+
+    rules: RuleSet
+    facts: SeasonFacts
+    races: list[ScoredRace]
+    names: dict[int, str]  # competitor id → name
+    official_used: set[int]  # competitors whose points come partly from the official record
+    last_round: int
+
+
+def _scored(series: str, year: int, kind: str = "driver", rules_name: str | None = None) -> _Scored:
+    season = load_season(series, year)
+    rules = rules_for(season, rules_name)
+    facts = season_facts(series, year, season.driver_ids)
+    # Owners and makes score whatever their drivers' eligibility: a car's points are its own.
+    races = score_season(rules, season.races, facts if kind == "driver" else SeasonFacts())
+    official_used: set[int] = set()
+    if rules_name is None and kind == "driver":
+        races, official_used = with_official_points(races)
+    names = dict(season.names)
+    if kind != "driver":
+        races, keys = regroup(races, kind)
+        names = _competitor_names(keys, kind)
+    return _Scored(
+        for_championship(rules, kind), facts, races, names, official_used, season.races[-1][0]
+    )
+
+
+def _document_row(row: Any, kind: str, name: str, source: str) -> dict[str, Any]:
+    """One line of a standings document, from a core Standing or a stored StandingRow."""
+    return {
+        "position": row.position,
+        kind: name,
+        "points": row.points,
+        "wins": row.wins,
+        "top5": row.top5,
+        "top10": row.top10,
+        "starts": row.starts,
+        "playoff": {"seed": row.seed, "eliminated_in": row.eliminated_in or None},
+        "source": source,
+    }
 
 
 def standings_document(
@@ -33,71 +89,44 @@ def standings_document(
         after_round = round_on(series, year, on_date)
     if kind not in KINDS:
         raise PointsError(f"no standings of kind {kind!r} ({', '.join(KINDS)})")
-    season: Season = load_season(series, year)
-    rules = rules_for(season, rules_name)
-    facts = season_facts(series, year, season.driver_ids)
-    # Owners and makes score whatever their drivers' eligibility: a car's points are its own.
-    scored = score_season(season, rules, facts if kind == "driver" else SeasonFacts())
-    official_used: set[int] = set()
-    if rules_name is None and kind == "driver":
-        scored, official_used = with_official_points(scored)
-    labels = dict(season.names)
-    if kind != "driver":
-        scored, labels = regroup(scored, kind)
-    if kind == "manufacturer":
-        rules = replace(rules, playoff=None)  # makes have no playoff
-    last_round = season.races[-1][0]
-    if after_round is not None and not 1 <= after_round <= last_round:
-        raise PointsError(f"{series} {year} has rounds 1 to {last_round}")
+    season = _scored(series, year, kind, rules_name)
+    if after_round is not None and not 1 <= after_round <= season.last_round:
+        raise PointsError(f"{series} {year} has rounds 1 to {season.last_round}")
     table = season_standings(
-        rules,
-        scored,
+        season.rules,
+        season.races,
         after_round=after_round,
-        penalties=facts.penalties if kind == "driver" else (),
-        scheduled_races=facts.scheduled_races,
+        penalties=season.facts.penalties if kind == "driver" else (),
+        scheduled_races=season.facts.scheduled_races,
     )
-    names = labels if kind == "driver" else _owner_labels(labels, kind)
     return {
         "series": series,
         "season": year,
-        "after_round": after_round if after_round is not None else last_round,
+        "after_round": after_round if after_round is not None else season.last_round,
         "kind": kind,
-        "rules": rules.id,
+        "rules": season.rules.id,
         "standings": [
-            {
-                "position": row.position,
-                kind: names.get(row.driver, str(row.driver)),
-                "points": row.points,
-                "wins": row.wins,
-                "top5": row.top5,
-                "top10": row.top10,
-                "starts": row.starts,
-                "playoff": {"seed": row.seed, "eliminated_in": row.eliminated_in},
-                "source": "official" if row.driver in official_used else "rules",
-            }
+            _document_row(
+                row,
+                kind,
+                season.names.get(row.driver, str(row.driver)),
+                "official" if row.driver in season.official_used else "rules",
+            )
             for row in table
         ],
     }
 
 
-def _owner_labels(labels: dict[int, str], kind: str) -> dict[int, str]:
-    from pitboard.records.models import Manufacturer, Team
-
+def _competitor_names(keys: dict[int, tuple[Any, ...]], kind: str) -> dict[int, str]:
     if kind == "manufacturer":
         makes = dict(Manufacturer.objects.values_list("id", "name"))
-        return {k: makes.get(int(v), v) for k, v in labels.items()}
+        return {ident: makes.get(key[0], str(key[0])) for ident, key in keys.items()}
     teams = dict(Team.objects.values_list("id", "name"))
-    out = {}
-    for ident, label in labels.items():
-        team, _, car = label.partition(":")
-        out[ident] = f"{teams.get(int(team), team)} #{car}"
-    return out
+    return {ident: f"{teams.get(team, team)} #{car}" for ident, (team, car) in keys.items()}
 
 
 def round_on(series: str, year: int, on_date: date) -> int:
     """The last round of a season run on or before *on_date*."""
-    from pitboard.records.models import Race
-
     races = list(
         Race.objects.filter(season__series__slug=series, season__year=year).values_list(
             "round", "date"
@@ -120,24 +149,14 @@ def refresh_stored(series: str, year: int) -> int:
     Only that season is touched. A season that cannot be scored (no rule set and no official
     points) keeps no stored standings.
     """
-    from django.db import transaction
-
-    from pitboard.core.standings import standings_by_round
-    from pitboard.records.models import Season as SeasonRecord
-    from pitboard.records.models import StandingRow
-    from pitboard.records.services import bulk
-
     record = SeasonRecord.objects.get(series__slug=series, year=year)
     with transaction.atomic():
         StandingRow.objects.filter(season=record).delete()
         SeasonRecord.objects.filter(pk=record.pk).update(standings_stale=False)
         try:
-            season = load_season(series, year)
-            rules = rules_for(season)
+            season = _scored(series, year)
         except PointsError:
             return 0
-        facts = season_facts(series, year, season.driver_ids)
-        scored, official_used = with_official_points(score_season(season, rules, facts))
         rows = [
             (
                 record.pk,
@@ -151,11 +170,14 @@ def refresh_stored(series: str, year: int) -> int:
                 row.starts,
                 row.seed,
                 row.eliminated_in or "",
-                "official" if row.driver in official_used else "rules",
-                rules.id,
+                "official" if row.driver in season.official_used else "rules",
+                season.rules.id,
             )
             for rnd, table in standings_by_round(
-                rules, scored, penalties=facts.penalties, scheduled_races=facts.scheduled_races
+                season.rules,
+                season.races,
+                penalties=season.facts.penalties,
+                scheduled_races=season.facts.scheduled_races,
             )
             for row in table
         ]
@@ -183,10 +205,6 @@ def refresh_stored(series: str, year: int) -> int:
 
 def mark_stale(seasons: set[tuple[str, int]]) -> None:
     """Note that these seasons' stored standings no longer follow their results."""
-    from django.db.models import Q
-
-    from pitboard.records.models import Season as SeasonRecord
-
     if not seasons:
         return
     query = Q()
@@ -197,17 +215,12 @@ def mark_stale(seasons: set[tuple[str, int]]) -> None:
 
 def refresh_stale() -> list[tuple[str, int, int]]:
     """Recompute the stored standings of every stale season: (series, year, rows) each."""
-    from pitboard.records.models import Season as SeasonRecord
-
     stale = SeasonRecord.objects.filter(standings_stale=True).values_list("series__slug", "year")
     return [(slug, year, refresh_stored(slug, year)) for slug, year in list(stale)]
 
 
 def stored_standings(series: str, year: int, after_round: int | None = None) -> dict[str, Any]:
     """The stored drivers' standings (recomputed first if the season is stale)."""
-    from pitboard.records.models import Season as SeasonRecord
-    from pitboard.records.models import StandingRow
-
     record = SeasonRecord.objects.filter(series__slug=series, year=year).first()
     if record is None:
         raise PointsError(f"no season {series} {year}")
@@ -224,17 +237,6 @@ def stored_standings(series: str, year: int, after_round: int | None = None) -> 
         "season": year,
         "after_round": wanted,
         "standings": [
-            {
-                "position": row.position,
-                "driver": row.driver.person.name,
-                "points": row.points,
-                "wins": row.wins,
-                "top5": row.top5,
-                "top10": row.top10,
-                "starts": row.starts,
-                "playoff": {"seed": row.seed, "eliminated_in": row.eliminated_in or None},
-                "source": row.source,
-            }
-            for row in table
+            _document_row(row, "driver", row.driver.person.name, row.source) for row in table
         ],
     }
