@@ -6,7 +6,7 @@ import pytest
 
 from pitboard.core.points import Entry, score_race
 from pitboard.core.rules import RuleError, parse
-from pitboard.core.standings import Penalty, ScoredRace, season_standings
+from pitboard.core.standings import Penalty, PlayoffFacts, ScoredRace, season_standings
 
 BASE = {
     "id": "test",
@@ -157,6 +157,45 @@ def test_playoff_seeds_elimination_tie_on_best_finish_and_final() -> None:
     early = season_standings(r, scored(r, *regular), scheduled_races=5)
     assert all(row.seed is None for row in early)
     assert season_standings(r, scored(r, *regular, *semi), scheduled_races=5)[0].seed == 1
+
+
+def test_playoff_field_starts_every_race_unless_waived() -> None:
+    r = rules(playoff={**PLAYOFF, "field": 2, "start_every_race": True})
+    # Driver 5 wins the second race but missed the first; driver 4 missed it too, without a win.
+    regular = [race(1, 2, 3, None, None), race(2, 3, 4, 5, 1)]
+    rest = [race(1, 2, 3, 4, 5)] * 3
+    seeded = {row.driver for row in season_standings(r, scored(r, *regular, *rest)) if row.seed}
+    assert seeded == {1, 2}  # the winner who missed a race is not in; the next by points is
+    waived = PlayoffFacts(waivers=frozenset({5}))
+    table = season_standings(r, scored(r, *regular, *rest), playoff_facts=waived)
+    assert {row.driver for row in table if row.seed} == {1, 5}
+
+
+def test_a_win_that_does_not_count_and_a_driver_added_to_the_field() -> None:
+    r = rules(playoff={**PLAYOFF, "field": 2, "win_rank_limit": None})
+    regular = [race(1, 2, 3, 4, 5), race(5, 2, 3, 4, 1)]
+    rest = [race(1, 2, 3, 4, 5)] * 3
+    facts = PlayoffFacts(non_counting_wins=frozenset({(5, 2)}), added=(4,))
+    table = season_standings(r, scored(r, *regular, *rest), playoff_facts=facts)
+    seeds = {row.driver: row.seed for row in table if row.seed}
+    assert set(seeds) == {1, 2, 4}  # 5's win is not a ticket in; 4 is added and seeded last
+    assert seeds[4] == 3
+
+
+def test_a_winner_ranked_below_every_other_contender_still_gets_in() -> None:
+    # No rank limit on winners: a win counts from the bottom of the table (regression: the
+    # limit must not become the number of drivers allowed in the playoff).
+    r = rules(playoff={**PLAYOFF, "start_every_race": True})
+    # Driver 5 missed race 2 (so five contenders); driver 6 won it and ranks sixth of six.
+    regular = [
+        race(1, 3, 4, 5, 2, 6),
+        race(2, 3, 4, 5, None, 1),
+        race(5, 1, 3, 4, 2, 6),
+        race(4, 5, 1, 3, 2, 6),
+    ]
+    rest = [race(1, 2, 3, 4, 5, 6)] * 3
+    table = season_standings(r, scored(r, *regular, *rest))
+    assert {row.driver for row in table if row.seed} == {1, 2, 3, 6}
 
 
 def test_a_combination_race_counts_for_two_championships() -> None:

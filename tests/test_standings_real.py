@@ -145,9 +145,9 @@ def test_standings_part_way_and_what_if(nascar_db: Pitboard) -> None:
     assert after["after_round"] == 28
     assert after["standings"][0]["points"] < 4078
     what_if = nascar_db.json(
-        "standings", "--series", "cup", "--season", "2016", "--rules", "cup-2017-2024"
+        "standings", "--series", "cup", "--season", "2016", "--rules", "cup-2017-2022"
     )
-    assert what_if["rules"] == "cup-2017-2024"
+    assert what_if["rules"] == "cup-2017-2022"
     assert {row["source"] for row in what_if["standings"]} == {"rules"}
     bad = nascar_db.run("standings", "--series", "cup", "--season", "2016", "--rules", "nope")
     assert bad.returncode == 1 and "no rule set 'nope'" in bad.stderr
@@ -174,3 +174,48 @@ def test_facts_are_written_from_the_official_points(nascar_db: Pitboard, tmp_pat
     shipped = (REPO / "src" / "pitboard" / "data" / "facts" / "cup" / "2011.toml").read_text()
     assert written == shipped  # the shipped facts are exactly what the record implies
     assert '"Trevor Bayne"' in written  # won the 2011 Daytona 500 with no Cup points
+
+
+PLAYOFFS = REPO / "tests" / "data" / "playoffs.csv"
+
+
+def playoffs_table() -> list[dict[str, str]]:
+    with PLAYOFFS.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_playoff_fields_and_championship_4_against_their_sources(nascar_db: Pitboard) -> None:
+    """Every Cup Championship 4 since 2014 and the famous field decisions: waivers (Kyle Busch
+    2015, Larson 2024), a withdrawn waiver (Kurt Busch 2022), penalties before the seeding and a
+    13th car (2013), a win that does not count (Dillon 2024), no top-30 limit from 2023."""
+    wrong = []
+    for row in playoffs_table():
+        assert row["source_url"].startswith("http"), row
+        table = nascar_db.json("standings", "--series", row["series"], "--season", row["season"])
+        seeded = {r["driver"] for r in table["standings"] if r["playoff"]["seed"]}
+        final = {
+            r["driver"]
+            for r in table["standings"]
+            if r["playoff"]["seed"] and not r["playoff"]["eliminated_in"]
+        }
+        want = set(row["drivers"].split(";"))
+        holds = {
+            "final": want == final,
+            "field": want == seeded,
+            "in": want <= seeded,
+            "out": not want & seeded,
+        }[row["check"]]
+        if not holds:
+            wrong.append((row["series"], row["season"], row["check"], sorted(want), sorted(final)))
+    assert wrong == []
+
+
+def test_every_sourced_facts_file_names_real_drivers(nascar_db: Pitboard) -> None:
+    folder = REPO / "src" / "pitboard" / "data" / "sourced"
+    files = sorted(folder.glob("*/*.toml"))
+    assert files
+    for path in files:
+        done = nascar_db.run(
+            "standings", "--series", path.parent.name, "--season", path.stem, "--format", "json"
+        )
+        assert done.returncode == 0, (path, done.stderr)

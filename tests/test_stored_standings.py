@@ -66,3 +66,27 @@ def test_a_penalty_and_its_appeal(imported: Season) -> None:
     penalty.appeal = Penalty.Appeal.RESCINDED
     penalty.save()
     assert leader(stored_standings("thunder-stock", 2025)) == ("Avery Quill", 87)
+
+
+def test_sourced_facts_are_checked_and_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pitboard.records.services.points import PointsError, _sourced
+
+    path = tmp_path / "cup" / "2030.toml"
+    path.parent.mkdir()
+    drivers = {"Avery Quill": 1}
+    cases = {
+        '[[waivers]]\ndriver = "Avery Quill"\n': r"cup/2030\.toml: waivers\[0\]: field 'source'",
+        '[[waivers]]\ndriver = "Nobody"\nsource = "x"\n': r"waivers\[0\]: field 'driver': no dri",
+        '[[penalties]]\ndriver = "Avery Quill"\nsource = "x"\n': r"penalties\[0\]: field 'round'",
+        '[[penalty]]\ndriver = "Avery Quill"\n': r"unknown section 'penalty'",
+        '[[waivers]]\ndriver = "Avery Quill"\nsorce = "x"\n': r"unknown field 'sorce'",
+    }
+    for text, message in cases.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(PointsError, match=message):
+            _sourced(path, drivers)
+    path.write_text(
+        '[[penalties]]\ndriver = "Avery Quill"\nround = 2\npoints = 5\nsource = "https://x"\n',
+        encoding="utf-8",
+    )
+    assert _sourced(path, drivers)["penalties"][0]["id"] == 1

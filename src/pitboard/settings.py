@@ -10,6 +10,8 @@ import importlib.util
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from pitboard.dburl import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -45,9 +47,17 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pitboard.urls"
 WSGI_APPLICATION = "pitboard.wsgi.application"
 
+
 # django-ninja's bundled API docs (templates and assets), found without importing ninja: the
 # command line does not pay for pydantic at start-up.
-_NINJA = Path(next(iter(importlib.util.find_spec("ninja").submodule_search_locations)))
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured(f"the package {name!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+_NINJA = _package_dir("ninja")
 
 TEMPLATES = [
     {

@@ -138,7 +138,7 @@ def career(
     request: HttpRequest,
     slug: str,
     by: Literal["series", "season", "track"] = "series",
-    series: str | None = Query(None),  # type: ignore[type-arg]
+    series: str | None = Query(None),  # type: ignore[type-arg, unused-ignore]
 ) -> dict[str, Any]:
     """The same document as `pitboard driver NAME --by BY --format json`."""
     try:

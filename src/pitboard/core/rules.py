@@ -96,6 +96,9 @@ class Playoff:
     wildcards: int = 0
     wildcard_ranks: tuple[int, int] = (11, 20)
     win_rank_limit: int | None = None  # wins_then_points: a winner must rank this high or better
+    # A driver must start every regular-season race to be in it, unless the sanctioning body
+    # waives it (waivers are facts of a season, not rules).
+    start_every_race: bool = False
     reset_kind: str = "base"  # "base", "ranked", "playoff_points"
     reset_base: int = 0
     reset_per_win: int = 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from pitboard.core.points import Entry, score_race
 from pitboard.core.rules import RuleSet
-from pitboard.core.standings import Penalty, ScoredRace, season_standings
+from pitboard.core.standings import Penalty, PlayoffFacts, ScoredRace, season_standings
 
 
 @dataclass
@@ -18,6 +18,7 @@ class SeasonFacts:
     ineligible_rounds: dict[int, set[int]] = field(default_factory=dict)  # round → no points
     penalties: list[Penalty] = field(default_factory=list)
     paying_stages: dict[int, int] = field(default_factory=dict)  # round → stages
+    playoff: PlayoffFacts = field(default_factory=PlayoffFacts)
     # Rounds where the others moved up over the cars that could not score (paid by their rank
     # among the drivers scoring points), whatever the rule set says.
     close_up_rounds: set[int] = field(default_factory=set)
@@ -68,7 +69,11 @@ def _finalists(
     """The drivers still in the playoff when the final starts."""
     placeholder = ScoredRace(total_races * 1000, [], [])  # the final, not run yet
     table = season_standings(
-        rules, [*before, placeholder], penalties=facts.penalties, scheduled_races=total_races
+        rules,
+        [*before, placeholder],
+        penalties=facts.penalties,
+        playoff_facts=facts.playoff,
+        scheduled_races=total_races,
     )
     return frozenset(r.driver for r in table if r.seed is not None and r.eliminated_in is None)
 

@@ -28,6 +28,15 @@ class Penalty:
     playoff_points: int = 0
 
 
+@dataclass(frozen=True)
+class PlayoffFacts:
+    """What decides a playoff field beyond the results and the rules."""
+
+    waivers: frozenset[int] = frozenset()  # may miss races and still be in it
+    non_counting_wins: frozenset[tuple[int, int]] = frozenset()  # (driver, round): not for a spot
+    added: tuple[int, ...] = ()  # put in the field by the sanctioning body, seeded last
+
+
 @dataclass
 class Standing:
     driver: int
@@ -141,7 +150,7 @@ def season_standings(
     *,
     after_round: int | None = None,
     penalties: Sequence[Penalty] = (),
-    playoff_waivers: frozenset[int] = frozenset(),
+    playoff_facts: PlayoffFacts = PlayoffFacts(),
     scheduled_races: int | None = None,
 ) -> list[Standing]:
     """The standings after *after_round* (default: all races given).
@@ -158,7 +167,7 @@ def season_standings(
     regular = ordered[: total - playoff.races]
     if len(done) <= len(regular):
         return _points_table(rules, done, penalties)
-    return _with_playoff(rules, playoff, regular, done[len(regular) :], penalties, playoff_waivers)
+    return _with_playoff(rules, playoff, regular, done[len(regular) :], penalties, playoff_facts)
 
 
 def _points_table(
@@ -192,9 +201,38 @@ def _playoff_points(
     return earned
 
 
-def _qualifiers(playoff: Playoff, table: Sequence[Standing], waivers: frozenset[int]) -> list[int]:
+def _contenders(
+    playoff: Playoff, regular: Sequence[ScoredRace], facts: PlayoffFacts
+) -> tuple[set[int], Counter[int]]:
+    """Who may be in the playoff, and each one's wins that count for a spot.
+
+    A driver who scored in no regular-season race (not eligible for points in the series) may
+    not; nor, where the rules say so, one who missed a start without a waiver.
+    """
+    scored: set[int] = set()
+    started: Counter[int] = Counter()
+    wins: Counter[int] = Counter()
+    for race in regular:
+        starters = set()
+        for entry, points in zip(race.entries, race.points, strict=True):
+            if entry.finish is None:
+                continue
+            starters.add(entry.driver)
+            if points.eligible:
+                scored.add(entry.driver)
+                if entry.finish == 1 and (entry.driver, race.round) not in facts.non_counting_wins:
+                    wins[entry.driver] += 1
+        started.update(starters)
+    if playoff.start_every_race:
+        scored = {d for d in scored if started[d] >= len(regular) or d in facts.waivers}
+    return scored, wins
+
+
+def _qualifiers(
+    playoff: Playoff, table: Sequence[Standing], contenders: set[int], wins: Mapping[int, int]
+) -> list[int]:
     """The drivers in the playoff, in seeding order before the reset."""
-    del waivers  # attempted-every-race rules need entry lists the record does not hold yet
+    table = [r for r in table if r.driver in contenders]
     by_points = [r.driver for r in table]
     if playoff.qualify == "points":
         return by_points[: playoff.field]
@@ -211,17 +249,17 @@ def _qualifiers(playoff: Playoff, table: Sequence[Standing], waivers: frozenset[
         direct = by_points[: playoff.field - playoff.wildcards]
         low, high = playoff.wildcard_ranks
         pool = [r for r in table if low <= r.position <= high]
-        pool.sort(key=lambda r: (-r.wins, r.position))
-        winners = [r.driver for r in pool if r.wins > 0]
+        pool.sort(key=lambda r: (-wins[r.driver], r.position))
+        winners = [r.driver for r in pool if wins[r.driver] > 0]
         wildcards = (winners + [r.driver for r in pool if r.driver not in winners])[
             : playoff.wildcards
         ]
         return direct + wildcards
     if playoff.qualify == "wins_then_points":
-        limit = playoff.win_rank_limit or len(table)
+        limit = playoff.win_rank_limit
         won = sorted(
-            (r for r in table if r.wins > 0 and r.position <= limit),
-            key=lambda r: (-r.wins, r.position),
+            (r for r in table if wins[r.driver] > 0 and (limit is None or r.position <= limit)),
+            key=lambda r: (-wins[r.driver], r.position),
         )
         chosen = [r.driver for r in won][: playoff.field]
         chosen += [d for d in by_points if d not in chosen][: playoff.field - len(chosen)]
@@ -251,7 +289,7 @@ def _with_playoff(
     regular: Sequence[ScoredRace],
     playoff_races: Sequence[ScoredRace],
     penalties: Sequence[Penalty],
-    waivers: frozenset[int],
+    facts: PlayoffFacts,
     snapshots: list[tuple[int, list[Standing]]] | None = None,
 ) -> list[Standing]:
     """The season through its playoff; with *snapshots*, also the table after each playoff race."""
@@ -261,7 +299,9 @@ def _with_playoff(
     for penalty in penalties:
         if penalty.after_round <= regular[-1].round:
             earned[penalty.driver] -= penalty.playoff_points
-    seeds = _qualifiers(playoff, table, waivers)
+    contenders, wins = _contenders(playoff, regular, facts)
+    seeds = _qualifiers(playoff, table, contenders, wins)
+    seeds += [d for d in facts.added if d in rows and d not in seeds]
     _reset(playoff, seeds, rows, earned)
     # Seeds by reset points; ties by the regular season's wins, then its countback.
     seeds.sort(
@@ -386,6 +426,7 @@ def standings_by_round(
     races: Sequence[ScoredRace],
     *,
     penalties: Sequence[Penalty] = (),
+    playoff_facts: PlayoffFacts = PlayoffFacts(),
     scheduled_races: int | None = None,
 ) -> list[tuple[int, list[Standing]]]:
     """The standings after every round, in one pass over the season."""
@@ -405,7 +446,9 @@ def standings_by_round(
                 snapshot[penalty.driver].points -= penalty.points
         out.append((race.round, rank(list(snapshot.values()), rules.tiebreakers)))
     if playoff is not None and playoff_from is not None and len(ordered) > playoff_from:
-        _with_playoff(rules, playoff, regular, ordered[playoff_from:], penalties, frozenset(), out)
+        _with_playoff(
+            rules, playoff, regular, ordered[playoff_from:], penalties, playoff_facts, out
+        )
     return out
 
 

@@ -21,7 +21,7 @@ from django.db import connection
 from pitboard.core.points import Entry, mismatch_cause
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
 from pitboard.core.season import SeasonFacts, score_season
-from pitboard.core.standings import Penalty
+from pitboard.core.standings import Penalty, PlayoffFacts
 from pitboard.records.models import Penalty as PenaltyRecord
 from pitboard.records.models import Series
 
@@ -60,17 +60,63 @@ def rule_set(name: str) -> RuleSet:
 
 
 def facts_file(series: str, season: int) -> Path:
+    """Facts inferred from the official points (written by ``pitboard points facts``)."""
     return Path(str(files("pitboard.data"))) / "facts" / series / f"{season}.toml"
+
+
+def sourced_file(series: str, season: int) -> Path:
+    """Facts kept by hand, each with its source: penalties, waivers, wins that do not count."""
+    return Path(str(files("pitboard.data"))) / "sourced" / series / f"{season}.toml"
+
+
+SOURCED_KEYS = {
+    "penalties": {"driver", "round", "points", "playoff_points", "source", "note"},
+    "waivers": {"driver", "source", "note"},
+    "non_counting_wins": {"driver", "round", "source", "note"},
+    "added_to_playoff": {"driver", "source", "note"},
+}
+
+
+def _sourced(path: Path, driver_ids: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+    """The entries of a sourced-facts file, checked, with each driver's id under ``id``."""
+    where = f"{path.parent.name}/{path.name}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PointsError(f"{where}: not valid TOML: {exc}") from exc
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, items in data.items():
+        if key not in SOURCED_KEYS or not isinstance(items, list):
+            raise PointsError(f"{where}: unknown section {key!r} ({', '.join(SOURCED_KEYS)})")
+        for index, item in enumerate(items):
+            at = f"{where}: {key}[{index}]"
+            unknown = sorted(set(item) - SOURCED_KEYS[key])
+            if unknown:
+                raise PointsError(f"{at}: unknown field {unknown[0]!r}")
+            if not str(item.get("source", "")).strip():
+                raise PointsError(f"{at}: field 'source' is required")
+            if key in ("penalties", "non_counting_wins") and "round" not in item:
+                raise PointsError(f"{at}: field 'round' is required")
+            if item.get("driver") not in driver_ids:
+                raise PointsError(f"{at}: field 'driver': no driver {item.get('driver')!r}")
+            for field in ("round", "points", "playoff_points"):
+                if field in item and not isinstance(item[field], int):
+                    raise PointsError(f"{at}: field {field!r} must be a whole number")
+            out.setdefault(key, []).append({**item, "id": driver_ids[item["driver"]]})
+    return out
 
 
 def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> SeasonFacts:
     """The facts file of a series-season (``data/facts/SERIES/SEASON.toml``), if any."""
     path = facts_file(series, season)
     facts = SeasonFacts(penalties=recorded_penalties(series, season))
+    sourced = sourced_file(series, season)
+    if sourced.exists():
+        _add_sourced(facts, _sourced(sourced, driver_ids))
     if not path.exists():
         return facts
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    facts.sources = list(data.get("sources", []))
+    facts.sources += list(data.get("sources", []))
     facts.ineligible = {driver_ids[n] for n in data.get("ineligible", []) if n in driver_ids}
     for item in data.get("no_points", []):
         if item["driver"] in driver_ids:
@@ -91,6 +137,26 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
     if "scheduled_races" in data:
         facts.scheduled_races = int(data["scheduled_races"])
     return facts
+
+
+def _add_sourced(facts: SeasonFacts, sourced: dict[str, list[dict[str, Any]]]) -> None:
+    for item in sourced.get("penalties", []):
+        facts.penalties.append(
+            Penalty(
+                item["id"],
+                int(item.get("round", 1)),
+                int(item.get("points", 0)),
+                int(item.get("playoff_points", 0)),
+            )
+        )
+    facts.playoff = PlayoffFacts(
+        waivers=frozenset(item["id"] for item in sourced.get("waivers", [])),
+        non_counting_wins=frozenset(
+            (item["id"], int(item["round"])) for item in sourced.get("non_counting_wins", [])
+        ),
+        added=tuple(item["id"] for item in sourced.get("added_to_playoff", [])),
+    )
+    facts.sources += sorted({item["source"] for items in sourced.values() for item in items})
 
 
 def recorded_penalties(series: str, year: int) -> list[Penalty]:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from pitboard.core.rules import RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
 from pitboard.core.standings import (
+    PlayoffFacts,
     ScoredRace,
     regroup,
     season_standings,
@@ -97,6 +98,7 @@ def standings_document(
         season.races,
         after_round=after_round,
         penalties=season.facts.penalties if kind == "driver" else (),
+        playoff_facts=season.facts.playoff if kind == "driver" else PlayoffFacts(),
         scheduled_races=season.facts.scheduled_races,
     )
     return {
@@ -177,6 +179,7 @@ def refresh_stored(series: str, year: int) -> int:
                 season.rules,
                 season.races,
                 penalties=season.facts.penalties,
+                playoff_facts=season.facts.playoff,
                 scheduled_races=season.facts.scheduled_races,
             )
             for row in table
