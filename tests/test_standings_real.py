@@ -177,6 +177,11 @@ def test_facts_are_written_from_the_official_points(nascar_db: Pitboard, tmp_pat
 
 
 PLAYOFFS = REPO / "tests" / "data" / "playoffs.csv"
+# Playoff checks the results cannot pass, and why (also in docs/points-check.md).
+PLAYOFF_DIFFERENCES = {
+    ("cup", 2004, "field"): "the race points put Jamie McMurray 10 ahead of Ryan Newman after "
+    "Richmond, yet Newman was 10th; a deduction the record lacks, found in no source yet",
+}
 
 
 def playoffs_table() -> list[dict[str, str]]:
@@ -206,8 +211,8 @@ def test_playoff_fields_and_championship_4_against_their_sources(nascar_db: Pitb
             "out": not want & seeded,
         }[row["check"]]
         if not holds:
-            wrong.append((row["series"], row["season"], row["check"], sorted(want), sorted(final)))
-    assert wrong == []
+            wrong.append((row["series"], int(row["season"]), row["check"]))
+    assert wrong == list(PLAYOFF_DIFFERENCES)
 
 
 def test_every_sourced_facts_file_names_real_drivers(nascar_db: Pitboard) -> None:
@@ -219,3 +224,13 @@ def test_every_sourced_facts_file_names_real_drivers(nascar_db: Pitboard) -> Non
             "standings", "--series", path.parent.name, "--season", path.stem, "--format", "json"
         )
         assert done.returncode == 0, (path, done.stderr)
+
+
+def test_the_final_is_raced_by_the_drivers_the_official_points_put_there(
+    nascar_db: Pitboard,
+) -> None:
+    # Cup 2024: the Coca-Cola 600 lacks stage data, and the rules alone would have put Kyle
+    # Larson in the final instead of William Byron, scoring both of them wrongly in it.
+    report = nascar_db.json("points", "check", "--series", "cup", "--seasons", "2024")
+    assert {m["cause"]: m["count"] for m in report["mismatches"]} == {"missing stage data": 10}
+    assert {e["round"] for m in report["mismatches"] for e in m["examples"]} == {14}

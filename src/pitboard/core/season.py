@@ -7,7 +7,13 @@ from dataclasses import dataclass, field, replace
 
 from pitboard.core.points import Entry, score_race
 from pitboard.core.rules import RuleSet
-from pitboard.core.standings import Penalty, PlayoffFacts, ScoredRace, season_standings
+from pitboard.core.standings import (
+    Penalty,
+    PlayoffFacts,
+    ScoredRace,
+    season_standings,
+    with_official_points,
+)
 
 
 @dataclass
@@ -33,9 +39,17 @@ class SeasonFacts:
 
 
 def score_season(
-    rules: RuleSet, races: Sequence[tuple[int, Sequence[Entry]]], facts: SeasonFacts
+    rules: RuleSet,
+    races: Sequence[tuple[int, Sequence[Entry]]],
+    facts: SeasonFacts,
+    *,
+    official_fallback: bool = False,
 ) -> list[ScoredRace]:
-    """Every race of a season scored: (round, entries) pairs in round order."""
+    """Every race of a season scored: (round, entries) pairs in round order.
+
+    With *official_fallback*, who races the final for the title is decided on the official race
+    points wherever the rules cannot reproduce them (as the standings are), not on the rules'.
+    """
     scored: list[ScoredRace] = []
     playoff = rules.playoff
     scheduled = facts.scheduled_races or len(races)
@@ -47,7 +61,8 @@ def score_season(
     for rnd, entries in races:
         finalists: frozenset[int] = frozenset()
         if spare_finalists and has_final and rnd == final_round:
-            finalists = _finalists(rules, scored, facts, scheduled)
+            before = with_official_points(scored)[0] if official_fallback else scored
+            finalists = _finalists(rules, before, facts, scheduled)
         race_rules = rules
         if rnd in facts.close_up_rounds:
             race_rules = replace(rules, eligibility=replace(rules.eligibility, ineligible="skip"))

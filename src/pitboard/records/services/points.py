@@ -268,7 +268,7 @@ def check_points(
         if rules is OFFICIAL_RECORD:
             continue  # no rule set: nothing to check the official points against
         facts = season_facts(series, year, season.driver_ids)
-        scored = score_season(rules, season.races, facts)
+        scored = score_season(rules, season.races, facts, official_fallback=rules_name is None)
         s_compared = s_matched = 0
         for race in scored:
             no_points = facts.no_points(race.round)

@@ -49,7 +49,12 @@ def _scored(series: str, year: int, kind: str = "driver", rules_name: str | None
     rules = rules_for(season, rules_name)
     facts = season_facts(series, year, season.driver_ids)
     # Owners and makes score whatever their drivers' eligibility: a car's points are its own.
-    races = score_season(rules, season.races, facts if kind == "driver" else SeasonFacts())
+    races = score_season(
+        rules,
+        season.races,
+        facts if kind == "driver" else SeasonFacts(),
+        official_fallback=rules_name is None,
+    )
     official_used: set[int] = set()
     if rules_name is None and kind == "driver":
         races, official_used = with_official_points(races)
