@@ -180,6 +180,13 @@ def test_a_win_that_does_not_count_and_a_driver_added_to_the_field() -> None:
     seeds = {row.driver: row.seed for row in table if row.seed}
     assert set(seeds) == {1, 2, 4}  # 5's win is not a ticket in; 4 is added and seeded last
     assert seeds[4] == 3
+    r = rules(playoff={**PLAYOFF, "reset_kind": "playoff_points", "race_win_playoff_points": 5})
+    regular = [race(1, 2, 3, 4, 5), race(2, 1, 3, 4, 5)]
+    counted = season_standings(r, scored(r, *regular, *rest))
+    facts = PlayoffFacts(non_counting_wins=frozenset({(2, 2)}))
+    uncounted = season_standings(r, scored(r, *regular, *rest), playoff_facts=facts)
+    points = {row.driver: row.playoff_points for row in counted}
+    assert (points[2], {row.driver: row.playoff_points for row in uncounted}[2]) == (5, 0)
 
 
 def test_a_winner_ranked_below_every_other_contender_still_gets_in() -> None:

@@ -185,15 +185,15 @@ def _points_table(
 
 
 def _playoff_points(
-    playoff: Playoff, races: Sequence[ScoredRace], table: Sequence[Standing]
+    playoff: Playoff, races: Sequence[ScoredRace], table: Sequence[Standing], facts: PlayoffFacts
 ) -> Counter[int]:
-    """Playoff points earned in the regular season: wins, stage wins, final rank."""
+    """Playoff points earned in the regular season: wins (that count), stage wins, final rank."""
     earned: Counter[int] = Counter()
     for race in races:
         for entry, scored in zip(race.entries, race.points, strict=True):
             if not scored.eligible:
                 continue
-            if entry.finish == 1:
+            if entry.finish == 1 and (entry.driver, race.round) not in facts.non_counting_wins:
                 earned[entry.driver] += playoff.race_win_playoff_points
             earned[entry.driver] += scored.stage_wins * playoff.stage_win_playoff_points
     for row, bonus in zip(table, playoff.regular_season_rank_points, strict=False):
@@ -295,7 +295,7 @@ def _with_playoff(
     """The season through its playoff; with *snapshots*, also the table after each playoff race."""
     table = _points_table(rules, regular, penalties)
     rows = {r.driver: r for r in table}
-    earned = _playoff_points(playoff, regular, table)
+    earned = _playoff_points(playoff, regular, table, facts)
     for penalty in penalties:
         if penalty.after_round <= regular[-1].round:
             earned[penalty.driver] -= penalty.playoff_points
