@@ -33,6 +33,15 @@ class SeasonFacts:
     scheduled_races: int | None = None
     sources: list[str] = field(default_factory=list)
 
+    def for_cars(self) -> SeasonFacts:
+        """The facts of an owners' or makes' title: a car's points are its own, whatever its
+        driver's eligibility, penalties or playoff field; the races' own facts still hold."""
+        return SeasonFacts(
+            paying_stages=self.paying_stages,
+            scheduled_races=self.scheduled_races,
+            sources=self.sources,
+        )
+
     def no_points(self, round_: int) -> set[int]:
         """The drivers who score nothing in this round."""
         return self.ineligible | self.ineligible_rounds.get(round_, set())

@@ -12,7 +12,6 @@ from django.db.models import Q
 from pitboard.core.rules import RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
 from pitboard.core.standings import (
-    PlayoffFacts,
     ScoredRace,
     regroup,
     season_standings,
@@ -48,13 +47,9 @@ def _scored(series: str, year: int, kind: str = "driver", rules_name: str | None
     season = load_season(series, year)
     rules = rules_for(season, rules_name)
     facts = season_facts(series, year, season.driver_ids)
-    # Owners and makes score whatever their drivers' eligibility: a car's points are its own.
-    races = score_season(
-        rules,
-        season.races,
-        facts if kind == "driver" else SeasonFacts(),
-        official_fallback=rules_name is None,
-    )
+    if kind != "driver":
+        facts = facts.for_cars()
+    races = score_season(rules, season.races, facts, official_fallback=rules_name is None)
     official_used: set[int] = set()
     if rules_name is None and kind == "driver":
         races, official_used = with_official_points(races)
@@ -102,8 +97,8 @@ def standings_document(
         season.rules,
         season.races,
         after_round=after_round,
-        penalties=season.facts.penalties if kind == "driver" else (),
-        playoff_facts=season.facts.playoff if kind == "driver" else PlayoffFacts(),
+        penalties=season.facts.penalties,
+        playoff_facts=season.facts.playoff,
         scheduled_races=season.facts.scheduled_races,
     )
     return {
