@@ -85,3 +85,13 @@ for model in (
     models.Session,
 ):
     admin.site.register(model)
+
+
+@admin.register(models.ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    """The corrections queue: readers' reports, newest first, settled by an editor."""
+
+    list_display = ("created_at", "page", "status", "message")
+    list_filter = ("status",)
+    search_fields = ("page", "message")
+    readonly_fields = ("page", "message", "contact", "created_at")

@@ -1,16 +1,274 @@
-"""Pages. Thin: they ask the services and hand the answer to a template."""
+"""Pages. Thin: they ask the services, draw the charts and hand both to a template."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Min
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+from urllib.parse import quote
 
-from pitboard.records.models import Series
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from pitboard.core.stats import Grouping
+from pitboard.records.services import drivers as driver_service
+from pitboard.records.services import leaders as leader_service
+from pitboard.records.services import schedule, tracks
+from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
+from pitboard.records.services.catalog import database_counts
+from pitboard.records.services.reports import ReportError, file_report
+from pitboard.records.services.search import search as search_all
+from pitboard.web import charts
 
 
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    title: str,
+    description: str,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        f"web/{template}",
+        {"title": title, "description": description, **context},
+        status=status,
+    )
+
+
+def _found(call: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return call(*args, **kwargs)
+    except schedule.NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    series = Series.objects.annotate(
-        seasons_count=Count("seasons"), first=Min("seasons__year"), last=Max("seasons__year")
-    ).order_by("display_order", "slug")
-    return render(request, "web/home.html", {"series": series})
+    counts = database_counts()
+    return _page(
+        request,
+        "home.html",
+        "pitboard — the record book of stock-car racing",
+        "Results, careers, tracks and standings of stock-car racing, from weekly divisions "
+        "to the NASCAR Cup Series.",
+        counts=counts,
+        latest=schedule.latest_races(),
+        leaders=schedule.leaders_now(),
+        series=schedule.series_list(),
+    )
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    found = search_all(q) if q else None
+    return _page(
+        request,
+        "search.html",
+        f"Search: {q}" if q else "Search",
+        "Find drivers, tracks, teams and races in the record book.",
+        q=q,
+        found=found,
+    )
+
+
+@require_GET
+def driver_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    series = request.GET.get("series") or None
+    era = request.GET.get("era") or None
+    try:
+        listing = driver_service.driver_list(q, series, era, _page_number(request))
+    except (schedule.NotFound, ValueError) as exc:
+        raise Http404(str(exc)) from exc
+    return _page(
+        request,
+        "drivers.html",
+        "Drivers",
+        "Every driver in the record book, by series and era.",
+        listing=listing,
+        series_options=schedule.series_list(),
+        eras=driver_service.eras(),
+    )
+
+
+@require_GET
+def driver(request: HttpRequest, slug: str) -> HttpResponse:
+    page = _found(driver_service.driver_page, slug, _page_number(request))
+    person = page["driver"]
+    total = page["total"]
+    names = page["series_names"]
+    finishes = [(f["season"], f["finish"]) for f in page["finishes"]]
+    worst = max((f for _, f in finishes), default=1)
+    return _page(
+        request,
+        "driver.html",
+        person["name"],
+        f"{person['name']}: {total['starts']} starts, {total['wins']} wins, "
+        f"{total['top5']} top fives, {total['poles']} poles in the record book.",
+        page=page,
+        finish_chart=charts.finishes(
+            finishes, worst, f"{person['name']}: finishing position in every start"
+        )
+        if finishes
+        else "",
+        ladder_chart=charts.ladder(
+            [(names.get(r["series"], r["series"]), r["seasons"]) for r in page["ladder"]],
+            f"{person['name']}: seasons by series",
+        ),
+    )
+
+
+@require_GET
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        subject = subject_by_slug("team", slug)
+    except LookupError_ as exc:
+        raise Http404(str(exc)) from exc
+    by_season = career_document(subject, Grouping.SEASON)
+    return _page(
+        request,
+        "team.html",
+        subject.name,
+        f"{subject.name}: {by_season['total']['starts']} starts and "
+        f"{by_season['total']['wins']} wins in the record book.",
+        team=subject,
+        career=career_document(subject, Grouping.SERIES),
+        seasons=by_season,
+    )
+
+
+@require_GET
+def track_list(request: HttpRequest) -> HttpResponse:
+    wanted = {k: request.GET.get(k) or None for k in ("surface", "length", "region", "country")}
+    try:
+        listing = tracks.track_list(**wanted)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return _page(
+        request,
+        "tracks.html",
+        "Tracks",
+        "Every track in the record book, by surface, length and place.",
+        listing=listing,
+        options=tracks.track_filters(),
+    )
+
+
+@require_GET
+def track(request: HttpRequest, slug: str) -> HttpResponse:
+    page = _found(tracks.track_page, slug)
+    length = f"{page['length_miles']}-mile " if page["length_miles"] else ""
+    return _page(
+        request,
+        "track.html",
+        page["name"],
+        f"{page['name']}: {length}{page['surface']} {page['layout'].replace('_', ' ')}, "
+        f"{page['races_count']} races from {page['first_season']} to {page['last_season']}.",
+        track=page,
+    )
+
+
+@require_GET
+def series(request: HttpRequest, series: str) -> HttpResponse:
+    page = _found(schedule.series_page, series)
+    return _page(
+        request,
+        "series.html",
+        page["name"],
+        f"{page['name']}: {len(page['seasons'])} seasons, their schedules, winners and champions.",
+        series=page,
+    )
+
+
+@require_GET
+def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
+    page = _found(schedule.season_page, series, year)
+    progression = page["progression"]
+    driver_table = page["standings"].get("driver")
+    leader = driver_table["standings"][0] if driver_table and driver_table["standings"] else None
+    return _page(
+        request,
+        "season.html",
+        f"{year} {page['name']}",
+        f"The {year} {page['name']}: {len(page['races'])} races"
+        + (f", led by {leader['driver']} with {leader['points']} points." if leader else "."),
+        season=page,
+        leader=leader,
+        progression_chart=charts.progression(
+            progression["rounds"],
+            [(d["name"], d["points"]) for d in progression["drivers"]],
+            f"{year} {page['name']}: points of the top ten after every round",
+        ),
+    )
+
+
+@require_GET
+def race(request: HttpRequest, series: str, year: int, rnd: int) -> HttpResponse:
+    page = _found(schedule.race_page, series, year, rnd)
+    winner = page["results"][0] if page["results"] and page["results"][0]["finish"] == 1 else None
+    title = f"{year} {page['name'] or page['track']['name']}"
+    return _page(
+        request,
+        "race.html",
+        title,
+        f"Results of the {title} ({page['series_name']}, round {rnd})"
+        + (f", won by {winner['driver']['name']}." if winner else "."),
+        race=page,
+        winner=winner,
+    )
+
+
+@require_GET
+def records(request: HttpRequest) -> HttpResponse:
+    series = request.GET.get("series") or None
+    book = _found(leader_service.leaders, series)
+    return _page(
+        request,
+        "records.html",
+        "Records",
+        "All-time leaders in wins, starts, poles, top fives and laps led.",
+        book=book,
+        stats=leader_service.STATS,
+        series_options=schedule.series_list(),
+    )
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The "report an error" form (GET) and its submission (POST), stored for the editors."""
+    page = request.POST.get("page") or request.GET.get("page", "/")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            file_report(page, request.POST.get("message", ""), request.POST.get("contact", ""))
+        except ReportError as exc:
+            errors[exc.field] = str(exc)
+        else:
+            return redirect(f"/report/thanks/?page={quote(page)}")
+    return _page(
+        request,
+        "report.html",
+        "Report an error",
+        "Tell the editors what is wrong on a page of pitboard.",
+        page_path=page,
+        errors=errors,
+        values=request.POST,
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+def report_thanks(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        "report_thanks.html",
+        "Thank you",
+        "Your report is in the editors' queue.",
+        page_path=request.GET.get("page", "/"),
+    )

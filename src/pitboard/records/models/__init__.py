@@ -19,6 +19,7 @@ from pitboard.records.models.people import (
 )
 from pitboard.records.models.provenance import ImportRun, Source
 from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
+from pitboard.records.models.reports import ErrorReport
 from pitboard.records.models.standings import StandingRow
 from pitboard.records.models.tracks import Track, TrackName
 
@@ -26,6 +27,7 @@ __all__ = [
     "Championship",
     "ChampionshipRace",
     "Driver",
+    "ErrorReport",
     "ImportRun",
     "Manufacturer",
     "ManufacturerAlias",

@@ -53,9 +53,10 @@ class _Kind:
     alias: Callable[[str], QuerySet[Any]]  # the same through aliases
     everyone: Callable[[], list[Candidate]]
     by_id: Callable[[int], tuple[int, str, str]]
+    exact_slug: Callable[[str], tuple[int, str, str] | None]
 
 
-def _driver_candidates() -> list[Candidate]:
+def driver_candidates() -> list[Candidate]:
     aliases: dict[int, list[str]] = {}
     for driver_id, alias in PersonAlias.objects.filter(person__driver__isnull=False).values_list(
         "person__driver__id", "name"
@@ -67,7 +68,7 @@ def _driver_candidates() -> list[Candidate]:
     ]
 
 
-def _simple_candidates(model: type[Model], alias_model: type[Model], fk: str) -> list[Candidate]:
+def simple_candidates(model: type[Model], alias_model: type[Model], fk: str) -> list[Candidate]:
     aliases: dict[int, list[str]] = {}
     for owner, alias in alias_model.objects.values_list(fk, "name"):  # type: ignore[attr-defined]
         aliases.setdefault(owner, []).append(alias)
@@ -87,16 +88,20 @@ KINDS = {
         lambda key: Driver.objects.filter(person__aliases__name_key=key).values_list(
             "id", "person__name", "slug"
         ),
-        _driver_candidates,
+        driver_candidates,
         lambda pk: Driver.objects.values_list("id", "person__name", "slug").get(pk=pk),
+        lambda slug: (
+            Driver.objects.values_list("id", "person__name", "slug").filter(slug=slug).first()
+        ),
     ),
     "team": _Kind(
         "team",
         "team_id",
         lambda key: Team.objects.filter(name_key=key).values_list("id", "name", "slug"),
         lambda key: Team.objects.filter(aliases__name_key=key).values_list("id", "name", "slug"),
-        lambda: _simple_candidates(Team, TeamAlias, "team_id"),
+        lambda: simple_candidates(Team, TeamAlias, "team_id"),
         lambda pk: Team.objects.values_list("id", "name", "slug").get(pk=pk),
+        lambda slug: Team.objects.values_list("id", "name", "slug").filter(slug=slug).first(),
     ),
     "manufacturer": _Kind(
         "manufacturer",
@@ -105,8 +110,11 @@ KINDS = {
         lambda key: Manufacturer.objects.filter(aliases__name_key=key).values_list(
             "id", "name", "slug"
         ),
-        lambda: _simple_candidates(Manufacturer, ManufacturerAlias, "manufacturer_id"),
+        lambda: simple_candidates(Manufacturer, ManufacturerAlias, "manufacturer_id"),
         lambda pk: Manufacturer.objects.values_list("id", "name", "slug").get(pk=pk),
+        lambda slug: (
+            Manufacturer.objects.values_list("id", "name", "slug").filter(slug=slug).first()
+        ),
     ),
 }
 
@@ -200,3 +208,11 @@ def track_labels(track_ids: set[int]) -> dict[int, str]:
         else:
             labels[pk] = name
     return labels
+
+
+def subject_by_slug(kind: str, slug: str) -> Subject:
+    """The driver, team or manufacturer with this slug; LookupError_ when there is none."""
+    found = KINDS[kind].exact_slug(slug)
+    if found is None:
+        raise LookupError_(f"no {kind} with the slug {slug!r}")
+    return Subject(kind, *found)

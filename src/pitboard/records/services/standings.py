@@ -222,24 +222,35 @@ def refresh_stale() -> list[tuple[str, int, int]]:
     return [(slug, year, refresh_stored(slug, year)) for slug, year in list(stale)]
 
 
-def stored_standings(series: str, year: int, after_round: int | None = None) -> dict[str, Any]:
-    """The stored drivers' standings (recomputed first if the season is stale)."""
+def stored_standings(
+    series: str, year: int, after_round: int | None = None, *, with_slugs: bool = False
+) -> dict[str, Any]:
+    """The stored drivers' standings (recomputed first if the season is stale): the same
+    document as standings_document. *with_slugs* adds each driver's slug, for links."""
     record = SeasonRecord.objects.filter(series__slug=series, year=year).first()
     if record is None:
         raise PointsError(f"no season {series} {year}")
     if record.standings_stale:
         refresh_stored(series, year)
     rows = StandingRow.objects.filter(season=record)
-    last = rows.order_by("-after_round").values_list("after_round", flat=True).first()
+    last = rows.order_by("-after_round").values_list("after_round", "rules").first()
     if last is None:
         raise PointsError(f"{series} {year} has no standings (no rule set, no official points)")
-    wanted = last if after_round is None else after_round
+    if after_round is not None and not 1 <= after_round <= last[0]:
+        raise PointsError(f"{series} {year} has rounds 1 to {last[0]}")
+    wanted = last[0] if after_round is None else after_round
     table = rows.filter(after_round=wanted).select_related("driver__person")
+    standings = []
+    for row in table:
+        line = _document_row(row, "driver", row.driver.person.name, row.source)
+        if with_slugs:
+            line["slug"] = row.driver.slug
+        standings.append(line)
     return {
         "series": series,
         "season": year,
         "after_round": wanted,
-        "standings": [
-            _document_row(row, "driver", row.driver.person.name, row.source) for row in table
-        ],
+        "kind": "driver",
+        "rules": last[1],
+        "standings": standings,
     }

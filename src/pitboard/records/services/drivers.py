@@ -1,0 +1,300 @@
+"""Drivers as readers look for them: a filtered list, and everything on one driver's page.
+
+A driver's page is built from one query of their results: the career tables, the charts, the
+best tracks and the paged results list are all computed from those lines by the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Max, Min, Q
+
+from pitboard.core.names import rank
+from pitboard.core.stats import Grouping, ResultLine, career
+from pitboard.records.models import Driver, PersonAlias, Result, Series, Track
+from pitboard.records.services.careers import driver_candidates, series_order
+from pitboard.records.services.paging import Paging
+from pitboard.records.services.schedule import NotFound
+
+SEARCH_LIMIT = 200  # matches of a name query considered before filtering
+BEST_TRACKS = 10
+MIN_STARTS_AT_TRACK = 3
+
+
+def eras() -> list[str]:
+    """The decades the database has races in: "1940s" …"""
+    years = Result.objects.aggregate(
+        first=Min("race__season__year"), last=Max("race__season__year")
+    )
+    if years["first"] is None:
+        return []
+    return [f"{decade}s" for decade in range(years["first"] // 10 * 10, years["last"] + 1, 10)]
+
+
+def era_years(era: str) -> tuple[int, int]:
+    """ "1970s" → (1970, 1979); raises ValueError for anything else."""
+    if len(era) != 5 or not era.endswith("s") or not era[:4].isdigit() or era[3] != "0":
+        raise ValueError(f"an era is a decade such as 1970s, not {era!r}")
+    start = int(era[:4])
+    return start, start + 9
+
+
+def driver_list(
+    q: str = "", series: str | None = None, era: str | None = None, page: int = 1
+) -> dict[str, Any]:
+    """Drivers who raced in *series* during *era*, matching *q* when given.
+
+    With a query, drivers come in the order of the name ranking (exact > alias > prefix >
+    contains > fuzzy, as the CLI ranks them); without one, by wins, then starts.
+    """
+    where = Q()
+    if series:
+        if not Series.objects.filter(slug=series).exists():
+            raise NotFound(f"no series {series!r}")
+        where &= Q(race__season__series__slug=series)
+    if era:
+        first, last = era_years(era)
+        where &= Q(race__season__year__range=(first, last))
+    matched: list[int] | None = None
+    if q.strip():
+        matched = [m.candidate.id for m in rank(q, driver_candidates(), limit=SEARCH_LIMIT)]
+        where &= Q(driver_id__in=matched)
+    grouped = (
+        Result.objects.filter(where)
+        .values("driver_id")
+        .annotate(
+            starts=Count("id", filter=Q(finish__isnull=False)),
+            wins=Count("id", filter=Q(finish=1)),
+            first=Min("race__season__year"),
+            last=Max("race__season__year"),
+        )
+    )
+    if matched is None:
+        paging = Paging.of(grouped.count(), page)
+        rows = list(
+            grouped.order_by("-wins", "-starts", "driver_id")[
+                paging.offset : paging.offset + paging.per_page
+            ]
+        )
+    else:
+        order = {pk: i for i, pk in enumerate(matched)}
+        found = sorted(grouped, key=lambda r: order[r["driver_id"]])
+        paging = Paging.of(len(found), page)
+        rows = paging.window(found)
+    names = {
+        pk: (name, slug)
+        for pk, name, slug in Driver.objects.filter(
+            id__in=[r["driver_id"] for r in rows]
+        ).values_list("id", "person__name", "slug")
+    }
+    return {
+        "query": q,
+        "series": series,
+        "era": era,
+        **paging.as_dict(),
+        "drivers": [
+            {
+                "name": names[r["driver_id"]][0],
+                "slug": names[r["driver_id"]][1],
+                "starts": r["starts"],
+                "wins": r["wins"],
+                "first_season": r["first"],
+                "last_season": r["last"],
+            }
+            for r in rows
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One result of the driver, with what the results table shows beside the statistics."""
+
+    stat: ResultLine
+    round: int
+    race_name: str
+    track_id: int
+    car_number: str
+    team: str | None
+    manufacturer: str | None
+    status_text: str
+
+
+_LINES_SQL = """
+    SELECT s.slug, se.year, r.track_id, res.start, res.finish, res.laps, res.laps_led,
+           res.status_class, res.points, r.round, r.name, res.car_number, t.name, m.name,
+           res.status_text
+    FROM records_result res
+    JOIN records_race r ON r.id = res.race_id
+    JOIN records_season se ON se.id = r.season_id
+    JOIN records_series s ON s.id = se.series_id
+    LEFT JOIN records_team t ON t.id = res.team_id
+    LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id
+    WHERE res.driver_id = %s
+    ORDER BY se.year, s.display_order, s.slug, r.round, res.entry
+"""
+
+
+def _driver_lines(driver_id: int) -> list[_Line]:
+    with connection.cursor() as cursor:
+        cursor.execute(_LINES_SQL, [driver_id])
+        rows = cursor.fetchall()
+    return [
+        _Line(
+            ResultLine(slug, year, "", start, finish, laps, led, status, points),
+            rnd,
+            race_name,
+            track,
+            car,
+            team,
+            make,
+            status_text,
+        )
+        for (
+            slug,
+            year,
+            track,
+            start,
+            finish,
+            laps,
+            led,
+            status,
+            points,
+            rnd,
+            race_name,
+            car,
+            team,
+            make,
+            status_text,
+        ) in rows
+    ]
+
+
+def driver_header(slug: str) -> dict[str, Any]:
+    driver = Driver.objects.select_related("person").filter(slug=slug).first()
+    if driver is None:
+        raise NotFound(f"no driver with the slug {slug!r}")
+    person = driver.person
+    aliases = list(
+        PersonAlias.objects.filter(person=person).order_by("name").values_list("name", flat=True)
+    )
+    facts = {
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "hometown": person.hometown or None,
+        "nationality": person.nationality or None,
+    }
+    return {
+        "id": str(driver.pk),
+        "name": person.name,
+        "slug": driver.slug,
+        "aliases": aliases,
+        "facts": {k: v for k, v in facts.items() if v},
+    }
+
+
+def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
+    """Everything the driver page shows, from the driver's results read once."""
+    header = driver_header(slug)
+    lines = _driver_lines(int(header["id"]))
+    order = series_order()
+    names = dict(Series.objects.values_list("slug", "name"))
+
+    def rank_series(slug: str) -> int:
+        return order.get(slug, 1000)
+
+    stats = [line.stat for line in lines]
+    by_series, total = career(stats, Grouping.SERIES, rank_series)
+    by_season, _ = career(stats, Grouping.SEASON, rank_series)
+    tracks = {
+        pk: (name, tslug)
+        for pk, name, tslug in Track.objects.filter(
+            id__in={line.track_id for line in lines}
+        ).values_list("id", "name", "slug")
+    }
+    at_track = [line.stat._replace(track=str(line.track_id)) for line in lines]
+    by_track, _ = career(at_track, Grouping.TRACK, rank_series)
+    best = _best_tracks(by_track, tracks)
+    paging = Paging.of(len(lines), page)
+    return {
+        "driver": header,
+        "series_names": {s: names.get(s, s) for s in order if s in {x.stat.series for x in lines}},
+        "career": [row.as_dict() for row in by_series],
+        "total": total.as_dict(),
+        "seasons": [row.as_dict() for row in by_season],
+        "best_tracks": best,
+        "finishes": [
+            {"season": x.stat.season, "series": x.stat.series, "finish": x.stat.finish}
+            for x in lines
+            if x.stat.finish is not None
+        ],
+        "ladder": _ladder(lines, rank_series),
+        "results": {
+            **paging.as_dict(),
+            "items": [_result_row(x, tracks) for x in paging.window(lines)],
+        },
+    }
+
+
+def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    name, tslug = tracks.get(line.track_id, ("", ""))
+    return {
+        "series": line.stat.series,
+        "season": line.stat.season,
+        "round": line.round,
+        "race": line.race_name,
+        "track": {"name": name, "slug": tslug},
+        "car_number": line.car_number,
+        "team": line.team,
+        "manufacturer": line.manufacturer,
+        "start": line.stat.start,
+        "finish": line.stat.finish,
+        "laps": line.stat.laps,
+        "laps_led": line.stat.laps_led,
+        "status": line.status_text or line.stat.status_class,
+        "points": line.stat.points,
+    }
+
+
+def _best_tracks(rows: list[Any], tracks: dict[int, tuple[str, str]]) -> list[dict[str, Any]]:
+    """The tracks where the driver did best: most wins, then best average finish (at least
+    MIN_STARTS_AT_TRACK starts there, all series together)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = merged.setdefault(row.track, {"starts": 0, "wins": 0, "top5": 0, "finish_sum": 0})
+        entry["starts"] += row.starts
+        entry["wins"] += row.wins
+        entry["top5"] += row.top5
+        entry["finish_sum"] += (row.avg_finish or 0) * row.starts
+    best = []
+    for track_id, entry in merged.items():
+        if entry["starts"] < MIN_STARTS_AT_TRACK:
+            continue
+        name, tslug = tracks[int(track_id)]
+        best.append(
+            {
+                "track": {"name": name, "slug": tslug},
+                "starts": entry["starts"],
+                "wins": entry["wins"],
+                "top5": entry["top5"],
+                "avg_finish": round(entry["finish_sum"] / entry["starts"], 2),
+            }
+        )
+    best.sort(key=lambda t: (-t["wins"], t["avg_finish"], t["track"]["name"]))
+    return best[:BEST_TRACKS]
+
+
+def _ladder(lines: list[_Line], rank_series: Any) -> list[dict[str, Any]]:
+    """Per series, the seasons raced and the starts in each: the career as a ladder."""
+    starts: dict[str, dict[int, int]] = {}
+    for line in lines:
+        seasons = starts.setdefault(line.stat.series, {})
+        seasons[line.stat.season] = seasons.get(line.stat.season, 0) + (
+            line.stat.finish is not None
+        )
+    return [
+        {"series": s, "seasons": dict(sorted(starts[s].items()))}
+        for s in sorted(starts, key=rank_series)
+    ]

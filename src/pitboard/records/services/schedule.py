@@ -1,0 +1,326 @@
+"""Series, seasons and races as readers see them: schedules, winners, results.
+
+Every function returns plain data (dicts and lists) for the pages and the API alike, in a fixed,
+small number of queries whatever the size of the season.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Min
+
+from pitboard.records.models import Race, Result, Season, Series, StandingRow
+from pitboard.records.services.points import PointsError
+from pitboard.records.services.standings import (
+    KINDS,
+    refresh_stored,
+    standings_document,
+    stored_standings,
+)
+
+
+class NotFound(Exception):
+    """The series, season or race asked for is not in the database."""
+
+
+def series_list() -> list[dict[str, Any]]:
+    rows = Series.objects.annotate(
+        seasons_count=Count("seasons", distinct=True),
+        first=Min("seasons__year"),
+        last=Max("seasons__year"),
+    ).order_by("display_order", "slug")
+    return [
+        {
+            "slug": s.slug,
+            "name": s.name,
+            "level": s.level,
+            "country": s.country,
+            "seasons": s.seasons_count,
+            "first_season": s.first,
+            "last_season": s.last,
+        }
+        for s in rows
+    ]
+
+
+def _series(slug: str) -> Series:
+    series = Series.objects.prefetch_related("names").filter(slug=slug).first()
+    if series is None:
+        raise NotFound(f"no series {slug!r}")
+    return series
+
+
+def refresh_series(series: Series) -> None:
+    """Bring the stored standings of a series' stale seasons up to date."""
+    for year in Season.objects.filter(series=series, standings_stale=True).values_list(
+        "year", flat=True
+    ):
+        refresh_stored(series.slug, year)
+
+
+def champions(series: Series) -> dict[int, dict[str, str]]:
+    """Season → the leader of its final stored standings (the champion of a finished season)."""
+    refresh_series(series)
+    last = dict(
+        StandingRow.objects.filter(season__series=series)
+        .values_list("season__year")
+        .annotate(last=Max("after_round"))
+    )
+    leaders = StandingRow.objects.filter(season__series=series, position=1).values_list(
+        "season__year", "after_round", "driver__person__name", "driver__slug"
+    )
+    return {
+        year: {"name": name, "slug": slug}
+        for year, rnd, name, slug in leaders
+        if last.get(year) == rnd
+    }
+
+
+def series_page(slug: str) -> dict[str, Any]:
+    """A series: its names over the years and every season with races, winners and champion."""
+    series = _series(slug)
+    seasons = (
+        Season.objects.filter(series=series)
+        .annotate(races_count=Count("races"))
+        .values_list("year", "races_count")
+        .order_by("year")
+    )
+    titles = champions(series)
+    return {
+        "slug": series.slug,
+        "name": series.name,
+        "level": series.level,
+        "country": series.country,
+        "names": [
+            {
+                "name": n.name,
+                "first_season": n.first_season,
+                "last_season": n.last_season,
+                "source_url": n.source_url,
+            }
+            for n in series.names.all()
+        ],
+        "seasons": [
+            {
+                "season": year,
+                "name": series.name_in(year),
+                "races": count,
+                "champion": titles.get(year),
+            }
+            for year, count in seasons
+        ],
+    }
+
+
+def _races(season: Season) -> list[dict[str, Any]]:
+    winners = {
+        race_id: {"name": name, "slug": slug}
+        for race_id, name, slug in Result.objects.filter(race__season=season, finish=1)
+        .values_list("race_id", "driver__person__name", "driver__slug")
+        .order_by("race_id", "entry")
+    }
+    return [
+        {
+            "round": race.round,
+            "date": race.date.isoformat() if race.date else None,
+            "name": race.name,
+            "track": {"name": race.track.name, "slug": race.track.slug},
+            "surface": race.surface,
+            "length_miles": race.length_miles,
+            "scheduled_laps": race.scheduled_laps,
+            "winner": winners.get(race.pk),
+        }
+        for race in Race.objects.filter(season=season).select_related("track").order_by("round")
+    ]
+
+
+def _season(series: str, year: int) -> Season:
+    season = (
+        Season.objects.select_related("series")
+        .prefetch_related("series__names")
+        .filter(series__slug=series, year=year)
+        .first()
+    )
+    if season is None:
+        raise NotFound(f"no season {year} of series {series!r}")
+    return season
+
+
+def schedule(series: str, year: int) -> dict[str, Any]:
+    season = _season(series, year)
+    return {
+        "series": series,
+        "season": year,
+        "name": season.series.name_in(year),
+        "races": _races(season),
+    }
+
+
+def season_page(series: str, year: int) -> dict[str, Any]:
+    """Schedule, the standings of every championship that can be scored, and the top ten's
+    points round by round."""
+    page = schedule(series, year)
+    standings: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        try:
+            if kind == "driver":
+                standings[kind] = stored_standings(series, year, with_slugs=True)
+            else:
+                standings[kind] = standings_document(series, year, kind=kind)
+        except PointsError:
+            continue
+    page["standings"] = standings
+    page["progression"] = progression(series, year)
+    return page
+
+
+def progression(series: str, year: int, top: int = 10) -> dict[str, Any]:
+    """Points after every round of the drivers who finished the season in the top *top*."""
+    season = _season(series, year)
+    if season.standings_stale:
+        refresh_stored(series, year)
+    rows = StandingRow.objects.filter(season=season)
+    last = rows.aggregate(last=Max("after_round"))["last"]
+    if last is None:
+        return {"rounds": 0, "drivers": []}
+    leaders = list(
+        rows.filter(after_round=last, position__lte=top)
+        .order_by("position")
+        .values_list("driver_id", "driver__person__name", "driver__slug")
+    )
+    points: dict[int, list[int | None]] = {pk: [None] * last for pk, _, _ in leaders}
+    for driver, rnd, value in rows.filter(driver_id__in=list(points)).values_list(
+        "driver_id", "after_round", "points"
+    ):
+        points[driver][rnd - 1] = value
+    return {
+        "rounds": last,
+        "drivers": [
+            {"name": name, "slug": slug, "points": points[pk]} for pk, name, slug in leaders
+        ],
+    }
+
+
+RESULT_FIELDS = (
+    "finish",
+    "start",
+    "car_number",
+    "driver__person__name",
+    "driver__slug",
+    "team__name",
+    "team__slug",
+    "manufacturer__name",
+    "laps",
+    "laps_led",
+    "status_text",
+    "status_class",
+    "points",
+    "stage_finishes",
+)
+
+
+def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
+    """A race: its facts and every entry's result, finishers first in finishing order."""
+    race = (
+        Race.objects.select_related("track", "season__series")
+        .prefetch_related("season__series__names")
+        .filter(season__series__slug=series, season__year=year, round=rnd)
+        .first()
+    )
+    if race is None:
+        raise NotFound(f"no round {rnd} of {series} {year}")
+    results = [
+        {
+            "finish": row[0],
+            "start": row[1],
+            "car_number": row[2],
+            "driver": {"name": row[3], "slug": row[4]},
+            "team": {"name": row[5], "slug": row[6]} if row[5] else None,
+            "manufacturer": row[7] or None,
+            "laps": row[8],
+            "laps_led": row[9],
+            "status": row[10] or row[11],
+            "status_class": row[11],
+            "points": row[12],
+            "stage_finishes": row[13] or [],
+        }
+        for row in Result.objects.filter(race=race)
+        .order_by("finish", "driver__person__name", "entry")
+        .values_list(*RESULT_FIELDS)
+    ]
+    results.sort(key=lambda r: (r["finish"] is None, r["finish"] or 0))
+    rounds = race.season.races.aggregate(last=Max("round"))["last"]
+    led = [r for r in results if r["laps_led"]]
+    distance = (
+        round(race.scheduled_laps * race.length_miles, 1)
+        if race.scheduled_laps and race.length_miles
+        else None
+    )
+    return {
+        "series": series,
+        "series_name": race.season.series.name_in(year),
+        "season": year,
+        "round": rnd,
+        "rounds": rounds,
+        "name": race.name,
+        "date": race.date.isoformat() if race.date else None,
+        "track": {"name": race.track.name, "slug": race.track.slug},
+        "surface": race.surface,
+        "length_miles": race.length_miles,
+        "scheduled_laps": race.scheduled_laps,
+        "distance_miles": distance,
+        "entries": len(results),
+        "starters": sum(1 for r in results if r["finish"] is not None),
+        "leaders": len(led),
+        "most_laps_led": max(led, key=lambda r: r["laps_led"])["driver"] if led else None,
+        "stages": max((len(r["stage_finishes"]) for r in results), default=0),
+        "results": results,
+    }
+
+
+def latest_races() -> list[dict[str, Any]]:
+    """The last race held in each series, with its winner."""
+    latest = []
+    for series in Series.objects.prefetch_related("names").order_by("display_order", "slug"):
+        race = (
+            Race.objects.filter(season__series=series)
+            .select_related("track", "season")
+            .order_by("-season__year", "-round")
+            .first()
+        )
+        if race is None:
+            continue
+        winner = (
+            Result.objects.filter(race=race, finish=1)
+            .values_list("driver__person__name", "driver__slug")
+            .first()
+        )
+        latest.append(
+            {
+                "series": series.slug,
+                "series_name": series.name_in(race.season.year),
+                "season": race.season.year,
+                "round": race.round,
+                "name": race.name,
+                "date": race.date.isoformat() if race.date else None,
+                "track": {"name": race.track.name, "slug": race.track.slug},
+                "winner": {"name": winner[0], "slug": winner[1]} if winner else None,
+            }
+        )
+    return latest
+
+
+def leaders_now(top: int = 5) -> list[dict[str, Any]]:
+    """The top of the drivers' standings of each series' latest season."""
+    found = []
+    for series in Series.objects.order_by("display_order", "slug"):
+        year = Season.objects.filter(series=series).aggregate(last=Max("year"))["last"]
+        if year is None:
+            continue
+        try:
+            table = stored_standings(series.slug, year, with_slugs=True)
+        except PointsError:
+            continue
+        found.append({**table, "standings": table["standings"][:top]})
+    return found

@@ -1,0 +1,222 @@
+"""Charts as inline SVG, drawn on the server: no script, no CDN, readable by screen readers.
+
+Each chart is an ``<svg role="img">`` with a title and a description that says what it shows in
+words; the pages put the same numbers in a table beside it. Pure functions of plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+WIDTH = 720
+PALETTE = (
+    "#d1495b",
+    "#00798c",
+    "#edae49",
+    "#30638e",
+    "#6a4c93",
+    "#3a7d44",
+    "#e07a5f",
+    "#8d99ae",
+    "#b56576",
+    "#2b2d42",
+)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plotting area inside the axes."""
+
+    width: int
+    height: int
+    left: int = 48
+    right: int = 12
+    top: int = 12
+    bottom: int = 40
+
+    @property
+    def inner_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def inner_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+
+def _open(frame: Frame, title: str, description: str, ident: str) -> list[str]:
+    return [
+        f'<svg class="chart" viewBox="0 0 {frame.width} {frame.height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-t">{escape(title)}</title>',
+        f'<desc id="{ident}-d">{escape(description)}</desc>',
+    ]
+
+
+def _text(x: float, y: float, text: str, anchor: str = "middle", cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass}>{escape(str(text))}</text>'
+
+
+def _ticks(low: int, high: int, wanted: int = 8) -> list[int]:
+    """Round tick values from *low* to *high*."""
+    span = max(1, high - low)
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+        step = candidate
+        if span / candidate <= wanted:
+            break
+    first = -(-low // step) * step
+    return list(range(first, high + 1, step))
+
+
+def finishes(
+    points: Sequence[tuple[int, int]], worst: int, title: str, ident: str = "finishes"
+) -> str:
+    """Finishing position race by race: *points* are (season, finish) in race order.
+
+    Position 1 is at the top; the x axis counts the driver's starts, with the seasons marked.
+    """
+    frame = Frame(WIDTH, 260)
+    count = len(points)
+    worst = max(worst, 1)
+    wins = sum(1 for _, f in points if f == 1)
+    description = (
+        f"{count} starts from {points[0][0]} to {points[-1][0]}: {wins} wins, best finish "
+        f"{min(f for _, f in points)}, worst {max(f for _, f in points)}."
+        if points
+        else "No starts."
+    )
+    out = _open(frame, title, description, ident)
+
+    def x(i: int) -> float:
+        return frame.left + (i + 0.5) * frame.inner_width / max(count, 1)
+
+    def y(finish: int) -> float:
+        return frame.top + (finish - 1) * frame.inner_height / max(worst - 1, 1)
+
+    out.append('<g class="grid">')
+    for tick in _ticks(1, worst, 6):
+        out.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" '
+            f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
+        )
+        out.append(_text(frame.left - 6, y(tick) + 4, str(tick), "end"))
+    out.append("</g>")
+    seasons = [
+        (i, season) for i, (season, _) in enumerate(points) if i == 0 or points[i - 1][0] != season
+    ]
+    every = max(1, -(-len(seasons) // 10))
+    out.append('<g class="axis">')
+    for n, (i, season) in enumerate(seasons):
+        if n % every == 0:
+            out.append(
+                f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{frame.top}" '
+                f'y2="{frame.height - frame.bottom}" class="season"/>'
+            )
+            out.append(_text(x(i), frame.height - frame.bottom + 14, str(season)))
+    out.append("</g>")
+    radius = 2.5 if count < 400 else 1.6
+    for i, (_, finish) in enumerate(points):
+        cls = "win" if finish == 1 else "dot"
+        out.append(f'<circle cx="{x(i):.1f}" cy="{y(finish):.1f}" r="{radius}" class="{cls}"/>')
+    out.append(_text(frame.left + frame.inner_width / 2, frame.height - 4, "Starts, by season"))
+    out.append(
+        f'<text transform="translate(12 {frame.top + frame.inner_height / 2:.0f}) rotate(-90)" '
+        'text-anchor="middle">Finishing position</text>'
+    )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def ladder(rows: Sequence[tuple[str, dict[int, int]]], title: str, ident: str = "ladder") -> str:
+    """Seasons by series: one row per series, one cell per season raced, darker for more
+    starts. *rows* are (series label, {season: starts})."""
+    seasons = sorted({s for _, cells in rows for s in cells})
+    if not seasons:
+        return ""
+    first, last = seasons[0], seasons[-1]
+    label_width = 150
+    frame = Frame(WIDTH, 10 + 28 * len(rows) + 40, left=label_width, bottom=30, top=10)
+    years = last - first + 1
+    cell = frame.inner_width / years
+    most = max(max(cells.values(), default=1) for _, cells in rows) or 1
+    description = "; ".join(
+        f"{label}: {len(cells)} seasons, {min(cells)}–{max(cells)}" for label, cells in rows
+    )
+    out = _open(frame, title, description, ident)
+    for r, (label, cells) in enumerate(rows):
+        top = frame.top + 28 * r
+        out.append(_text(label_width - 8, top + 17, label, "end"))
+        for season, starts in sorted(cells.items()):
+            shade = 0.25 + 0.75 * starts / most
+            out.append(
+                f'<rect x="{frame.left + (season - first) * cell:.1f}" y="{top + 4}" '
+                f'width="{max(cell - 1, 1):.1f}" height="20" class="cell" '
+                f'fill-opacity="{shade:.2f}"><title>{escape(label)} {season}: {starts} starts'
+                "</title></rect>"
+            )
+    axis_y = frame.top + 28 * len(rows) + 14
+    for tick in _ticks(first, last, 8):
+        out.append(_text(frame.left + (tick - first + 0.5) * cell, axis_y, str(tick)))
+    out.append(_text(frame.left + frame.inner_width / 2, frame.height - 6, "Season"))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def progression(
+    rounds: int,
+    lines: Sequence[tuple[str, Sequence[int | None]]],
+    title: str,
+    ident: str = "progression",
+) -> str:
+    """Points after every round, one line per driver (*lines* are (name, points by round))."""
+    if rounds == 0 or not lines:
+        return ""
+    frame = Frame(WIDTH, 320, bottom=40, right=170)
+    values = [p for _, pts in lines for p in pts if p is not None]
+    low, high = min(0, *values), max(1, *values)
+
+    def x(rnd: int) -> float:
+        return frame.left + (rnd - 1) * frame.inner_width / max(rounds - 1, 1)
+
+    def y(value: float) -> float:
+        return frame.top + (high - value) * frame.inner_height / max(high - low, 1)
+
+    leader = lines[0]
+    description = (
+        f"Points of the top {len(lines)} after each of {rounds} rounds; "
+        f"{leader[0]} finished first with {leader[1][-1]} points."
+    )
+    out = _open(frame, title, description, ident)
+    out.append('<g class="grid">')
+    for tick in _ticks(low, high, 6):
+        out.append(
+            f'<line x1="{frame.left}" x2="{frame.left + frame.inner_width}" '
+            f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
+        )
+        out.append(_text(frame.left - 6, y(tick) + 4, str(tick), "end"))
+    out.append("</g>")
+    for tick in _ticks(1, rounds, 12):
+        out.append(_text(x(tick), frame.top + frame.inner_height + 16, str(tick)))
+    for i, (name, pts) in enumerate(lines):
+        colour = PALETTE[i % len(PALETTE)]
+        path = " ".join(f"{x(r + 1):.1f},{y(p):.1f}" for r, p in enumerate(pts) if p is not None)
+        out.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
+            f"<title>{escape(name)}</title></polyline>"
+        )
+        legend_y = frame.top + 8 + i * 18
+        legend_x = frame.left + frame.inner_width + 14
+        out.append(
+            f'<rect x="{legend_x}" y="{legend_y - 8}" width="10" height="10" fill="{colour}"/>'
+        )
+        out.append(_text(legend_x + 16, legend_y + 1, f"{i + 1}. {name}", "start"))
+    out.append(_text(frame.left + frame.inner_width / 2, frame.height - 4, "Round"))
+    out.append(
+        f'<text transform="translate(12 {frame.top + frame.inner_height / 2:.0f}) rotate(-90)" '
+        'text-anchor="middle">Points</text>'
+    )
+    out.append("</svg>")
+    return "\n".join(out)
