@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.server import Server
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PITBOARD_SHARED", REPO.parent / "shared"))
 NASCAR = SHARED / "data" / "nascar"
@@ -177,3 +179,15 @@ def query(url: str, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in cur.fetchall()]
     finally:
         conn.close()
+
+
+@pytest.fixture(scope="session")
+def site(nascar_db: Pitboard, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The real server on the NASCAR database: no response cache (every request does its real
+    work) and each response's query count in ``X-Query-Count``."""
+    from tests.server import serving
+
+    nascar_db.run("db", "refresh-standings", check=True)
+    env = {"PITBOARD_CACHE_URL": "none", "PITBOARD_COUNT_QUERIES": "1"}
+    with serving(nascar_db.database, tmp_path_factory.mktemp("serve"), env) as live:
+        yield live

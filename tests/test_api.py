@@ -3,150 +3,144 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import Pitboard
+from tests.server import Server
 
 pytestmark = pytest.mark.realdata
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def get(
-        self, path: str, headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], bytes]:
-        request = urllib.request.Request(self.base + path, headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read()
-
-    def json(self, path: str) -> Any:
-        status, _, body = self.get(path)
-        assert status == 200, (path, status, body[:200])
-        return json.loads(body)
-
-
-@pytest.fixture(scope="module")
-def server(nascar_db: Pitboard, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    port = free_port()
-    folder: Path = tmp_path_factory.mktemp("serve")
-    env = {k: v for k, v in os.environ.items() if k != "PITBOARD_DATABASE_URL"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pitboard",
-            "--database",
-            nascar_db.database,
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    live = Server(f"http://127.0.0.1:{port}")
-    try:
-        for _ in range(150):  # up to 30 s for the workers to come up
-            try:
-                if live.get("/api/v1/version")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode() if process.stderr else "")
-            time.sleep(0.2)
-        else:
-            raise AssertionError("pitboard serve did not answer within 30 s")
-        yield live
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        if process.stderr:
-            process.stderr.close()
-
-
-def test_career_is_the_cli_document(server: Server, nascar_db: Pitboard) -> None:
-    api = server.json("/api/v1/drivers/richard-petty/career")
+def test_career_is_the_cli_document(site: Server, nascar_db: Pitboard) -> None:
+    api = site.json("/api/v1/drivers/richard-petty/career")
     assert api == nascar_db.json("driver", "Richard Petty", "--by", "series")
-    by_season = server.json("/api/v1/drivers/kaz-grala/career?by=season&series=nxs")
+    by_season = site.json("/api/v1/drivers/kaz-grala/career?by=season&series=nxs")
     assert by_season == nascar_db.json("driver", "Kaz Grala", "--by", "season", "--series", "nxs")
 
 
-def test_standings_are_the_cli_document(server: Server, nascar_db: Pitboard) -> None:
-    api = server.json("/api/v1/series/cup/2011/standings")
+def test_standings_are_the_cli_document(site: Server, nascar_db: Pitboard) -> None:
+    api = site.json("/api/v1/series/cup/2011/standings")
     assert api == nascar_db.json("standings", "--series", "cup", "--season", "2011")
     assert api["standings"][0]["driver"] == "Tony Stewart"
-    part = server.json("/api/v1/series/cup/2011/standings?after_round=26")
+    part = site.json("/api/v1/series/cup/2011/standings?after_round=26")
     assert part["after_round"] == 26
 
 
-def test_search_ranks_and_lists_candidates(server: Server) -> None:
-    found = server.json("/api/v1/drivers?q=Johnny%20Benson")
+def test_search_ranks_and_lists_candidates(site: Server) -> None:
+    found = site.json("/api/v1/drivers?q=Johnny%20Benson")["drivers"]
     assert [d["name"] for d in found] == ["Johnny Benson Jr.", "Johnny Benson Sr."]
-    assert server.json("/api/v1/drivers?q=richard%20petty")[0]["match"] == "exact"
+    hits = site.json("/api/v1/search?q=richard%20petty")["drivers"]
+    assert hits == [{"name": "Richard Petty", "slug": "richard-petty", "match": "exact"}]
 
 
-def test_errors_have_one_shape(server: Server) -> None:
-    status, _, body = server.get("/api/v1/drivers/no-such-driver/career")
+def test_errors_have_one_shape(site: Server) -> None:
+    status, _, body = site.get("/api/v1/drivers/no-such-driver/career")
     assert status == 404 and json.loads(body) == {
         "detail": "no driver with the slug 'no-such-driver'"
     }
-    status, _, body = server.get("/api/v1/series/moon/2011/standings")
+    status, _, body = site.get("/api/v1/series/moon/2011/standings")
     assert status == 404 and "no series 'moon'" in json.loads(body)["detail"]
-    status, _, body = server.get("/api/v1/drivers/richard-petty/career?by=decade")
-    assert status == 422
+    status, _, body = site.get("/api/v1/drivers/richard-petty/career?by=decade")
+    assert status == 422 and json.loads(body)["detail"].startswith("invalid parameters: query.by")
+    status, _, body = site.get("/api/v1/drivers?era=197")
+    assert status == 422 and "decade" in json.loads(body)["detail"]
 
 
-def test_caching_and_cross_origin_reads(server: Server) -> None:
-    status, headers, _ = server.get("/api/v1/series/cup/2016/standings")
+def test_caching_and_cross_origin_reads(site: Server) -> None:
+    status, headers, _ = site.get("/api/v1/series/cup/2016/standings")
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
     etag = headers["ETag"]
-    status, _, body = server.get("/api/v1/series/cup/2016/standings", {"If-None-Match": etag})
+    status, _, body = site.get("/api/v1/series/cup/2016/standings", {"If-None-Match": etag})
     assert status == 304 and body == b""
 
 
-def test_openapi_and_docs_work_offline(server: Server) -> None:
-    spec = server.json("/api/v1/openapi.json")
+def test_openapi_and_docs_work_offline(site: Server) -> None:
+    spec = site.json("/api/v1/openapi.json")
     assert {"/api/v1/drivers/{slug}/career", "/api/v1/series/{series}/{season}/standings"} <= set(
         spec["paths"]
     )
-    status, _, page = server.get("/api/v1/docs")
+    status, _, page = site.get("/api/v1/docs")
     assert status == 200
     text = page.decode()
     assert "swagger-ui-bundle.js" in text and "cdn" not in text.lower()
     for asset in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css"):
-        assert server.get(asset)[0] == 200
+        assert site.get(asset)[0] == 200
 
 
-def test_home_lists_the_series(server: Server) -> None:
-    status, _, page = server.get("/")
+def test_home_lists_the_series(site: Server) -> None:
+    status, _, page = site.get("/")
     assert status == 200
     assert "NASCAR Cup Series" in page.decode() and "/api/v1/docs" in page.decode()
+
+
+def test_every_resource_answers_with_the_numbers_of_the_record(site: Server) -> None:
+    petty = site.json("/api/v1/drivers/richard-petty")
+    career = site.json("/api/v1/drivers/richard-petty/career")
+    assert petty["total"] == career["total"] and petty["total"]["wins"] == 200
+    results = site.json("/api/v1/drivers/richard-petty/results?page=2&per_page=10")
+    assert results["count"] >= career["total"]["starts"]
+    assert (results["page"], results["per_page"], len(results["items"])) == (2, 10, 10)
+    race = site.json("/api/v1/races/cup/2016/36")
+    assert race["results"][0]["driver"]["name"] == "Jimmie Johnson"
+    assert race["starters"] == 40 and [r["finish"] for r in race["results"]] == list(range(1, 41))
+    schedule = site.json("/api/v1/series/cup/2016")
+    assert len(schedule["races"]) == 36
+    assert schedule["races"][35]["winner"] == {"name": "Jimmie Johnson", "slug": "jimmie-johnson"}
+    cup = site.json("/api/v1/series/cup")
+    champion = next(s for s in cup["seasons"] if s["season"] == 2016)["champion"]
+    standings = site.json("/api/v1/series/cup/2016/standings")
+    assert champion["name"] == standings["standings"][0]["driver"] == "Jimmie Johnson"
+    owners = site.json("/api/v1/series/cup/2016/standings?kind=owner")
+    assert owners["kind"] == "owner" and owners["standings"][0]["owner"].endswith("#48")
+    track = site.json("/api/v1/tracks/martinsville-speedway")
+    assert track["most_wins"][0] == {
+        "driver": {"name": "Richard Petty", "slug": "richard-petty"},
+        "wins": 15,
+    }
+    winners = site.json("/api/v1/tracks/martinsville-speedway/winners")
+    assert len(winners) == track["races_count"]
+    dirt = site.json("/api/v1/tracks?surface=dirt&length=short")
+    assert dirt["count"] > 0 and all(t["surface"] == "dirt" for t in dirt["tracks"])
+    assert all(t["length_miles"] < 1 for t in dirt["tracks"])
+    book = site.json("/api/v1/records?series=cup")
+    assert book["leaders"]["wins"][0]["driver"]["name"] == "Richard Petty"
+    assert book["leaders"]["wins"][0]["value"] == 200
+
+
+def test_lists_are_paged_and_filtered(site: Server) -> None:
+    first = site.json("/api/v1/drivers?series=cup&era=1960s")
+    second = site.json("/api/v1/drivers?series=cup&era=1960s&page=2")
+    assert first["count"] == second["count"] > 50 and first["pages"] == second["pages"]
+    names = [d["slug"] for d in first["drivers"]] + [d["slug"] for d in second["drivers"]]
+    assert len(set(names)) == len(names) == 100
+    assert first["drivers"][0]["name"] == "Richard Petty"
+    assert all(1960 <= d["first_season"] <= d["last_season"] <= 1969 for d in first["drivers"])
+    status, _, _ = site.get("/api/v1/drivers/richard-petty/results?per_page=500")
+    assert status == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "cap"),
+    [
+        ("/api/v1/drivers/richard-petty/career", 4),
+        ("/api/v1/drivers/richard-petty", 4),
+        ("/api/v1/drivers/richard-petty/results", 5),
+        ("/api/v1/series/cup/2016/standings", 6),
+        ("/api/v1/series/cup/2016", 5),
+        ("/api/v1/races/cup/2016/36", 5),
+        ("/api/v1/tracks/martinsville-speedway", 8),
+        ("/api/v1/search?q=petty", 12),
+        ("/api/v1/records", 4),
+        ("/drivers/richard-petty/", 10),
+        ("/series/cup/2016/", 30),
+        ("/races/cup/2016/36/", 8),
+        ("/tracks/martinsville-speedway/", 10),
+        ("/", 20),
+    ],
+)
+def test_queries_per_request_are_capped(site: Server, path: str, cap: int) -> None:
+    """A fixed number of queries whatever the size of the career, season or track."""
+    status, headers, _ = site.get(path)
+    assert status == 200
+    assert int(headers["X-Query-Count"]) <= cap, headers["X-Query-Count"]

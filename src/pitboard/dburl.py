@@ -23,7 +23,11 @@ def database_settings(url: str | None) -> dict[str, Any]:
         url = "sqlite:///" + str(Path.cwd() / DEFAULT_SQLITE_FILE)
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    # Persistent connections: a web worker keeps its connection (and SQLite its page cache)
+    # from one request to the next; a broken one is noticed and replaced.
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=None, conn_health_checks=True)
+    )
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"init_command": SQLITE_INIT, "transaction_mode": "IMMEDIATE"}

@@ -32,10 +32,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pitboard.web.querycount.query_count",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "pitboard.web.middleware.cors_for_reads",
+    "pitboard.web.cache.response_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,3 +92,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 STATIC_ROOT = os.environ.get("PITBOARD_STATIC_ROOT", str(Path.cwd() / "staticfiles"))
+
+
+# The response cache (PRODUCT.md): PITBOARD_CACHE_URL is redis://…, locmem (the default) or none.
+CACHE_URL = os.environ.get("PITBOARD_CACHE_URL", "locmem").strip() or "locmem"
+PITBOARD_RESPONSE_CACHE = CACHE_URL != "none"
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL in ("locmem", "none"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"PITBOARD_CACHE_URL must be redis://…, locmem or none, not {CACHE_URL!r}"
+    )
+
+# Tests' query cap: responses carry X-Query-Count (see pitboard.web.querycount).
+PITBOARD_COUNT_QUERIES = os.environ.get("PITBOARD_COUNT_QUERIES", "") == "1"

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from ninja import NinjaAPI, Query, Schema, Swagger
-from ninja.errors import HttpError
+from ninja import NinjaAPI, Query, Swagger
+from ninja.errors import HttpError, ValidationError
 
 from pitboard import __version__
+from pitboard.api import schemas
 from pitboard.core.stats import Grouping
-from pitboard.records.models import Driver
-from pitboard.records.services.careers import LookupError_, Subject, career_document, find
+from pitboard.records.services import drivers as driver_service
+from pitboard.records.services import leaders, schedule, tracks
+from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
+from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE
 from pitboard.records.services.points import PointsError
-from pitboard.records.services.standings import standings_document
+from pitboard.records.services.search import search as search_all
+from pitboard.records.services.standings import standings_document, stored_standings
 
 
 class OfflineSwagger(Swagger):
@@ -31,107 +36,62 @@ api = NinjaAPI(
     docs=OfflineSwagger(),
     title="pitboard",
     version="1",
-    description="The open record book of stock-car racing: careers, results and standings.",
+    description="The open record book of stock-car racing: careers, results and standings. "
+    "Every error is a JSON object with a one-line `detail`.",
     urls_namespace="api-v1",
 )
 
-
-class Problem(Schema):
-    detail: str
-
-
-class DriverRef(Schema):
-    id: str
-    name: str
-    slug: str
+NOT_FOUND = {404: schemas.Problem, 422: schemas.Problem}
+Page = Query(1, ge=1, description="page number, from 1")  # type: ignore[type-arg, unused-ignore]
+PerPage = Query(  # type: ignore[type-arg, unused-ignore]
+    PER_PAGE, ge=1, le=MAX_PER_PAGE, description=f"items per page (at most {MAX_PER_PAGE})"
+)
 
 
-class StatRow(Schema):
-    series: str | None
-    season: int | None
-    track: str | None
-    starts: int
-    wins: int
-    top5: int
-    top10: int
-    poles: int
-    laps: int
-    laps_led: int
-    avg_start: float | None
-    avg_finish: float | None
-    best_finish: int | None
-    dnf: int
-    points: int
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    detail = "; ".join(f"{e['where']}: {e['problem']}" for e in errors) or "invalid request"
+    return api.create_response(
+        request, {"detail": f"invalid parameters: {detail}", "errors": errors}, status=422
+    )
 
 
-class Career(Schema):
-    driver: DriverRef
-    rows: list[StatRow]
-    total: StatRow
-
-
-class Playoff(Schema):
-    seed: int | None
-    eliminated_in: str | None
-
-
-class StandingOut(Schema):
-    position: int
-    driver: str
-    points: int
-    wins: int
-    top5: int
-    top10: int
-    starts: int
-    playoff: Playoff
-    source: str
-
-
-class Standings(Schema):
-    series: str
-    season: int
-    after_round: int
-    kind: str
-    rules: str
-    standings: list[StandingOut]
-
-
-class DriverMatch(Schema):
-    id: str
-    name: str
-    slug: str
-    match: str
-
-
-def _driver(slug: str) -> Subject:
-    found = Driver.objects.filter(slug=slug).values_list("id", "person__name", "slug").first()
-    if found is None:
-        raise HttpError(404, f"no driver with the slug {slug!r}")
-    return Subject("driver", *found)
-
-
-@api.get("/drivers", response=list[DriverMatch], summary="Find drivers by name")
-def drivers(request: HttpRequest, q: str) -> list[dict[str, Any]]:
-    """Drivers matching *q*, ranked exact > alias > prefix > contains > fuzzy (the best tier)."""
+def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The service's answer, its "not found" errors as 404 and bad filters as 422."""
     try:
-        subject, match = find("driver", q)
-    except LookupError_ as exc:
-        return [
-            {
-                "id": str(m.candidate.id),
-                "name": m.candidate.name,
-                "slug": Driver.objects.values_list("slug", flat=True).get(pk=m.candidate.id),
-                "match": m.kind.name.lower(),
-            }
-            for m in exc.candidates
-        ]
-    kind = match.kind.name.lower() if match else "exact"
-    return [{**subject.as_dict(), "match": kind}]
+        return call(*args, **kwargs)
+    except (schedule.NotFound, LookupError_, PointsError) as exc:
+        raise HttpError(404, str(exc)) from exc
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+@api.get("/drivers", response={200: schemas.DriverList, **NOT_FOUND}, summary="List drivers")
+def drivers(
+    request: HttpRequest,
+    q: str = "",
+    series: str | None = None,
+    era: str | None = Query(None, description="a decade: 1970s"),  # type: ignore[type-arg, unused-ignore]
+    page: int = Page,
+) -> Any:
+    """Drivers who raced in *series* during *era*; with *q*, those whose names match, ranked
+    exact > alias > prefix > contains > fuzzy (as the CLI ranks them), else by wins."""
+    return _answer(driver_service.driver_list, q, series, era, page)
+
+
+@api.get("/drivers/{slug}", response={200: schemas.DriverDetail, **NOT_FOUND}, summary="A driver")
+def driver(request: HttpRequest, slug: str) -> Any:
+    """The driver's names, known facts and career totals."""
+    return _answer(driver_service.driver_detail, slug)
 
 
 @api.get(
     "/drivers/{slug}/career",
-    response={200: Career, 404: Problem},
+    response={200: schemas.Career, **NOT_FOUND},
     summary="A driver's career statistics",
 )
 def career(
@@ -139,31 +99,110 @@ def career(
     slug: str,
     by: Literal["series", "season", "track"] = "series",
     series: str | None = Query(None),  # type: ignore[type-arg, unused-ignore]
-) -> dict[str, Any]:
+) -> Any:
     """The same document as `pitboard driver NAME --by BY --format json`."""
-    try:
-        return career_document(_driver(slug), Grouping(by), series)
-    except LookupError_ as exc:
-        raise HttpError(404, str(exc)) from exc
+    return _answer(lambda: career_document(subject_by_slug("driver", slug), Grouping(by), series))
+
+
+@api.get(
+    "/drivers/{slug}/results",
+    response={200: schemas.DriverResults, **NOT_FOUND},
+    summary="A driver's results, race by race",
+)
+def driver_results(
+    request: HttpRequest, slug: str, page: int = Page, per_page: int = PerPage
+) -> Any:
+    return _answer(driver_service.driver_results, slug, page, per_page)
+
+
+@api.get("/tracks", response={200: schemas.TrackList, **NOT_FOUND}, summary="List tracks")
+def track_list(
+    request: HttpRequest,
+    surface: str | None = None,
+    length: Literal["short", "intermediate", "superspeedway"] | None = None,
+    region: str | None = Query(None, description="state or province"),  # type: ignore[type-arg, unused-ignore]
+    country: str | None = Query(None, description="ISO 3166 code"),  # type: ignore[type-arg, unused-ignore]
+    layout: str | None = None,
+) -> Any:
+    return _answer(tracks.track_list, surface, length, region, country, layout)
+
+
+@api.get("/tracks/{slug}", response={200: schemas.TrackDetail, **NOT_FOUND}, summary="A track")
+def track(request: HttpRequest, slug: str) -> Any:
+    """The track's facts, names, most wins and best average finish."""
+    return _answer(tracks.track_page, slug)
+
+
+@api.get(
+    "/tracks/{slug}/winners",
+    response={200: list[schemas.TrackRace], **NOT_FOUND},
+    summary="Every race at a track and its winner",
+)
+def track_winners(request: HttpRequest, slug: str) -> Any:
+    return _answer(tracks.winners, slug)
+
+
+@api.get("/series", response=list[schemas.SeriesSummary], summary="List series")
+def series_list(request: HttpRequest) -> Any:
+    return schedule.series_list()
+
+
+@api.get("/series/{series}", response={200: schemas.SeriesDetail, **NOT_FOUND}, summary="A series")
+def series(request: HttpRequest, series: str) -> Any:
+    """The series' names over the years and its seasons, with the leader of each season's
+    final standings."""
+    return _answer(schedule.series_page, series)
+
+
+@api.get(
+    "/series/{series}/{season}",
+    response={200: schemas.Schedule, **NOT_FOUND},
+    summary="A season's schedule and winners",
+)
+def season(request: HttpRequest, series: str, season: int) -> Any:
+    return _answer(schedule.schedule, series, season)
 
 
 @api.get(
     "/series/{series}/{season}/standings",
-    response={200: Standings, 404: Problem},
+    response={200: schemas.Standings, **NOT_FOUND},
     summary="A season's standings",
 )
 def standings(
     request: HttpRequest,
     series: str,
     season: int,
-    after_round: int | None = None,
-) -> dict[str, Any]:
-    """The drivers' standings: the same document as
-    `pitboard standings --series S --season Y [--after-round N] --format json`."""
-    try:
-        return standings_document(series, season, after_round=after_round)
-    except PointsError as exc:
-        raise HttpError(404, str(exc)) from exc
+    after_round: int | None = Query(None, ge=1),  # type: ignore[type-arg, unused-ignore]
+    kind: Literal["driver", "owner", "manufacturer"] = "driver",
+) -> Any:
+    """The standings: the same document as
+    `pitboard standings --series S --season Y [--after-round N] --format json`. Drivers'
+    standings are served from the stored tables, kept current as results change."""
+    if kind == "driver":
+        return _answer(stored_standings, series, season, after_round)
+    return _answer(standings_document, series, season, after_round=after_round, kind=kind)
+
+
+@api.get(
+    "/races/{series}/{season}/{round}",
+    response={200: schemas.RaceDetail, **NOT_FOUND},
+    summary="A race's results",
+)
+def race(request: HttpRequest, series: str, season: int, round: int) -> Any:
+    """Every entry's result, finishers in finishing order, and the race's facts."""
+    return _answer(schedule.race_page, series, season, round)
+
+
+@api.get("/search", response={200: schemas.SearchResults, **NOT_FOUND}, summary="Search")
+def search(request: HttpRequest, q: str) -> Any:
+    """Drivers, tracks, teams and races matching *q*, best tier first."""
+    return _answer(search_all, q)
+
+
+@api.get("/records", response={200: schemas.Records, **NOT_FOUND}, summary="Record book")
+def records(request: HttpRequest, series: str | None = None) -> Any:
+    """The leaders in wins, starts, poles, top fives and laps led, overall or in one series."""
+    return _answer(leaders.leaders, series)
 
 
 @api.get("/version", summary="The running pitboard")

@@ -1,19 +1,34 @@
-"""Keep stored standings current when results or penalties are edited one at a time.
+"""React to edits made one at a time (admin, services): stored standings and the data version.
 
-An edit marks its season stale; when the transaction commits, the season is recomputed once,
-however many of its results the transaction touched. Bulk imports write with set-based SQL (no
-signals) and only mark their seasons stale.
+An edit of a result or penalty marks its season stale; when the transaction commits, the season
+is recomputed once, however many of its results the transaction touched. Any edit of the record
+raises the data version, so cached pages are not served again. Bulk imports write with set-based
+SQL (no signals): they mark their seasons stale, which raises the version too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from pitboard.records.models import Penalty, Result, Season
+from pitboard.records.models import (
+    Championship,
+    DataVersion,
+    ErrorReport,
+    ImportRun,
+    Penalty,
+    Result,
+    Season,
+    StandingRow,
+)
+from pitboard.records.services import versions
+
+# Writes that do not change what the site shows: derived tables, logs, the readers' reports.
+NOT_DATA = (DataVersion, ErrorReport, ImportRun, StandingRow)
 
 
 def _changed(season_id: int) -> None:
@@ -37,3 +52,28 @@ def result_changed(sender: Any, instance: Result, **kwargs: Any) -> None:
 @receiver([post_save, post_delete], sender=Penalty)
 def penalty_changed(sender: Any, instance: Penalty, **kwargs: Any) -> None:
     _changed(instance.season_id)
+
+
+def record_changed(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("signal") is m2m_changed and not kwargs.get("action", "").startswith("post_"):
+        return
+    versions.bump()
+
+
+def connect_data_models() -> None:
+    """Raise the data version on every single-row write to the record's own tables.
+
+    Connected model by model: a receiver for every sender would make Django fetch each row of a
+    bulk delete (of stored standings, say) just to signal it.
+    """
+    for model in apps.get_app_config("records").get_models():
+        if issubclass(model, NOT_DATA):
+            continue
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"version-save-{model}")
+        post_delete.connect(record_changed, sender=model, dispatch_uid=f"version-del-{model}")
+    m2m_changed.connect(
+        record_changed, sender=Championship.races.through, dispatch_uid="version-m2m"
+    )
+
+
+connect_data_models()

@@ -14,7 +14,7 @@ from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
 from pitboard.records.services import schedule, tracks
 from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
-from pitboard.records.services.catalog import database_counts
+from pitboard.records.services.catalog import headline_counts
 from pitboard.records.services.reports import ReportError, file_report
 from pitboard.records.services.search import search as search_all
 from pitboard.web import charts
@@ -50,7 +50,7 @@ def _found(call: Any, *args: Any, **kwargs: Any) -> Any:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    counts = database_counts()
+    counts = headline_counts()
     return _page(
         request,
         "home.html",

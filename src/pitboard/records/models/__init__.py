@@ -22,10 +22,12 @@ from pitboard.records.models.races import Penalty, Race, Result, Session, Sessio
 from pitboard.records.models.reports import ErrorReport
 from pitboard.records.models.standings import StandingRow
 from pitboard.records.models.tracks import Track, TrackName
+from pitboard.records.models.versions import DataVersion
 
 __all__ = [
     "Championship",
     "ChampionshipRace",
+    "DataVersion",
     "Driver",
     "ErrorReport",
     "ImportRun",

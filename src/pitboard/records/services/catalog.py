@@ -91,3 +91,11 @@ COUNTED = {
 def database_counts() -> dict[str, int]:
     """How many of each record the database holds; ``results`` counts every entry row."""
     return {name: model._default_manager.count() for name, model in COUNTED.items()}
+
+
+def headline_counts() -> dict[str, int]:
+    """The few counts the home page shows (four queries, not one per table)."""
+    return {name: COUNTED[name]._default_manager.count() for name in HEADLINE}
+
+
+HEADLINE = ("drivers", "tracks", "races", "results")

@@ -16,7 +16,7 @@ from pitboard.core.names import rank
 from pitboard.core.stats import Grouping, ResultLine, career
 from pitboard.records.models import Driver, PersonAlias, Result, Series, Track
 from pitboard.records.services.careers import driver_candidates, series_order
-from pitboard.records.services.paging import Paging
+from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound
 
 SEARCH_LIMIT = 200  # matches of a name query considered before filtering
@@ -298,3 +298,30 @@ def _ladder(lines: list[_Line], rank_series: Any) -> list[dict[str, Any]]:
         {"series": s, "seasons": dict(sorted(starts[s].items()))}
         for s in sorted(starts, key=rank_series)
     ]
+
+
+def driver_detail(slug: str) -> dict[str, Any]:
+    """Who the driver is (names, known facts) and the career total."""
+    header = driver_header(slug)
+    lines = _driver_lines(int(header["id"]))
+    _, total = career([line.stat for line in lines], Grouping.SERIES)
+    return {**header, "total": total.as_dict()}
+
+
+def driver_results(slug: str, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """One page of the driver's results, oldest first."""
+    header = driver_header(slug)
+    lines = _driver_lines(int(header["id"]))
+    paging = Paging.of(len(lines), page, per_page)
+    shown = paging.window(lines)
+    tracks = {
+        pk: (name, tslug)
+        for pk, name, tslug in Track.objects.filter(
+            id__in={line.track_id for line in shown}
+        ).values_list("id", "name", "slug")
+    }
+    return {
+        "driver": {k: header[k] for k in ("id", "name", "slug")},
+        **paging.as_dict(),
+        "items": [_result_row(line, tracks) for line in shown],
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 
 from pitboard.records.models import Race, Result, Season, Series, StandingRow
 from pitboard.records.services.points import PointsError
@@ -279,48 +279,85 @@ def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
     }
 
 
+def _latest_seasons() -> list[Season]:
+    """The latest season of every series, in display order (two queries)."""
+    latest = Season.objects.values("series_id").annotate(last=Max("year"))
+    wanted = Q()
+    for row in latest:
+        wanted |= Q(series_id=row["series_id"], year=row["last"])
+    if not wanted:
+        return []
+    return list(
+        Season.objects.filter(wanted)
+        .select_related("series")
+        .prefetch_related("series__names")
+        .order_by("series__display_order", "series__slug")
+    )
+
+
 def latest_races() -> list[dict[str, Any]]:
-    """The last race held in each series, with its winner."""
-    latest = []
-    for series in Series.objects.prefetch_related("names").order_by("display_order", "slug"):
-        race = (
-            Race.objects.filter(season__series=series)
-            .select_related("track", "season")
-            .order_by("-season__year", "-round")
-            .first()
-        )
-        if race is None:
-            continue
-        winner = (
-            Result.objects.filter(race=race, finish=1)
-            .values_list("driver__person__name", "driver__slug")
-            .first()
-        )
-        latest.append(
-            {
-                "series": series.slug,
-                "series_name": series.name_in(race.season.year),
-                "season": race.season.year,
-                "round": race.round,
-                "name": race.name,
-                "date": race.date.isoformat() if race.date else None,
-                "track": {"name": race.track.name, "slug": race.track.slug},
-                "winner": {"name": winner[0], "slug": winner[1]} if winner else None,
-            }
-        )
-    return latest
+    """The last race held in each series, with its winner, in a fixed number of queries."""
+    seasons = _latest_seasons()
+    last: dict[int, Race] = {}
+    for race in Race.objects.filter(season__in=seasons).select_related("track").order_by("-round"):
+        last.setdefault(race.season_id, race)
+    winners = {
+        race_id: {"name": name, "slug": slug}
+        for race_id, name, slug in Result.objects.filter(
+            race__in=list(last.values()), finish=1
+        ).values_list("race_id", "driver__person__name", "driver__slug")
+    }
+    return [
+        {
+            "series": season.series.slug,
+            "series_name": season.series.name_in(season.year),
+            "season": season.year,
+            "round": race.round,
+            "name": race.name,
+            "date": race.date.isoformat() if race.date else None,
+            "track": {"name": race.track.name, "slug": race.track.slug},
+            "winner": winners.get(race.pk),
+        }
+        for season in seasons
+        if (race := last.get(season.pk)) is not None
+    ]
 
 
 def leaders_now(top: int = 5) -> list[dict[str, Any]]:
     """The top of the drivers' standings of each series' latest season."""
-    found = []
-    for series in Series.objects.order_by("display_order", "slug"):
-        year = Season.objects.filter(series=series).aggregate(last=Max("year"))["last"]
-        if year is None:
-            continue
-        try:
-            table = stored_standings(series.slug, year, with_slugs=True)
-        except PointsError:
-            continue
-        found.append({**table, "standings": table["standings"][:top]})
-    return found
+    seasons = _latest_seasons()
+    for season in seasons:
+        if season.standings_stale:
+            refresh_stored(season.series.slug, season.year)
+    rows = StandingRow.objects.filter(season__in=seasons)
+    last = dict(
+        rows.values_list("season_id").annotate(last=Max("after_round")).order_by("season_id")
+    )
+    wanted = Q()
+    for season_id, rnd in last.items():
+        wanted |= Q(season_id=season_id, after_round=rnd)
+    tables: dict[int, list[dict[str, Any]]] = {pk: [] for pk in last}
+    if wanted:
+        for row in (
+            rows.filter(wanted, position__lte=top)
+            .select_related("driver__person")
+            .order_by("position")
+        ):
+            tables[row.season_id].append(
+                {
+                    "position": row.position,
+                    "driver": row.driver.person.name,
+                    "slug": row.driver.slug,
+                    "points": row.points,
+                }
+            )
+    return [
+        {
+            "series": season.series.slug,
+            "season": season.year,
+            "after_round": last[season.pk],
+            "standings": tables[season.pk],
+        }
+        for season in seasons
+        if season.pk in last
+    ]

@@ -20,7 +20,7 @@ from pitboard.core.standings import (
 )
 from pitboard.records.models import Manufacturer, Race, StandingRow, Team
 from pitboard.records.models import Season as SeasonRecord
-from pitboard.records.services import bulk
+from pitboard.records.services import bulk, versions
 from pitboard.records.services.points import (
     PointsError,
     load_season,
@@ -210,6 +210,7 @@ def mark_stale(seasons: set[tuple[str, int]]) -> None:
     """Note that these seasons' stored standings no longer follow their results."""
     if not seasons:
         return
+    versions.bump()
     query = Q()
     for slug, year in seasons:
         query |= Q(series__slug=slug, year=year)
@@ -229,6 +230,8 @@ def stored_standings(
     document as standings_document. *with_slugs* adds each driver's slug, for links."""
     record = SeasonRecord.objects.filter(series__slug=series, year=year).first()
     if record is None:
+        if not SeasonRecord.objects.filter(series__slug=series).exists():
+            raise PointsError(f"no series {series!r}")
         raise PointsError(f"no season {series} {year}")
     if record.standings_stale:
         refresh_stored(series, year)

@@ -1,0 +1,342 @@
+"""The shapes of the API's documents, as published in its OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Schema
+
+
+class Problem(Schema):
+    """Every error: a one-line reason, and for invalid parameters what was wrong with each."""
+
+    detail: str
+    errors: list[dict[str, object]] | None = None
+
+
+class Ref(Schema):
+    name: str
+    slug: str
+
+
+class DriverRef(Schema):
+    id: str
+    name: str
+    slug: str
+
+
+class StatRow(Schema):
+    series: str | None
+    season: int | None
+    track: str | None
+    starts: int
+    wins: int
+    top5: int
+    top10: int
+    poles: int
+    laps: int
+    laps_led: int
+    avg_start: float | None
+    avg_finish: float | None
+    best_finish: int | None
+    dnf: int
+    points: int
+
+
+class Career(Schema):
+    driver: DriverRef
+    rows: list[StatRow]
+    total: StatRow
+
+
+class Paged(Schema):
+    page: int
+    per_page: int
+    count: int
+    pages: int
+
+
+class DriverListItem(Schema):
+    name: str
+    slug: str
+    starts: int
+    wins: int
+    first_season: int
+    last_season: int
+
+
+class DriverList(Paged):
+    query: str
+    series: str | None
+    era: str | None
+    drivers: list[DriverListItem]
+
+
+class DriverFacts(Schema):
+    birth_date: str | None = None
+    hometown: str | None = None
+    nationality: str | None = None
+
+
+class DriverDetail(Schema):
+    id: str
+    name: str
+    slug: str
+    aliases: list[str]
+    facts: DriverFacts
+    total: StatRow
+
+
+class DriverResult(Schema):
+    series: str
+    season: int
+    round: int
+    race: str
+    track: Ref
+    car_number: str
+    team: str | None
+    manufacturer: str | None
+    start: int | None
+    finish: int | None
+    laps: int | None
+    laps_led: int | None
+    status: str
+    points: int | None
+
+
+class DriverResults(Paged):
+    driver: DriverRef
+    items: list[DriverResult]
+
+
+class Playoff(Schema):
+    seed: int | None
+    eliminated_in: str | None
+
+
+class StandingOut(Schema):
+    position: int
+    points: int
+    wins: int
+    top5: int
+    top10: int
+    starts: int
+    playoff: Playoff
+    source: str
+
+
+class DriverStanding(StandingOut):
+    driver: str
+
+
+class OwnerStanding(StandingOut):
+    owner: str
+
+
+class ManufacturerStanding(StandingOut):
+    manufacturer: str
+
+
+class Standings(Schema):
+    series: str
+    season: int
+    after_round: int
+    kind: Literal["driver", "owner", "manufacturer"]
+    rules: str
+    standings: list[DriverStanding] | list[OwnerStanding] | list[ManufacturerStanding]
+
+
+class TrackSummary(Schema):
+    name: str
+    slug: str
+    layout: str
+    surface: str
+    length_miles: float | None
+    city: str
+    region: str
+    country: str
+    races: int
+    first_season: int | None
+    last_season: int | None
+
+
+class TrackFilters(Schema):
+    surface: str | None
+    length: str | None
+    region: str | None
+    country: str | None
+    layout: str | None
+
+
+class TrackList(Schema):
+    filters: TrackFilters
+    count: int
+    tracks: list[TrackSummary]
+
+
+class TrackName(Schema):
+    name: str
+    kind: str
+    first_year: int | None
+    last_year: int | None
+
+
+class TrackWins(Schema):
+    driver: Ref
+    wins: int
+
+
+class TrackAverage(Schema):
+    driver: Ref
+    starts: int
+    avg_finish: float
+
+
+class TrackRace(Schema):
+    series: str
+    season: int
+    round: int
+    name: str
+    date: str | None
+    winner: Ref | None
+
+
+class TrackDetail(Schema):
+    name: str
+    slug: str
+    layout: str
+    surface: str
+    length_miles: float | None
+    city: str
+    region: str
+    country: str
+    time_zone: str
+    opened: int | None
+    closed: int | None
+    names: list[TrackName]
+    races_count: int
+    first_season: int | None
+    last_season: int | None
+    most_wins: list[TrackWins]
+    best_average: list[TrackAverage]
+
+
+class SeriesSummary(Schema):
+    slug: str
+    name: str
+    level: str
+    country: str
+    seasons: int
+    first_season: int | None
+    last_season: int | None
+
+
+class SeriesName(Schema):
+    name: str
+    first_season: int
+    last_season: int | None
+    source_url: str
+
+
+class SeasonSummary(Schema):
+    season: int
+    name: str
+    races: int
+    champion: Ref | None
+
+
+class SeriesDetail(Schema):
+    slug: str
+    name: str
+    level: str
+    country: str
+    names: list[SeriesName]
+    seasons: list[SeasonSummary]
+
+
+class ScheduledRace(Schema):
+    round: int
+    date: str | None
+    name: str
+    track: Ref
+    surface: str
+    length_miles: float | None
+    scheduled_laps: int | None
+    winner: Ref | None
+
+
+class Schedule(Schema):
+    series: str
+    season: int
+    name: str
+    races: list[ScheduledRace]
+
+
+class RaceResult(Schema):
+    finish: int | None
+    start: int | None
+    car_number: str
+    driver: Ref
+    team: Ref | None
+    manufacturer: str | None
+    laps: int | None
+    laps_led: int | None
+    status: str
+    status_class: str
+    points: int | None
+    stage_finishes: list[int | None]
+
+
+class RaceDetail(Schema):
+    series: str
+    series_name: str
+    season: int
+    round: int
+    rounds: int
+    name: str
+    date: str | None
+    track: Ref
+    surface: str
+    length_miles: float | None
+    scheduled_laps: int | None
+    distance_miles: float | None
+    entries: int
+    starters: int
+    leaders: int
+    most_laps_led: Ref | None
+    stages: int
+    results: list[RaceResult]
+
+
+class SearchHit(Schema):
+    name: str
+    slug: str
+    match: str
+
+
+class RaceHit(Schema):
+    name: str
+    series: str
+    season: int
+    round: int
+    match: str
+
+
+class SearchResults(Schema):
+    query: str
+    drivers: list[SearchHit]
+    tracks: list[SearchHit]
+    teams: list[SearchHit]
+    races: list[RaceHit]
+
+
+class Leader(Schema):
+    rank: int
+    driver: Ref
+    value: int
+    starts: int
+
+
+class Records(Schema):
+    series: str | None
+    leaders: dict[str, list[Leader]]

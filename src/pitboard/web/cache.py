@@ -1,0 +1,68 @@
+"""The response cache: pages and API documents kept until the data under them changes.
+
+Responses are keyed by the data version (one indexed read per request), so an import or an edit
+retires every cached response at once in every worker, with a cache per process (``locmem``) or
+one shared cache (Redis). PITBOARD_CACHE_URL=none turns it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from hashlib import blake2b
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date
+
+from pitboard.records.services import versions
+
+SKIPPED = ("/admin/", "/report/", "/static/")
+LARGEST = 2 * 1024 * 1024  # bytes: bigger responses are rendered every time
+KEPT_HEADERS = ("Content-Type", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.path.startswith(SKIPPED)
+
+
+def response_cache(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[..., HttpResponse]:
+    enabled = settings.PITBOARD_RESPONSE_CACHE
+    cache = caches["default"]
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not _cacheable(request):
+            return get_response(request)
+        number, changed_at = versions.current()
+        modified = http_date(changed_at.timestamp())
+        path = blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+        key = f"pitboard:{number}:{path}"
+        hit = cache.get(key) if enabled else None
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = get_response(request)
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return response
+        response["Last-Modified"] = modified
+        response["Cache-Control"] = "public, no-cache"
+        if not response.has_header("ETag"):
+            digest = blake2b(response.content, digest_size=16).hexdigest()
+            response["ETag"] = f'"{digest}"'
+        if enabled and len(response.content) <= LARGEST:
+            headers = [
+                (n, response[n])
+                for n in (*KEPT_HEADERS, "ETag", "Last-Modified", "Cache-Control")
+                if response.has_header(n)
+            ]
+            cache.set(key, (response.content, headers))
+            response["X-Cache"] = "miss"
+        return response
+
+    return middleware
