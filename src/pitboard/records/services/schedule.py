@@ -299,8 +299,8 @@ def latest_races() -> list[dict[str, Any]]:
     """The last race held in each series, with its winner, in a fixed number of queries."""
     seasons = _latest_seasons()
     last: dict[int, Race] = {}
-    for race in Race.objects.filter(season__in=seasons).select_related("track").order_by("-round"):
-        last.setdefault(race.season_id, race)
+    for held in Race.objects.filter(season__in=seasons).select_related("track").order_by("-round"):
+        last.setdefault(held.season_id, held)
     winners = {
         race_id: {"name": name, "slug": slug}
         for race_id, name, slug in Result.objects.filter(
