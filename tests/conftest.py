@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +52,24 @@ def _postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
     return f"{base}/{name}", drop
 
 
+@contextmanager
+def fresh_database(folder: Path) -> Iterator[str]:
+    """A new, empty database of the backend under test (a SQLite file in *folder*)."""
+    if BACKEND == "postgres":
+        url, drop = _postgres_database(POSTGRES_URL)
+        try:
+            yield url
+        finally:
+            drop()
+    else:
+        yield f"sqlite:///{folder / 'pitboard.sqlite3'}"
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database of the backend under test."""
-    if BACKEND == "postgres":
-        url, drop = _postgres_database(POSTGRES_URL)
+    with fresh_database(tmp_path) as url:
         yield url
-        drop()
-    else:
-        yield f"sqlite:///{tmp_path / 'pitboard.sqlite3'}"
 
 
 @pytest.fixture

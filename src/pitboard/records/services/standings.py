@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from pitboard.core.rules import RuleSet
+from pitboard.core.rules import OFFICIAL_RECORD, RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
 from pitboard.core.standings import (
     ScoredRace,
@@ -91,6 +91,11 @@ def standings_document(
     if kind not in KINDS:
         raise PointsError(f"no standings of kind {kind!r} ({', '.join(KINDS)})")
     season = _scored(series, year, kind, rules_name)
+    if kind != "driver" and season.rules.id == OFFICIAL_RECORD.id:
+        raise PointsError(
+            f"{series} {year} has no {kind} standings: no rule set applies, and the record's "
+            "official points are the drivers'"
+        )
     if after_round is not None and not 1 <= after_round <= season.last_round:
         raise PointsError(f"{series} {year} has rounds 1 to {season.last_round}")
     table = season_standings(
