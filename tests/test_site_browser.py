@@ -103,16 +103,6 @@ def new_tab(browser: Browser, site: Server) -> Iterator[Callable[..., Tab]]:
         tab.context.close()
 
 
-def _text(page: Page, selector: str) -> str:
-    return page.locator(selector).first.inner_text().strip()
-
-
-def _href(page: Page, selector: str) -> str:
-    href = page.locator(selector).first.get_attribute("href")
-    assert href, selector
-    return href
-
-
 def _path(page: Page) -> str:
     parts = urlsplit(page.url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
