@@ -79,14 +79,19 @@ class Tab:
     def foreign_requests(self) -> list[str]:
         return [url for url in self.requests if not url.startswith(self.site.base + "/")]
 
-    def overflow(self) -> tuple[int, int]:
-        """(page width, layout-viewport width). ``window.innerWidth`` is no yardstick at phone
-        width: mobile Chromium zooms out to fit a page that overflows, so innerWidth grows with
-        it; ``clientWidth`` of the root element stays the width of the screen."""
-        widths: list[int] = self.page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    def assert_fits(self) -> None:
+        """The page does not scroll sideways: wide tables scroll inside their ``.table-wrap``.
+
+        ``scrollWidth <= window.innerWidth`` alone would prove nothing at phone width: mobile
+        Chromium zooms out to fit a page that overflows, and innerWidth grows with the page.
+        The root element's clientWidth stays the width of the screen."""
+        width, screen, inner = self.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " window.innerWidth]"
         )
-        return widths[0], widths[1]
+        path = _path(self.page)
+        assert (screen, inner) == (self.width, self.width), f"{path} was zoomed out: {inner}px"
+        assert width <= screen + 1, f"{path} is {width}px wide on a {screen}px screen"
 
 
 @pytest.fixture
@@ -123,6 +128,7 @@ def test_search_driver_race_track_season(
     tab.open("/")
     expect(page.locator("h1")).to_have_text("The record book of stock-car racing")
     tab.shot("journey-1-home")
+    tab.assert_fits()
 
     box = page.locator("header.site #site-q")
     box.press_sequentially("Richard Petty")
@@ -137,6 +143,7 @@ def test_search_driver_race_track_season(
     expect(found.first).to_contain_text(hits[0]["name"])
     expect(found).to_have_count(len(hits))
     tab.shot("journey-2-search")
+    tab.assert_fits()
 
     page.locator("ul.results.drivers").get_by_role("link", name="Richard Petty", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(PETTY) + "$"))
@@ -146,6 +153,7 @@ def test_search_driver_race_track_season(
         expect(figures.locator(f"dd[data-stat={stat}]")).to_have_text(str(career[stat]))
     expect(page.locator("tr.total td[data-stat=wins]")).to_have_text(str(career["wins"]))
     tab.shot("journey-3-driver")
+    tab.assert_fits()
 
     # The first row of the results table is the first start of the career.
     first = site.json("/api/v1/drivers/richard-petty/results")["items"][0]
@@ -169,6 +177,7 @@ def test_search_driver_race_track_season(
     expect(page.locator("#winner")).to_have_text(winner["name"])
     expect(page.locator("#winner")).to_have_attribute("href", f"/drivers/{winner['slug']}/")
     tab.shot("journey-4-race")
+    tab.assert_fits()
 
     track_link = page.locator("p.lede a[href^='/tracks/']")
     expect(track_link).to_have_text(race["track"]["name"])
@@ -185,6 +194,7 @@ def test_search_driver_race_track_season(
     expect(top.locator("td").nth(1)).to_have_text(str(track["most_wins"][0]["wins"]))
     expect(page.locator("table.winners tbody tr")).to_have_count(track["races_count"])
     tab.shot("journey-5-track")
+    tab.assert_fits()
 
     # The series column of the winners table links to that season's page.
     first_win = winners[0]
@@ -201,6 +211,7 @@ def test_search_driver_race_track_season(
     expect(leader.locator("td").nth(1).get_by_role("link")).to_have_text(standings[0]["driver"])
     expect(leader.locator("td").nth(2)).to_have_text(str(standings[0]["points"]))
     tab.shot("journey-6-season")
+    tab.assert_fits()
 
     assert tab.foreign_requests() == []
     assert tab.failures == []
@@ -240,7 +251,8 @@ def test_every_page_type_is_whole(
     assert response.headers["content-type"].startswith("text/html")
     tab.shot(f"page-{name}")
 
-    assert page.title().strip() and page.title().endswith("pitboard"), page.title()
+    title = page.title().strip()
+    assert title and "pitboard" in title, title
     description = page.locator("meta[name=description]").get_attribute("content")
     assert description and description.strip(), path
     assert page.locator("h1").first.inner_text().strip()
@@ -248,9 +260,7 @@ def test_every_page_type_is_whole(
     assert report.count() == 1 and report.is_visible()
     assert report.get_attribute("href") == "/report/?page=" + quote(urlsplit(path).path)
 
-    width, screen = tab.overflow()
-    assert screen == tab.width
-    assert width <= screen + 1, f"{path} is {width}px wide on a {screen}px screen"
+    tab.assert_fits()
 
     svgs = page.locator("main svg")
     assert svgs.count() == charts, path
