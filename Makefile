@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # Where `make run` imports NASCAR history from: a folder or URL (default: the public files).
 NASCAR_SOURCE ?= $(PITBOARD_NASCAR_SOURCE)
 DRIVER ?= Richard Petty
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run lint test test-sqlite test-postgres bench clean
 
@@ -16,10 +18,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --editable '.[dev]'
 	touch $@
 
+# Import the NASCAR history, then serve the site. Without internet the import fails with a
+# one-line reason and the site is served anyway, with whatever data it has.
 run: install
 	$(BIN)/pitboard init
-	$(BIN)/pitboard import nascar $(if $(NASCAR_SOURCE),--source "$(NASCAR_SOURCE)")
-	$(BIN)/pitboard driver "$(DRIVER)"
+	-$(BIN)/pitboard import nascar $(if $(NASCAR_SOURCE),--source "$(NASCAR_SOURCE)")
+	$(BIN)/pitboard db refresh-standings
+	-$(BIN)/pitboard driver "$(DRIVER)"
+	$(BIN)/pitboard serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,6 +15,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request on stdout (off by default)"
+    )
     serve.set_defaults(handler=run_serve)
 
 
@@ -38,8 +41,7 @@ def run_serve(args: argparse.Namespace) -> int:
             f"{args.host}:{args.port}",
             "--workers",
             str(args.workers),
-            "--access-logfile",
-            "-",
+            *(["--access-logfile", "-"] if args.access_log else []),
         ],
     )
     return 0  # not reached: gunicorn replaced this process

@@ -82,30 +82,30 @@ class _Tally:
     finish_sum: int = 0
     best: int | None = None
 
-    def add(self, line: ResultLine) -> None:
-        self.laps += line.laps or 0
-        self.laps_led += line.laps_led or 0
-        self.points += line.points or 0
-        if line.status_class != RUNNING:
-            self.dnf += 1
-        finish = line.finish
-        if finish is None:
-            return
-        self.starts += 1
-        self.finish_sum += finish
-        if finish <= 10:
-            self.top10 += 1
-            if finish <= 5:
-                self.top5 += 1
-                if finish == 1:
-                    self.wins += 1
-        if self.best is None or finish < self.best:
-            self.best = finish
-        if line.start is not None:
-            self.start_sum += line.start
-            self.start_count += 1
-            if line.start == 1:
-                self.poles += 1
+    @classmethod
+    def of(cls, lines: list[ResultLine]) -> _Tally:
+        """The sums of a group of results, column by column (C-speed builtins, no per-line
+        Python loop: a long career is counted thousands of times a minute by the API)."""
+        tally = cls()
+        if not lines:
+            return tally
+        _, _, _, start, finish, laps, laps_led, status, points = zip(*lines, strict=True)
+        tally.laps = sum(filter(None, laps))
+        tally.laps_led = sum(filter(None, laps_led))
+        tally.points = sum(filter(None, points))
+        tally.dnf = len(status) - status.count(RUNNING)
+        finishes = [f for f in finish if f is not None]
+        tally.starts = len(finishes)
+        tally.finish_sum = sum(finishes)
+        tally.wins = finishes.count(1)
+        tally.top5 = sum(1 for f in finishes if f <= 5)
+        tally.top10 = sum(1 for f in finishes if f <= 10)
+        tally.best = min(finishes, default=None)
+        known = [s for s, f in zip(start, finish, strict=True) if f is not None and s is not None]
+        tally.start_sum = sum(known)
+        tally.start_count = len(known)
+        tally.poles = known.count(1)
+        return tally
 
     def merge(self, other: _Tally) -> None:
         for field in fields(self):
@@ -139,18 +139,17 @@ Key = tuple[str, int | None, str | None]
 
 
 def _tallies(lines: Iterable[ResultLine], by: Grouping) -> dict[Key, _Tally]:
-    tallies: dict[Key, _Tally] = {}
+    groups: dict[Key, list[ResultLine]] = {}
+    season = by is Grouping.SEASON
+    track = by is Grouping.TRACK
     for line in lines:
-        key = (
-            line.series,
-            line.season if by is Grouping.SEASON else None,
-            line.track if by is Grouping.TRACK else None,
-        )
-        tally = tallies.get(key)
-        if tally is None:
-            tally = tallies[key] = _Tally()
-        tally.add(line)
-    return tallies
+        key = (line[0], line[1] if season else None, line[2] if track else None)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [line]
+        else:
+            group.append(line)
+    return {key: _Tally.of(group) for key, group in groups.items()}
 
 
 def career(

@@ -174,8 +174,11 @@ def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLin
     if series is not None:
         where += " AND s.slug = %s"
         params.append(series)
+    # The columns in ResultLine's order: rows become lines without unpacking. The track is
+    # looked up only when the rows are by track.
+    track = "r.track_id" if by is Grouping.TRACK else "''"
     sql = f"""
-        SELECT s.slug, se.year, r.track_id, res.start, res.finish, res.laps, res.laps_led,
+        SELECT s.slug, se.year, {track}, res.start, res.finish, res.laps, res.laps_led,
                res.status_class, res.points
         FROM records_result res
         JOIN records_race r ON r.id = res.race_id
@@ -187,7 +190,7 @@ def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLin
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if by is not Grouping.TRACK:
-        return [ResultLine(slug, year, "", *rest) for slug, year, _, *rest in rows]
+        return list(map(ResultLine._make, rows))
     labels = track_labels({row[2] for row in rows})
     return [ResultLine(slug, year, labels[track], *rest) for slug, year, track, *rest in rows]
 
