@@ -60,3 +60,11 @@ def test_nascar_seasons_have_exactly_one_rule_set() -> None:
         for season in range(first, 2025):
             found = [r.id for r in shipped_rule_sets() if r.applies_to(series, season)]
             assert len(found) == 1, (series, season, found)
+
+
+def test_every_api_operation_is_documented() -> None:
+    from pitboard.api.routes import api
+
+    served = {f"GET {path}" for path in api.get_openapi_schema()["paths"]}
+    documented = set(re.findall(r"`(GET /api/v1/[^`]*)`", (DOCS / "api.md").read_text()))
+    assert served == documented
