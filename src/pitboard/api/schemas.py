@@ -146,7 +146,7 @@ class Standings(Schema):
     standings: list[DriverStanding] | list[OwnerStanding] | list[ManufacturerStanding]
 
 
-class TrackSummary(Schema):
+class TrackFacts(Schema):
     name: str
     slug: str
     layout: str
@@ -155,6 +155,9 @@ class TrackSummary(Schema):
     city: str
     region: str
     country: str
+
+
+class TrackSummary(TrackFacts):
     races: int
     first_season: int | None
     last_season: int | None
@@ -201,15 +204,7 @@ class TrackRace(Schema):
     winner: Ref | None
 
 
-class TrackDetail(Schema):
-    name: str
-    slug: str
-    layout: str
-    surface: str
-    length_miles: float | None
-    city: str
-    region: str
-    country: str
+class TrackDetail(TrackFacts):
     time_zone: str
     opened: int | None
     closed: int | None

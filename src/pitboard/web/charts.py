@@ -59,6 +59,16 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", cls: str = "") 
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass}>{escape(str(text))}</text>'
 
 
+def _axis_titles(frame: Frame, x_title: str, y_title: str) -> list[str]:
+    """The titles of both axes: under the plot, and turned along the left edge."""
+    middle = frame.top + frame.inner_height / 2
+    return [
+        _text(frame.left + frame.inner_width / 2, frame.height - 4, x_title),
+        f'<text transform="translate(12 {middle:.0f}) rotate(-90)" text-anchor="middle">'
+        f"{escape(y_title)}</text>",
+    ]
+
+
 def _ticks(low: int, high: int, wanted: int = 8) -> list[int]:
     """Round tick values from *low* to *high*."""
     span = max(1, high - low)
@@ -121,11 +131,7 @@ def finishes(
     for i, (_, finish) in enumerate(points):
         cls = "win" if finish == 1 else "dot"
         out.append(f'<circle cx="{x(i):.1f}" cy="{y(finish):.1f}" r="{radius}" class="{cls}"/>')
-    out.append(_text(frame.left + frame.inner_width / 2, frame.height - 4, "Starts, by season"))
-    out.append(
-        f'<text transform="translate(12 {frame.top + frame.inner_height / 2:.0f}) rotate(-90)" '
-        'text-anchor="middle">Finishing position</text>'
-    )
+    out += _axis_titles(frame, "Starts, by season", "Finishing position")
     out.append("</svg>")
     return "\n".join(out)
 
@@ -213,10 +219,6 @@ def progression(
             f'<rect x="{legend_x}" y="{legend_y - 8}" width="10" height="10" fill="{colour}"/>'
         )
         out.append(_text(legend_x + 16, legend_y + 1, f"{i + 1}. {name}", "start"))
-    out.append(_text(frame.left + frame.inner_width / 2, frame.height - 4, "Round"))
-    out.append(
-        f'<text transform="translate(12 {frame.top + frame.inner_height / 2:.0f}) rotate(-90)" '
-        'text-anchor="middle">Points</text>'
-    )
+    out += _axis_titles(frame, "Round", "Points")
     out.append("</svg>")
     return "\n".join(out)

@@ -65,7 +65,7 @@ def track_list(
     }
 
 
-def _track_summary(track: Any) -> dict[str, Any]:
+def _track_facts(track: Track) -> dict[str, Any]:
     return {
         "name": track.name,
         "slug": track.slug,
@@ -75,6 +75,12 @@ def _track_summary(track: Any) -> dict[str, Any]:
         "city": track.city,
         "region": track.region,
         "country": track.country,
+    }
+
+
+def _track_summary(track: Any) -> dict[str, Any]:
+    return {
+        **_track_facts(track),
         "races": track.races_count,
         "first_season": track.first,
         "last_season": track.last,
@@ -152,14 +158,7 @@ def track_page(slug: str) -> dict[str, Any]:
     )
     races = winners(slug)
     return {
-        "name": track.name,
-        "slug": track.slug,
-        "layout": track.layout,
-        "surface": track.surface,
-        "length_miles": track.length_miles,
-        "city": track.city,
-        "region": track.region,
-        "country": track.country,
+        **_track_facts(track),
         "time_zone": track.time_zone,
         "opened": track.opened,
         "closed": track.closed,
