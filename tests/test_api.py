@@ -144,3 +144,13 @@ def test_queries_per_request_are_capped(site: Server, path: str, cap: int) -> No
     status, headers, _ = site.get(path)
     assert status == 200
     assert int(headers["X-Query-Count"]) <= cap, headers["X-Query-Count"]
+
+
+def test_the_report_form_links_only_to_pages_of_the_site(site: Server) -> None:
+    for bad in ("javascript:alert(1)", "//evil.example/x", "https://evil.example/"):
+        quoted = bad.replace(":", "%3A")
+        status, _, body = site.get(f"/report/?page={quoted}")
+        assert status == 200 and 'name="page" value="/"' in body.decode()
+        status, _, body = site.get(f"/report/thanks/?page={quoted}")
+        assert status == 200 and 'href="/">Back to the page' in body.decode()
+        assert f'href="{bad}' not in body.decode()

@@ -240,9 +240,14 @@ def records(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _site_path(value: str) -> str:
+    """A path on this site, or the home page: never another site or a javascript: link."""
+    return value if value.startswith("/") and not value.startswith("//") else "/"
+
+
 def report(request: HttpRequest) -> HttpResponse:
     """The "report an error" form (GET) and its submission (POST), stored for the editors."""
-    page = request.POST.get("page") or request.GET.get("page", "/")
+    page = _site_path(request.POST.get("page") or request.GET.get("page", "/"))
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -270,5 +275,5 @@ def report_thanks(request: HttpRequest) -> HttpResponse:
         "report_thanks.html",
         "Thank you",
         "Your report is in the editors' queue.",
-        page_path=request.GET.get("page", "/"),
+        page_path=_site_path(request.GET.get("page", "/")),
     )
