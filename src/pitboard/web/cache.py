@@ -37,8 +37,9 @@ def response_cache(
             return get_response(request)
         number, changed_at = versions.current()
         modified = http_date(changed_at.timestamp())
-        path = blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-        key = f"pitboard:{number}:{path}"
+        # The host is part of the key: pages name their own address (canonical link, og:url).
+        url = blake2b(request.build_absolute_uri().encode(), digest_size=16).hexdigest()
+        key = f"pitboard:{number}:{url}"
         hit = cache.get(key) if enabled else None
         if hit is not None:
             content, headers = hit
