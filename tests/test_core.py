@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from pitboard.core.names import Candidate, MatchKind, fix_mojibake, name_key, pick, rank, slugify
-from pitboard.core.stats import Grouping, ResultLine, career
+from pitboard.core.stats import Grouping, ResultLine, StatLine, best_of, career
 from pitboard.core.status import StatusClass, classify
 from pitboard.core.tracks import Layout, layout_of, surface_of
 
@@ -110,3 +110,14 @@ def test_career_groups_in_series_order() -> None:
     assert (total.series, total.starts, total.wins, total.avg_finish) == (None, 3, 1, 2.0)
     by_series, _ = career(lines, Grouping.SERIES, order)
     assert [r.series for r in by_series] == ["a", "b"]
+
+
+def test_best_of_ranks_wins_then_average_finish_among_enough_starts() -> None:
+    rows = [
+        StatLine("", None, "Lakeview Oval", starts=10, wins=2, avg_finish=8.0),
+        StatLine("", None, "Cedar Ridge", starts=12, wins=2, avg_finish=6.5),
+        StatLine("", None, "Pinecrest", starts=2, wins=2, avg_finish=1.0),
+        StatLine("", None, "Birch Hollow", starts=5, wins=0, avg_finish=3.0),
+    ]
+    best = best_of(rows, min_starts=3, limit=2)
+    assert [row.track for row in best] == ["Cedar Ridge", "Lakeview Oval"]

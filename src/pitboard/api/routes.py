@@ -20,7 +20,7 @@ from pitboard.records.services.careers import LookupError_, career_document, sub
 from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.search import search as search_all
-from pitboard.records.services.standings import standings_document, stored_standings
+from pitboard.records.services.standings import standings_for
 
 
 class OfflineSwagger(Swagger):
@@ -178,9 +178,7 @@ def standings(
     """The standings: the same document as
     `pitboard standings --series S --season Y [--after-round N] --format json`. Drivers'
     standings are served from the stored tables, kept current as results change."""
-    if kind == "driver":
-        return _answer(stored_standings, series, season, after_round)
-    return _answer(standings_document, series, season, after_round=after_round, kind=kind)
+    return _answer(standings_for, series, season, after_round=after_round, kind=kind)
 
 
 @api.get(

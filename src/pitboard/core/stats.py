@@ -174,3 +174,11 @@ def career(
         rows.append(tallies[key].line(*key))
         total.merge(tallies[key])
     return rows, total.line(total_series, None, None)
+
+
+def best_of(rows: Iterable[StatLine], min_starts: int, limit: int) -> list[StatLine]:
+    """The rows where a career went best: most wins, then best average finish, among rows
+    with at least *min_starts* starts (the "best tracks" of a driver page)."""
+    kept = [row for row in rows if row.starts >= min_starts and row.avg_finish is not None]
+    kept.sort(key=lambda row: (-row.wins, row.avg_finish or 0.0, row.track or ""))
+    return kept[:limit]

@@ -13,7 +13,7 @@ from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
 from pitboard.records.services import schedule, tracks
-from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
+from pitboard.records.services.careers import LookupError_, career_documents, subject_by_slug
 from pitboard.records.services.catalog import headline_counts
 from pitboard.records.services.reports import ReportError, file_report
 from pitboard.records.services.search import search as search_all
@@ -131,15 +131,15 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         subject = subject_by_slug("team", slug)
     except LookupError_ as exc:
         raise Http404(str(exc)) from exc
-    by_season = career_document(subject, Grouping.SEASON)
+    by_series, by_season = career_documents(subject, (Grouping.SERIES, Grouping.SEASON))
     return _page(
         request,
         "team.html",
         subject.name,
-        f"{subject.name}: {by_season['total']['starts']} starts and "
-        f"{by_season['total']['wins']} wins in the record book.",
+        f"{subject.name}: {by_series['total']['starts']} starts and "
+        f"{by_series['total']['wins']} wins in the record book.",
         team=subject,
-        career=career_document(subject, Grouping.SERIES),
+        career=by_series,
         seasons=by_season,
     )
 

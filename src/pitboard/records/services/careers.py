@@ -152,18 +152,30 @@ def series_order() -> dict[str, int]:
 
 def career_document(subject: Subject, by: Grouping, series: str | None = None) -> dict[str, Any]:
     """The career document of PRODUCT.md: rows by series (and season or track), and a total."""
+    return career_documents(subject, (by,), series)[0]
+
+
+def career_documents(
+    subject: Subject, groupings: tuple[Grouping, ...], series: str | None = None
+) -> list[dict[str, Any]]:
+    """The career document for each grouping, from the subject's results read once."""
     order = series_order()
     if series is not None and series not in order:
         known = ", ".join(sorted(order, key=order.__getitem__)) or "none imported yet"
         raise LookupError_(f"no series {series!r} (known: {known})")
-    rows, total = career(
-        _lines(subject, by, series), by, lambda slug: order.get(slug, 1000), series
-    )
-    return {
-        subject.kind: subject.as_dict(),
-        "rows": [row.as_dict() for row in rows],
-        "total": total.as_dict(),
-    }
+    by_track = Grouping.TRACK in groupings
+    lines = _lines(subject, Grouping.TRACK if by_track else Grouping.SERIES, series)
+    documents = []
+    for by in groupings:
+        rows, total = career(lines, by, lambda slug: order.get(slug, 1000), series)
+        documents.append(
+            {
+                subject.kind: subject.as_dict(),
+                "rows": [row.as_dict() for row in rows],
+                "total": total.as_dict(),
+            }
+        )
+    return documents
 
 
 def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLine]:

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min, Q
 
 from pitboard.core.names import rank
-from pitboard.core.stats import Grouping, ResultLine, career
-from pitboard.records.models import Driver, PersonAlias, Result, Series, Track
-from pitboard.records.services.careers import driver_candidates, series_order
+from pitboard.core.stats import Grouping, ResultLine, best_of, career
+from pitboard.records.models import Driver, PersonAlias, Race, Result, Series, Track
+from pitboard.records.services.careers import driver_candidates
+from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
-from pitboard.records.services.schedule import NotFound
+from pitboard.records.services.schedule import NotFound, require_series
 
 SEARCH_LIMIT = 200  # matches of a name query considered before filtering
 BEST_TRACKS = 10
@@ -26,9 +27,7 @@ MIN_STARTS_AT_TRACK = 3
 
 def eras() -> list[str]:
     """The decades the database has races in: "1940s" …"""
-    years = Result.objects.aggregate(
-        first=Min("race__season__year"), last=Max("race__season__year")
-    )
+    years = Race.objects.aggregate(first=Min("season__year"), last=Max("season__year"))
     if years["first"] is None:
         return []
     return [f"{decade}s" for decade in range(years["first"] // 10 * 10, years["last"] + 1, 10)]
@@ -52,8 +51,7 @@ def driver_list(
     """
     where = Q()
     if series:
-        if not Series.objects.filter(slug=series).exists():
-            raise NotFound(f"no series {series!r}")
+        require_series(series)
         where &= Q(race__season__series__slug=series)
     if era:
         first, last = era_years(era)
@@ -62,12 +60,13 @@ def driver_list(
     if q.strip():
         matched = [m.candidate.id for m in rank(q, driver_candidates(), limit=SEARCH_LIMIT)]
         where &= Q(driver_id__in=matched)
+    stats = counted("starts", "wins")
     grouped = (
         Result.objects.filter(where)
         .values("driver_id")
         .annotate(
-            starts=Count("id", filter=Q(finish__isnull=False)),
-            wins=Count("id", filter=Q(finish=1)),
+            starts=stats["starts"],
+            wins=stats["wins"],
             first=Min("race__season__year"),
             last=Max("race__season__year"),
         )
@@ -114,19 +113,20 @@ class _Line:
     """One result of the driver, with what the results table shows beside the statistics."""
 
     stat: ResultLine
+    track_id: int
     round: int
     race_name: str
-    track_id: int
     car_number: str
     team: str | None
     manufacturer: str | None
     status_text: str
 
 
+# The first columns in ResultLine's order, then what the results table adds.
 _LINES_SQL = """
-    SELECT s.slug, se.year, r.track_id, res.start, res.finish, res.laps, res.laps_led,
-           res.status_class, res.points, r.round, r.name, res.car_number, t.name, m.name,
-           res.status_text
+    SELECT s.slug, se.year, '', res.start, res.finish, res.laps, res.laps_led,
+           res.status_class, res.points, r.track_id, r.round, r.name, res.car_number, t.name,
+           m.name, res.status_text
     FROM records_result res
     JOIN records_race r ON r.id = res.race_id
     JOIN records_season se ON se.id = r.season_id
@@ -136,41 +136,14 @@ _LINES_SQL = """
     WHERE res.driver_id = %s
     ORDER BY se.year, s.display_order, s.slug, r.round, res.entry
 """
+_STAT_COLUMNS = len(ResultLine._fields)
 
 
 def _driver_lines(driver_id: int) -> list[_Line]:
     with connection.cursor() as cursor:
         cursor.execute(_LINES_SQL, [driver_id])
         rows = cursor.fetchall()
-    return [
-        _Line(
-            ResultLine(slug, year, "", start, finish, laps, led, status, points),
-            rnd,
-            race_name,
-            track,
-            car,
-            team,
-            make,
-            status_text,
-        )
-        for (
-            slug,
-            year,
-            track,
-            start,
-            finish,
-            laps,
-            led,
-            status,
-            points,
-            rnd,
-            race_name,
-            car,
-            team,
-            make,
-            status_text,
-        ) in rows
-    ]
+    return [_Line(ResultLine._make(row[:_STAT_COLUMNS]), *row[_STAT_COLUMNS:]) for row in rows]
 
 
 def driver_header(slug: str) -> dict[str, Any]:
@@ -199,8 +172,9 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
     """Everything the driver page shows, from the driver's results read once."""
     header = driver_header(slug)
     lines = _driver_lines(int(header["id"]))
-    order = series_order()
-    names = dict(Series.objects.values_list("slug", "name"))
+    series = Series.objects.values_list("slug", "display_order", "name")
+    order = {slug: rank for slug, rank, _ in series}
+    names = {slug: name for slug, _, name in series}
 
     def rank_series(slug: str) -> int:
         return order.get(slug, 1000)
@@ -214,9 +188,21 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             id__in={line.track_id for line in lines}
         ).values_list("id", "name", "slug")
     }
-    at_track = [line.stat._replace(track=str(line.track_id)) for line in lines]
-    by_track, _ = career(at_track, Grouping.TRACK, rank_series)
-    best = _best_tracks(by_track, tracks)
+    # Every series together, track by track; a track's key sorts by its name.
+    keys = {pk: f"{name}#{pk}" for pk, (name, _) in tracks.items()}
+    track_of = {key: pk for pk, key in keys.items()}
+    at_track = [line.stat._replace(series="", track=keys[line.track_id]) for line in lines]
+    by_track, _ = career(at_track, Grouping.TRACK)
+    best = [
+        {
+            "track": dict(zip(("name", "slug"), tracks[track_of[row.track or ""]], strict=True)),
+            "starts": row.starts,
+            "wins": row.wins,
+            "top5": row.top5,
+            "avg_finish": row.avg_finish,
+        }
+        for row in best_of(by_track, MIN_STARTS_AT_TRACK, BEST_TRACKS)
+    ]
     paging = Paging.of(len(lines), page)
     return {
         "driver": header,
@@ -256,34 +242,6 @@ def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, An
         "status": line.status_text or line.stat.status_class,
         "points": line.stat.points,
     }
-
-
-def _best_tracks(rows: list[Any], tracks: dict[int, tuple[str, str]]) -> list[dict[str, Any]]:
-    """The tracks where the driver did best: most wins, then best average finish (at least
-    MIN_STARTS_AT_TRACK starts there, all series together)."""
-    merged: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        entry = merged.setdefault(row.track, {"starts": 0, "wins": 0, "top5": 0, "finish_sum": 0})
-        entry["starts"] += row.starts
-        entry["wins"] += row.wins
-        entry["top5"] += row.top5
-        entry["finish_sum"] += (row.avg_finish or 0) * row.starts
-    best = []
-    for track_id, entry in merged.items():
-        if entry["starts"] < MIN_STARTS_AT_TRACK:
-            continue
-        name, tslug = tracks[int(track_id)]
-        best.append(
-            {
-                "track": {"name": name, "slug": tslug},
-                "starts": entry["starts"],
-                "wins": entry["wins"],
-                "top5": entry["top5"],
-                "avg_finish": round(entry["finish_sum"] / entry["starts"], 2),
-            }
-        )
-    best.sort(key=lambda t: (-t["wins"], t["avg_finish"], t["track"]["name"]))
-    return best[:BEST_TRACKS]
 
 
 def _ladder(lines: list[_Line], rank_series: Any) -> list[dict[str, Any]]:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, prefetch_related_objects
 
 from pitboard.records.models import Race, Result, Season, Series, StandingRow
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import (
     KINDS,
+    refresh_stale,
     refresh_stored,
-    standings_document,
-    stored_standings,
+    standings_for,
 )
 
 
@@ -44,24 +44,17 @@ def series_list() -> list[dict[str, Any]]:
     ]
 
 
-def _series(slug: str) -> Series:
-    series = Series.objects.prefetch_related("names").filter(slug=slug).first()
+def require_series(slug: str) -> Series:
+    """The series *slug*; NotFound when there is none."""
+    series = Series.objects.filter(slug=slug).first()
     if series is None:
         raise NotFound(f"no series {slug!r}")
     return series
 
 
-def refresh_series(series: Series) -> None:
-    """Bring the stored standings of a series' stale seasons up to date."""
-    for year in Season.objects.filter(series=series, standings_stale=True).values_list(
-        "year", flat=True
-    ):
-        refresh_stored(series.slug, year)
-
-
 def champions(series: Series) -> dict[int, dict[str, str]]:
     """Season → the leader of its final stored standings (the champion of a finished season)."""
-    refresh_series(series)
+    refresh_stale(series.slug)
     last = dict(
         StandingRow.objects.filter(season__series=series)
         .values_list("season__year")
@@ -79,7 +72,8 @@ def champions(series: Series) -> dict[int, dict[str, str]]:
 
 def series_page(slug: str) -> dict[str, Any]:
     """A series: its names over the years and every season with races, winners and champion."""
-    series = _series(slug)
+    series = require_series(slug)
+    prefetch_related_objects([series], "names")
     seasons = (
         Season.objects.filter(series=series)
         .annotate(races_count=Count("races"))
@@ -164,10 +158,7 @@ def season_page(series: str, year: int) -> dict[str, Any]:
     standings: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
         try:
-            if kind == "driver":
-                standings[kind] = stored_standings(series, year, with_slugs=True)
-            else:
-                standings[kind] = standings_document(series, year, kind=kind)
+            standings[kind] = standings_for(series, year, kind=kind, with_slugs=True)
         except PointsError:
             continue
     page["standings"] = standings

@@ -11,16 +11,6 @@ from pitboard.records.services.careers import driver_candidates, simple_candidat
 SHOWN = 10
 
 
-def _track_candidates() -> list[Candidate]:
-    aliases: dict[int, list[str]] = {}
-    for track, name in TrackName.objects.values_list("track_id", "name"):
-        aliases.setdefault(track, []).append(name)
-    return [
-        Candidate(pk, name, tuple(a for a in aliases.get(pk, ()) if a != name))
-        for pk, name in Track.objects.values_list("id", "name")
-    ]
-
-
 def _race_candidates() -> list[Candidate]:
     return [
         Candidate(pk, f"{year} {name}", (name,))
@@ -34,7 +24,7 @@ def search(q: str, limit: int = SHOWN) -> dict[str, Any]:
     """Matches of *q* of each kind, best tier first (exact > alias > prefix > contains >
     fuzzy), as `pitboard driver NAME` ranks them."""
     drivers = rank(q, driver_candidates(), limit)
-    tracks = rank(q, _track_candidates(), limit)
+    tracks = rank(q, simple_candidates(Track, TrackName, "track_id"), limit)
     teams = rank(q, simple_candidates(Team, TeamAlias, "team_id"), limit)
     races = rank(q, _race_candidates(), limit)
     driver_slugs = dict(

@@ -222,9 +222,12 @@ def mark_stale(seasons: set[tuple[str, int]]) -> None:
     SeasonRecord.objects.filter(query).update(standings_stale=True)
 
 
-def refresh_stale() -> list[tuple[str, int, int]]:
-    """Recompute the stored standings of every stale season: (series, year, rows) each."""
+def refresh_stale(series: str | None = None) -> list[tuple[str, int, int]]:
+    """Recompute the stored standings of every stale season (of one series, if given):
+    (series, year, rows) each."""
     stale = SeasonRecord.objects.filter(standings_stale=True).values_list("series__slug", "year")
+    if series is not None:
+        stale = stale.filter(series__slug=series)
     return [(slug, year, refresh_stored(slug, year)) for slug, year in list(stale)]
 
 
@@ -262,3 +265,18 @@ def stored_standings(
         "rules": last[1],
         "standings": standings,
     }
+
+
+def standings_for(
+    series: str,
+    year: int,
+    *,
+    after_round: int | None = None,
+    kind: str = "driver",
+    with_slugs: bool = False,
+) -> dict[str, Any]:
+    """One championship's standings document: the drivers' from the stored tables (kept
+    current as results change), the owners' and makes' computed on demand."""
+    if kind == "driver":
+        return stored_standings(series, year, after_round, with_slugs=with_slugs)
+    return standings_document(series, year, after_round=after_round, kind=kind)
