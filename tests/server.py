@@ -25,8 +25,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, log: Path | None = None) -> None:
         self.base = base
+        self.log = log  # the server's stderr: gunicorn's error log and Django's
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log else ""
 
     def get(
         self, path: str, headers: dict[str, str] | None = None
@@ -55,10 +59,13 @@ class Server:
 
 @contextmanager
 def serving(database: str, folder: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """``pitboard serve`` with 2 workers on a free port, stopped on exit."""
+    """``pitboard serve`` with 2 workers on a free port, stopped on exit. Its stderr goes to a
+    file in *folder* (``Server.log``): a pipe nobody reads would stall a server that logs."""
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if k != "PITBOARD_DATABASE_URL"}
     full_env.update(env or {})
+    log = folder / f"serve-{port}.log"
+    errors = log.open("wb")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -75,10 +82,10 @@ def serving(database: str, folder: Path, env: dict[str, str] | None = None) -> I
         cwd=folder,
         env=full_env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         start_new_session=True,
     )
-    live = Server(f"http://127.0.0.1:{port}")
+    live = Server(f"http://127.0.0.1:{port}", log)
     try:
         for _ in range(300):  # up to 60 s for the workers to come up
             try:
@@ -87,7 +94,7 @@ def serving(database: str, folder: Path, env: dict[str, str] | None = None) -> I
             except OSError:
                 pass
             if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode() if process.stderr else "")
+                raise AssertionError(live.log_text())
             time.sleep(0.2)
         else:
             raise AssertionError("pitboard serve did not answer within 60 s")
@@ -95,5 +102,4 @@ def serving(database: str, folder: Path, env: dict[str, str] | None = None) -> I
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-        if process.stderr:
-            process.stderr.close()
+        errors.close()
