@@ -1,20 +1,36 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, register_converter
 
 from pitboard.api.routes import api
 from pitboard.web import views
+
+
+class NameSlug:
+    """A slug as ``core.names.slugify`` makes it: letters and digits of any script, and
+    hyphens ("луговой", not only "lugovoy"); Django's own ``slug`` takes ASCII only."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(NameSlug, "name")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("drivers/", views.driver_list, name="drivers"),
-    path("drivers/<slug:slug>/", views.driver, name="driver"),
-    path("teams/<slug:slug>/", views.team, name="team"),
+    path("drivers/<name:slug>/", views.driver, name="driver"),
+    path("teams/<name:slug>/", views.team, name="team"),
     path("tracks/", views.track_list, name="tracks"),
-    path("tracks/<slug:slug>/", views.track, name="track"),
-    path("series/<slug:series>/", views.series, name="series"),
-    path("series/<slug:series>/<int:year>/", views.season, name="season"),
-    path("races/<slug:series>/<int:year>/<int:rnd>/", views.race, name="race"),
+    path("tracks/<name:slug>/", views.track, name="track"),
+    path("series/<name:series>/", views.series, name="series"),
+    path("series/<name:series>/<int:year>/", views.season, name="season"),
+    path("races/<name:series>/<int:year>/<int:rnd>/", views.race, name="race"),
     path("records/", views.records, name="records"),
     path("report/", views.report, name="report"),
     path("report/thanks/", views.report_thanks, name="report-thanks"),

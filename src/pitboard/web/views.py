@@ -18,6 +18,10 @@ from pitboard.records.services.catalog import headline_counts
 from pitboard.records.services.reports import ReportError, file_report
 from pitboard.records.services.search import search as search_all
 from pitboard.web import charts
+from pitboard.web.ratelimit import allowed
+
+# Reports one reader may send: this many in a minute, then 429 until the minute is over.
+REPORTS_PER_MINUTE = 5
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -250,6 +254,17 @@ def report(request: HttpRequest) -> HttpResponse:
     page = _site_path(request.POST.get("page") or request.GET.get("page", "/"))
     errors: dict[str, str] = {}
     if request.method == "POST":
+        if not allowed(request, "report", REPORTS_PER_MINUTE, 60):
+            response = _page(
+                request,
+                "report_limited.html",
+                "Too many reports",
+                "Wait a minute before sending another report.",
+                page_path=page,
+                status=429,
+            )
+            response["Retry-After"] = "60"
+            return response
         try:
             file_report(page, request.POST.get("message", ""), request.POST.get("contact", ""))
         except ReportError as exc:

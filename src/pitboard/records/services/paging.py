@@ -26,7 +26,9 @@ class Paging:
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+        """Where the page starts; a page past the last starts at the end (an empty page), so a
+        huge page number never reaches the database as an offset it cannot hold."""
+        return min((self.page - 1) * self.per_page, self.count)
 
     def window(self, items: list[Any]) -> list[Any]:
         return items[self.offset : self.offset + self.per_page]

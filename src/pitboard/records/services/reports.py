@@ -15,8 +15,13 @@ class ReportError(ValueError):
         self.field = field
 
 
+def _clean(text: str) -> str:
+    """Trimmed, without NUL characters (no database keeps them in text)."""
+    return text.replace("\x00", "").strip()
+
+
 def file_report(page: str, message: str, contact: str = "") -> ErrorReport:
-    page, message, contact = page.strip(), message.strip(), contact.strip()
+    page, message, contact = _clean(page), _clean(message), _clean(contact)
     if not page.startswith("/") or len(page) > 500:
         raise ReportError("page", "say which page is wrong (its path on this site)")
     if not message:
