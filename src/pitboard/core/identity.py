@@ -29,7 +29,9 @@ NAME_SAME = 0.60  # identical once case, accents, punctuation and spacing are ig
 NAME_NICKNAME = 0.45  # a nickname of the same given name: Bill ~ William
 NAME_INITIAL = 0.40  # an initial for the given name (J. ~ John), or no given name on one side
 NAME_MISSPELT = 0.30  # a close misspelling (see the ratios below)
-NAME_GIVEN_DIFFERENT = 0.0  # same surname, unrelated given names: only REVIEW at best
+# Same surname, unrelated given names (brothers, cousins): DIFFERENT even when they share a
+# season, a series, a car and a team.
+NAME_GIVEN_DIFFERENT = -0.30
 MIDDLE_ONE_SIDE = -0.05  # a middle name on one side only: "Mary Ann Smith" ~ "Mary Smith"
 MIDDLE_CLASH = -0.30  # two different middle names
 SUFFIX_ONE_SIDE = -0.10  # "Jr." on one side only: father or son, or a source that drops it
