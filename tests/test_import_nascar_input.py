@@ -71,17 +71,29 @@ def test_newer_file_updates_only_what_changed(
     assert quill["rows"][0]["starts"] == 4
 
 
-def test_row_dropped_by_the_source_is_removed(
+def test_row_dropped_by_the_source_is_kept_until_pruned_and_undo_restores_it(
     loaded: tuple[Pitboard, Path], tmp_path: Path
 ) -> None:
     pitboard, _ = loaded
     rows = season_rows(2021, 3)
     del rows[3]
-    cup = by_file(imported(pitboard, write_folder(tmp_path / "fixed", {"cup": rows})))[
-        "cup.parquet"
-    ]
-    assert cup["removed"] == 1
-    assert pitboard.stats()["results"] == 20
+    folder = write_folder(tmp_path / "fixed", {"cup": rows})
+    done = pitboard.run("import", "nascar", "--source", str(folder))
+    assert done.returncode == 0
+    assert "would remove them: use --prune" in done.stderr
+    assert pitboard.stats()["results"] == 21
+
+    report = pitboard.json("import", "nascar", "--source", str(folder), "--prune")
+    assert (by_file(report)["cup.parquet"]["removed"], pitboard.stats()["results"]) == (1, 20)
+    career = pitboard.json("driver", "Casey Dunmore")["rows"][0]["starts"]
+    assert career == 2
+
+    undone = pitboard.json("import", "undo", str(report["run"]))
+    assert undone["restored"] == 1
+    assert pitboard.stats()["results"] == 21
+    assert pitboard.json("driver", "Casey Dunmore")["rows"][0]["starts"] == 3
+    again = pitboard.run("import", "undo", str(report["run"]))
+    assert again.returncode == 1 and "undone already" in again.stderr
 
 
 def test_missing_file_fails_that_file_only(pitboard: Pitboard, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pitboard.cli import careers, db, imports, serve, standings
+    from pitboard.cli import careers, db, identity, imports, serve, standings
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     db.add_commands(commands, common)
     imports.add_commands(commands, common)
+    identity.add_commands(commands, common)
     careers.add_commands(commands, common)
     standings.add_commands(commands, common)
     serve.add_commands(commands, common)

@@ -38,8 +38,26 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--dry-run", action="store_true", help="check and count everything, write nothing"
         )
+        sub.add_argument(
+            "--prune",
+            action="store_true",
+            help="remove this source's results that the file no longer lists (without it, they "
+            "are kept and counted); `pitboard import undo RUN` puts them back",
+        )
         sub.add_argument("--format", choices=("table", "json"), default="table")
         sub.set_defaults(handler=run_import)
+    undo = sources.add_parser(
+        "undo",
+        parents=[common],
+        help="undo one import run: restore what it changed or removed, drop what it added",
+    )
+    undo.add_argument("run", metavar="RUN", type=int, help="the run's number (pitboard import log)")
+    undo.add_argument("--format", choices=("table", "json"), default="table")
+    undo.set_defaults(handler=run_undo)
+    log = sources.add_parser("log", parents=[common], help="the import runs, newest first")
+    log.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    log.add_argument("--format", choices=("table", "json"), default="table")
+    log.set_defaults(handler=run_log)
 
 
 def rejects_folder() -> Path:
@@ -85,6 +103,7 @@ def run_import(args: argparse.Namespace) -> int:
                 target,
                 rejects_dir=rejects_folder(),
                 dry_run=args.dry_run,
+                prune=args.prune,
                 progress=progress,
             )
         except NetworkError as exc:
@@ -96,6 +115,7 @@ def run_import(args: argparse.Namespace) -> int:
         print_json(
             {
                 "importer": importer.name,
+                "run": reports[0].run_id if reports else None,
                 "source": target,
                 "dry_run": args.dry_run,
                 "changed": any(r.changed for r in reports),
@@ -110,8 +130,53 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if rejects else 0
 
 
+def run_undo(args: argparse.Namespace) -> int:
+    from pitboard.cli.db import migrate
+    from pitboard.records.services.undo import UndoError, undo_run
+
+    migrate()
+    try:
+        done = undo_run(args.run)
+    except UndoError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        print_json(done)
+    else:
+        stderr.print(
+            f"run {args.run} undone: {done['restored']} statements restored, "
+            f"{done['dropped']} it added dropped; {done['results_removed']} results and "
+            f"{done['races_removed']} races that only it had stated removed"
+        )
+    return 0
+
+
+def run_log(args: argparse.Namespace) -> int:
+    from pitboard.cli.db import migrate
+    from pitboard.records.services.undo import import_log
+
+    migrate()
+    runs = import_log(max(1, args.limit))
+    if args.format == "json":
+        print_json({"runs": runs})
+    else:
+        print_table(
+            None, runs, ["run", "importer", "target", "status", "started_at", "changed", "message"]
+        )
+    return 0
+
+
 def _print_summary(reports: list[FileReport], rejects: Path | None, dry_run: bool) -> None:
-    columns = ["file", "status", "read", "inserted", "updated", "unchanged", "removed", "rejected"]
+    columns = [
+        "file",
+        "status",
+        "read",
+        "inserted",
+        "updated",
+        "unchanged",
+        "removed",
+        "kept",
+        "rejected",
+    ]
     rows = [{**r.as_dict(), "rejected": len(r.rejected)} for r in reports]
     print_table("dry run: nothing written" if dry_run else None, rows, columns)
     created: Counter[str] = Counter()

@@ -8,6 +8,8 @@ writes every rejected row, with all its original values, to a CSV beside the dat
 from __future__ import annotations
 
 import csv
+import os
+import socket
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,11 +32,14 @@ from pitboard.records.services.standings import mark_stale
 class FileReport:
     file: str
     status: str = "imported"  # imported, failed, skipped
+    run_id: int | None = None
     read: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    kept: int = 0  # results this source no longer lists, kept (prune removes them)
+    joined: int = 0  # results another source holds that this file stated too
     created: Counter[str] = field(default_factory=Counter)
     races_updated: int = 0
     error: str | None = None
@@ -63,6 +68,8 @@ class FileReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "removed": self.removed,
+            "kept": self.kept,
+            "joined": self.joined,
             "rejected": len(self.rejected),
             "created": dict(sorted(self.created.items())),
             "races_updated": self.races_updated,
@@ -126,25 +133,44 @@ def run_import(
     *,
     rejects_dir: Path,
     dry_run: bool = False,
+    prune: bool = False,
     progress: ProgressFactory | None = None,
 ) -> tuple[list[FileReport], Path | None]:
-    """Import every file of *target*; returns the reports and the rejects CSV, if any."""
-    run = ImportRun.objects.create(importer=importer.name, target=target, started_at=timezone.now())
+    """Import every file of *target*; returns the reports and the rejects CSV, if any.
+
+    The rejects CSV is rewritten as each file commits, so a run that dies keeps the rejects of
+    the files it committed; the next run marks it interrupted.
+    """
+    mark_interrupted()
+    run = ImportRun.objects.create(
+        importer=importer.name,
+        target=target,
+        started_at=timezone.now(),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        pruned=prune,
+    )
     reports: list[FileReport] = []
+    rejects: Path | None = None
     try:
         for item in importer.inputs(target):
             if isinstance(item, FileError):
                 reports.append(FileReport(item.where.file, "failed", error=str(item)))
                 continue
-            reports.append(_import_file(importer, item, run, dry_run, progress))
-    except Exception as exc:
-        # Files already imported stay imported: their rejected rows are still written out.
-        run.rejects_file = str(_write_rejects(reports, rejects_dir, run.pk) or "")
-        run.status, run.message, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
+            reports.append(_import_file(importer, item, run, dry_run, prune, progress))
+            reports[-1].run_id = run.pk
+            if reports[-1].rejected:
+                rejects = _write_rejects(reports, rejects_dir, run.pk)
+                ImportRun.objects.filter(pk=run.pk).update(rejects_file=str(rejects))
+    except BaseException as exc:
+        # Files already imported stay imported: their rejected rows are written out already.
+        interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
+        run.rejects_file = str(rejects or "")
+        run.status = ImportRun.Status.INTERRUPTED if interrupted else ImportRun.Status.FAILED
+        run.message, run.finished_at = str(exc) or type(exc).__name__, timezone.now()
         run.counts = {"files": [r.as_dict() for r in reports]}
         run.save()
         raise
-    rejects = _write_rejects(reports, rejects_dir, run.pk)
     failed = any(r.status == "failed" for r in reports)
     partial = any(r.rejected for r in reports)
     run.status = (
@@ -156,7 +182,8 @@ def run_import(
     )
     run.finished_at = timezone.now()
     run.counts = {
-        "files": [{k: v for k, v in r.as_dict().items() if k != "rejects"} for r in reports]
+        "changed": not dry_run and any(r.changed for r in reports),
+        "files": [{k: v for k, v in r.as_dict().items() if k != "rejects"} for r in reports],
     }
     run.rejects_file = str(rejects or "")
     run.message = "; ".join(r.error for r in reports if r.error)
@@ -168,11 +195,40 @@ class _DryRun(Exception):
     pass
 
 
+def mark_interrupted() -> int:
+    """Runs this machine started that are still "running" but whose process is gone."""
+    host = socket.gethostname()
+    dead = [
+        pk
+        for pk, pid in ImportRun.objects.filter(
+            status=ImportRun.Status.RUNNING, host=host
+        ).values_list("pk", "pid")
+        if pid is None or not _alive(pid)
+    ]
+    return ImportRun.objects.filter(pk__in=dead).update(
+        status=ImportRun.Status.INTERRUPTED,
+        message="the process ended before the run finished",
+    )
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _import_file(
     importer: Importer,
     item: InputFile,
     run: ImportRun,
     dry_run: bool,
+    prune: bool,
     progress: ProgressFactory | None,
 ) -> FileReport:
     report = FileReport(item.name)
@@ -187,7 +243,12 @@ def _import_file(
                 source = _source(importer, item)
                 series = importer.series(prepared, source)
                 outcome = write_results(
-                    prepared.frame, series, source, tick, remove_missing=not prepared.rejected
+                    prepared.frame,
+                    series,
+                    source,
+                    tick,
+                    run_id=None if dry_run else run.pk,
+                    prune=prune and not prepared.rejected,
                 )
                 mark_stale(outcome.seasons_changed)
                 if dry_run:
@@ -211,12 +272,28 @@ def _import_file(
     report.updated = outcome.results["updated"]
     report.unchanged = outcome.results["unchanged"]
     report.removed = outcome.results["removed"]
-    if outcome.results["kept"]:
+    report.kept = outcome.results["kept"]
+    report.joined = outcome.results["joined"]
+    if report.kept:
+        why = (
+            "because some of its rows were rejected"
+            if prune
+            else "(would remove them: use --prune)"
+        )
         report.remarks.append(
             Problem(
                 Location(item.name, csv=item.csv),
-                f"{outcome.results['kept']} stored results that this file no longer lists were "
-                "kept, because some of its rows were rejected",
+                f"{report.kept} stored results of {len(outcome.stale_races)} races that this "
+                f"file no longer lists were kept {why}",
+            )
+        )
+    if report.joined:
+        report.remarks.append(
+            Problem(
+                Location(item.name, csv=item.csv),
+                f"{report.joined} results that another source holds now carry this file's "
+                "statement too; where the two disagree, both values are kept "
+                "(pitboard sources conflicts)",
             )
         )
     report.created = outcome.created

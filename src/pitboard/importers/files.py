@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import urllib.error
@@ -75,10 +76,28 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# The largest input file read, in MiB (docs/settings.md): a file is read whole into memory, at
+# about ten times its size on disk for CSV.
+MAX_FILE_MIB_ENV = "PITBOARD_IMPORT_MAX_MIB"
+MAX_FILE_MIB = 256
+
+
+def max_file_bytes() -> int:
+    given = os.environ.get(MAX_FILE_MIB_ENV, "").strip()
+    return (int(given) if given.isdigit() and int(given) > 0 else MAX_FILE_MIB) * 2**20
+
+
 def read_frame(source: InputFile) -> pd.DataFrame:
     """The rows of a .parquet, .csv or .json file; text columns of CSV and JSON stay text."""
     suffix = source.path.suffix.lower()
     where = Location(source.name, csv=source.csv)
+    size, limit = source.path.stat().st_size, max_file_bytes()
+    if size > limit:
+        raise FileError(
+            where,
+            f"the file is {size / 2**20:.0f} MiB, over the limit of {limit // 2**20} MiB for one "
+            f"file: split it (by season, say), or raise {MAX_FILE_MIB_ENV}",
+        )
     try:
         if suffix == ".parquet":
             return pq.read_table(source.path).to_pandas()

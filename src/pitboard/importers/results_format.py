@@ -89,9 +89,11 @@ class ResultsFormatImporter(Importer):
         remark_doubles(table, RACE, "driver", "finish")
         frame = table.frame
         classified = frame["finish"].notna()
-        # An empty status on a car with a finishing position means it was running at the end.
+        # An empty status on a car with a finishing position means it was running at the end;
+        # that is left to the writer, so that a file without statuses never overrides one that
+        # another file or source stated ("accident" stays "accident").
         status_class = [
-            classify(text or "running", classified=done).value
+            classify(text or "running", classified=done).value if text or not done else None
             for text, done in zip(frame["status"], classified, strict=True)
         ]
         surface = frame["surface"]

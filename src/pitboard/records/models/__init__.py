@@ -1,5 +1,6 @@
 """The results database: every table pitboard keeps, one module per part of the sport."""
 
+from pitboard.records.models.identity import IdentityChange, IdentityReview, SlugRedirect
 from pitboard.records.models.organization import (
     Championship,
     ChampionshipRace,
@@ -21,15 +22,24 @@ from pitboard.records.models.provenance import ImportRun, Source
 from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
 from pitboard.records.models.reports import ErrorReport
 from pitboard.records.models.standings import StandingRow
+from pitboard.records.models.statements import (
+    Change,
+    RaceStatement,
+    ResultStatement,
+    SourceKey,
+)
 from pitboard.records.models.tracks import Track, TrackName
 from pitboard.records.models.versions import DataVersion
 
 __all__ = [
     "Championship",
     "ChampionshipRace",
+    "Change",
     "DataVersion",
     "Driver",
     "ErrorReport",
+    "IdentityChange",
+    "IdentityReview",
     "ImportRun",
     "Manufacturer",
     "ManufacturerAlias",
@@ -37,14 +47,18 @@ __all__ = [
     "Person",
     "PersonAlias",
     "Race",
+    "RaceStatement",
     "Result",
+    "ResultStatement",
     "SanctioningBody",
     "Season",
     "Series",
     "SeriesName",
     "Session",
     "SessionResult",
+    "SlugRedirect",
     "Source",
+    "SourceKey",
     "StandingRow",
     "Team",
     "TeamAlias",

@@ -15,6 +15,9 @@ class Person(models.Model):
 
     name = models.CharField(max_length=200, help_text="the name most used in results")
     name_key = models.CharField(max_length=200, db_index=True)
+    surname_key = models.CharField(
+        max_length=200, db_index=True, blank=True, help_text="where to look for namesakes"
+    )
     birth_date = models.DateField(null=True, blank=True)
     hometown = models.CharField(max_length=200, blank=True)
     nationality = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")

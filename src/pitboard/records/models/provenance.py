@@ -37,13 +37,18 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded"
         PARTIAL = "partial", "succeeded with rejected rows"
         FAILED = "failed"
+        INTERRUPTED = "interrupted", "interrupted (the process ended mid-way)"
+        UNDONE = "undone"
 
     importer = models.CharField(max_length=50)
     target = models.CharField(max_length=500, help_text="the file or URL imported")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    host = models.CharField(max_length=255, blank=True, help_text="the machine that ran it")
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="its process id there")
+    pruned = models.BooleanField(default=False, help_text="run with --prune")
     counts = models.JSONField(default=dict)
     message = models.TextField(blank=True)
     rejects_file = models.CharField(max_length=500, blank=True)

@@ -1,25 +1,35 @@
-"""Finding the driver, track, team or manufacturer a name means — or creating it.
+"""Finding the driver, track, team or manufacturer a source means — or creating it.
 
-Names are matched on their key (case, accents and punctuation aside) against the primary name
-and every alias. A key that matches two records is ambiguous: the caller rejects those rows
-rather than guess, and an editor settles it with an alias.
+Each source's own key is looked up first (``SourceKey``). A driver key a source has not used
+before is scored against the known people of that surname (``core.identity``): a confident
+match links, an uncertain one gets its own driver and waits in the review queue
+(``IdentityReview``), so nothing is merged or duplicated silently. Tracks, teams and
+manufacturers new to a source are matched on their names and aliases; a name that matches two
+records is ambiguous and the caller rejects those rows rather than guess.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from pitboard.core.names import unique_slug
+from django.utils import timezone
+
+from pitboard.core.identity import Evidence, Verdict, best_match, score, surname_key
+from pitboard.core.names import name_key, unique_slug
 from pitboard.core.tracks import Layout
 from pitboard.records.models import (
     Driver,
+    IdentityReview,
     Manufacturer,
     ManufacturerAlias,
     Person,
     PersonAlias,
+    Result,
     Source,
+    SourceKey,
     Team,
     TeamAlias,
     Track,
@@ -32,9 +42,10 @@ from pitboard.records.services import bulk
 class Resolution:
     """Ids for the keys that resolved, the keys that are ambiguous, and how many were created."""
 
-    ids: dict[object, int] = field(default_factory=dict)
-    ambiguous: set[object] = field(default_factory=set)
+    ids: dict[Any, int] = field(default_factory=dict)
+    ambiguous: set[Any] = field(default_factory=set)
     created: int = 0
+    reviews: int = 0
 
 
 def _collect(pairs: Iterable[tuple[object, int]]) -> Resolution:
@@ -50,41 +61,243 @@ def _collect(pairs: Iterable[tuple[object, int]]) -> Resolution:
     return res
 
 
-def _chunks(keys: list[str], size: int = 900) -> Iterable[list[str]]:
+def _chunks(keys: list[Any], size: int = 900) -> Iterable[list[Any]]:
     for start in range(0, len(keys), size):
         yield keys[start : start + size]
 
 
-def resolve_drivers(names: Mapping[str, str], source: Source | None) -> Resolution:
-    """Driver ids for name keys (key → name as written); new names become new drivers."""
+def source_keys(dataset: str, kind: str, keys: Iterable[str]) -> dict[str, int]:
+    """The records a source's keys already stand for."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        found.update(
+            SourceKey.objects.filter(dataset=dataset, kind=kind, key__in=chunk).values_list(
+                "key", "object_id"
+            )
+        )
+    return found
+
+
+def record_keys(
+    dataset: str, kind: str, ids: Mapping[str, int], names: Mapping[str, str], run_id: int | None
+) -> None:
+    bulk.insert_rows(
+        SourceKey._meta.db_table,
+        ("dataset", "kind", "key", "object_id", "name", "run_id"),
+        [
+            (dataset, kind, k[:300], ident, names.get(k, "")[:300], run_id)
+            for k, ident in ids.items()
+        ],
+    )
+
+
+def resolve_drivers(
+    names: Mapping[str, str],
+    evidence: Callable[[list[str]], Mapping[str, Evidence]],
+    source: Source,
+    run_id: int | None,
+) -> Resolution:
+    """Driver ids for a source's keys (key → name as written); see the module's docstring."""
+    dataset = source.dataset
+    res = Resolution(ids=dict(source_keys(dataset, SourceKey.Kind.DRIVER, names)))
+    rest = [k for k in names if k not in res.ids]
+    if not rest:
+        return res
+    candidates = _candidates({k: names[k] for k in rest})
+    known = driver_evidence({d for found in candidates.values() for d in found})
+    keyed_here = set(
+        SourceKey.objects.filter(
+            dataset=dataset, kind=SourceKey.Kind.DRIVER, object_id__in=list(known)
+        ).values_list("object_id", flat=True)
+    )
+    links: dict[str, int] = {}
+    reviews: list[tuple[str, int, float, list[str]]] = []
+    seen = evidence([k for k in rest if candidates.get(k)]) if known else {}
+    for key in rest:
+        pool = {d: known[d] for d in candidates.get(key, ()) if d in known}
+        if not pool:
+            continue
+        chosen, verdict = best_match(seen[key], pool)
+        if chosen is not None and chosen not in keyed_here:
+            links[key] = chosen
+            continue
+        top = max(pool, key=lambda d: (score(pool[d], seen[key]).value, -d))
+        found = score(pool[top], seen[key])
+        if chosen is not None:  # the source itself keeps them apart: a human decides
+            reviews.append((key, top, found.value, [*found.reasons, f"{dataset} keys them apart"]))
+        elif top in keyed_here:
+            continue  # the source keeps them apart and the evidence is not strong: two people
+        elif verdict is not None and verdict.verdict is Verdict.REVIEW:
+            reviews.append((key, top, verdict.value, list(verdict.reasons)))
+    new = [k for k in rest if k not in links]
+    created = _new_drivers({k: names[k] for k in new}, source)
+    res.ids.update(links)
+    res.ids.update(created)
+    res.created = len(created)
+    record_keys(dataset, SourceKey.Kind.DRIVER, {k: res.ids[k] for k in rest}, names, run_id)
+    now = timezone.now()
+    IdentityReview.objects.bulk_create(
+        [
+            IdentityReview(
+                dataset=dataset,
+                key=key[:300],
+                name=names[key][:300],
+                provisional_id=created[key],
+                candidate_id=top,
+                score=value,
+                reasons=reasons,
+                created_at=now,
+            )
+            for key, top, value, reasons in reviews
+        ]
+    )
+    res.reviews = len(reviews)
+    return res
+
+
+def _candidates(names: Mapping[str, str]) -> dict[str, set[int]]:
+    """Per new key, the drivers that might be that person: same name or alias, or same surname."""
+    out: dict[str, set[int]] = defaultdict(set)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for key, name in names.items():
+        by_key[name_key(name)].append(key)
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key, name in names.items():
+        if surname := surname_key(name):
+            by_surname[surname].append(key)
+    for chunk in _chunks(list(by_key)):
+        for found, driver in [
+            *Person.objects.filter(name_key__in=chunk, driver__isnull=False).values_list(
+                "name_key", "driver__id"
+            ),
+            *PersonAlias.objects.filter(
+                name_key__in=chunk, person__driver__isnull=False
+            ).values_list("name_key", "person__driver__id"),
+        ]:
+            for key in by_key[found]:
+                out[key].add(driver)
+    for chunk in _chunks(list(by_surname)):
+        for found, driver in Person.objects.filter(
+            surname_key__in=chunk, driver__isnull=False
+        ).values_list("surname_key", "driver__id"):
+            for key in by_surname[found]:
+                out[key].add(driver)
+    return out
+
+
+def driver_evidence(drivers: Iterable[int]) -> dict[int, Evidence]:
+    """What the record knows of each driver: name, seasons, series, cars, teams, nationality."""
+    ids = sorted(set(drivers))
+    parts: dict[int, tuple[set[int], set[str], set[str], set[str]]] = {}
+    people: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(ids):
+        people.update(
+            {
+                d: (name, nat)
+                for d, name, nat in Driver.objects.filter(pk__in=chunk).values_list(
+                    "id", "person__name", "person__nationality"
+                )
+            }
+        )
+        rows = (
+            Result.objects.filter(driver_id__in=chunk)
+            .values_list(
+                "driver_id",
+                "race__season__year",
+                "race__season__series__slug",
+                "car_number",
+                "team__name_key",
+            )
+            .distinct()
+        )
+        for d, year, series, car, team in rows:
+            seasons, slugs, cars, teams = parts.setdefault(d, (set(), set(), set(), set()))
+            seasons.add(year)
+            slugs.add(series)
+            if car:
+                cars.add(car)
+            if team:
+                teams.add(team)
+    out = {}
+    for d, (name, nationality) in people.items():
+        seasons, slugs, cars, teams = parts.get(d, (set(), set(), set(), set()))
+        out[d] = Evidence(
+            name,
+            frozenset(seasons),
+            frozenset(slugs),
+            frozenset(cars),
+            frozenset(teams),
+            nationality,
+        )
+    return out
+
+
+def _new_drivers(names: Mapping[str, str], source: Source) -> dict[str, int]:
+    """A person and a driver for each key; returns key → driver id."""
+    if not names:
+        return {}
     keys = list(names)
-    pairs: list[tuple[object, int]] = []
-    for chunk in _chunks(keys):
-        pairs += Person.objects.filter(name_key__in=chunk, driver__isnull=False).values_list(
-            "name_key", "driver__id"
+    tagged = {f"{i}\x1f{k}"[:200]: k for i, k in enumerate(keys)}
+    people = bulk.insert_with_ids(
+        Person._meta.db_table,
+        (
+            "name",
+            "name_key",
+            "surname_key",
+            "birth_date",
+            "hometown",
+            "nationality",
+            "gender",
+            "source_id",
+        ),
+        [
+            (names[k], tag, surname_key(names[k]), None, "", "", "", source.pk)
+            for tag, k in tagged.items()
+        ],
+        ("name_key",),
+    )
+    # The tag made each new row findable; the person keeps the key of the name as written.
+    bulk.update_rows(
+        Person._meta.db_table,
+        ("name_key",),
+        [(name_key(names[k]), people[tag]) for tag, k in tagged.items()],
+    )
+    taken = set(Driver.objects.values_list("slug", flat=True))
+    person_of = {k: people[tag] for tag, k in tagged.items()}
+    drivers = bulk.insert_with_ids(
+        Driver._meta.db_table,
+        ("person_id", "slug", "source_id"),
+        [(person_of[k], unique_slug(names[k], taken), source.pk) for k in keys],
+        ("person_id",),
+    )
+    return {k: drivers[person_of[k]] for k in keys}
+
+
+def keyed(
+    dataset: str,
+    kind: str,
+    keys: Mapping[Any, str],
+    resolve: Callable[[list[Any]], Resolution],
+    names: Mapping[Any, str],
+    run_id: int | None,
+) -> Resolution:
+    """Resolve by the source's keys first (*keys*: match key → source key); *resolve* finds or
+    creates the rest by name, and their keys are recorded."""
+    known = source_keys(dataset, kind, keys.values())
+    res = Resolution(ids={k: known[sk] for k, sk in keys.items() if sk in known})
+    rest = [k for k in keys if k not in res.ids]
+    if rest:
+        found = resolve(rest)
+        res.ids.update(found.ids)
+        res.ambiguous = found.ambiguous
+        res.created = found.created
+        record_keys(
+            dataset,
+            kind,
+            {keys[k]: found.ids[k] for k in rest if k in found.ids},
+            {keys[k]: names.get(k, "") for k in rest},
+            run_id,
         )
-        pairs += PersonAlias.objects.filter(
-            name_key__in=chunk, person__driver__isnull=False
-        ).values_list("name_key", "person__driver__id")
-    res = _collect(pairs)
-    new = [k for k in keys if k not in res.ids and k not in res.ambiguous]
-    if new:
-        source_id = source.pk if source else None
-        people = bulk.insert_with_ids(
-            Person._meta.db_table,
-            ("name", "name_key", "birth_date", "hometown", "nationality", "gender", "source_id"),
-            [(names[k], k, None, "", "", "", source_id) for k in new],
-            ("name_key",),
-        )
-        taken = set(Driver.objects.values_list("slug", flat=True))
-        drivers = bulk.insert_with_ids(
-            Driver._meta.db_table,
-            ("person_id", "slug", "source_id"),
-            [(people[k], unique_slug(names[k], taken), source_id) for k in new],
-            ("person_id",),
-        )
-        res.ids.update({k: drivers[people[k]] for k in new})
-        res.created = len(new)
     return res
 
 

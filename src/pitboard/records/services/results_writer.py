@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pitboard.core.identity import Evidence
 from pitboard.core.names import name_key
 from pitboard.records.models import (
     Championship,
@@ -31,47 +32,34 @@ from pitboard.records.models import (
     Season,
     Series,
     Source,
+    SourceKey,
 )
-from pitboard.records.services import bulk
+from pitboard.records.services import bulk, statements
 from pitboard.records.services.identity import (
     Resolution,
     TrackSeen,
+    keyed,
     resolve_drivers,
     resolve_manufacturers,
     resolve_teams,
     resolve_tracks,
 )
+from pitboard.records.services.statements import RACE_FIELDS, RACES, RESULT_FIELDS, RESULTS
 
-RESULT_FIELDS = (
-    "car_number",
-    "team_id",
-    "manufacturer_id",
-    "sponsor",
-    "start",
-    "finish",
-    "laps",
-    "laps_led",
-    "status_text",
-    "status_class",
-    "stage_finishes",
-    "points",
-    "stage_points",
-    "rating",
-    "prize_money",
-)
 # The writer frame's columns that fill RESULT_FIELDS, in that order.
 FRAME_FIELDS = tuple(
     {"car_number": "car", "status_text": "status"}.get(f, f) for f in RESULT_FIELDS
 )
-RACE_FIELDS = ("track_id", "name", "date", "scheduled_laps", "length_miles", "surface")
+TEXT_FRAME_FIELDS = ("car", "sponsor", "status", "status_class")
 
 
 @dataclass
 class WriteOutcome:
     """What a batch did: result rows by fate, records created, rows that could not be placed.
 
-    Fates: inserted, updated, unchanged, removed (no longer in the source), kept (no longer in
-    the source, but kept because the batch had rejected rows).
+    Fates of this source's statements: inserted (of which joined: on a result another source
+    already held), updated, unchanged, removed (no longer in the file, pruned), kept (no longer in
+    the file, kept because the import does not prune or had rejected rows).
     """
 
     results: Counter[str] = field(default_factory=Counter)
@@ -79,32 +67,40 @@ class WriteOutcome:
     races_updated: int = 0
     rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, why, value
     seasons_changed: set[tuple[str, int]] = field(default_factory=set)  # (series, year)
+    stale_races: set[int] = field(default_factory=set)  # races with results the file dropped
+    reviews: int = 0  # new driver keys that may be people already known: queued for review
 
 
 def write_results(
     frame: pd.DataFrame,
     series: Mapping[str, Series],
-    source: Source | None,
+    source: Source,
     progress: Callable[[int], None] | None = None,
     *,
-    remove_missing: bool = True,
+    run_id: int | None = None,
+    prune: bool = False,
 ) -> WriteOutcome:
-    """Write *frame*'s results. Results of its races that it no longer lists are removed, unless
-    *remove_missing* is false or a row was rejected here (a rejected row may be the missing one).
+    """Write *frame*'s results as *source*'s statements. This source's results of its races that
+    it no longer lists are kept and counted, or removed with *prune* when no row was rejected
+    (a rejected row may be the missing one). Other sources' statements are never touched.
     """
     out = WriteOutcome()
     frame = frame.copy()
     season_ids = _seasons(frame, series, source, out)
     frame["season_id"] = _lookup(frame, ["series", "season"], season_ids)
 
-    frame = _attach(frame, "driver_id", "driver", _drivers(frame, source), out, "drivers")
-    frame = _attach(frame, "track_id", "track", _tracks(frame, source), out, "tracks")
-    frame = _attach(frame, "team_id", "team", _teams(frame, source), out, "teams")
-    frame = _attach(frame, "manufacturer_id", "make", _makes(frame, source), out, "manufacturers")
+    drivers = _drivers(frame, source, run_id)
+    out.reviews = drivers[1].reviews
+    frame = _attach(frame, "driver_id", "driver", drivers, out, "drivers")
+    frame = _attach(frame, "track_id", "track", _tracks(frame, source, run_id), out, "tracks")
+    frame = _attach(frame, "team_id", "team", _teams(frame, source, run_id), out, "teams")
+    frame = _attach(
+        frame, "manufacturer_id", "make", _makes(frame, source, run_id), out, "manufacturers"
+    )
 
-    race_ids = _races(frame, source, out)
+    race_ids = _races(frame, source, run_id, out)
     frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
-    changed = _results(frame, source, out, progress, remove_missing and not out.rejected)
+    changed = _results(frame, source, run_id, out, progress, prune and not out.rejected)
     touched = frame[frame["race_id"].isin(list(changed))]
     out.seasons_changed = {
         (series_slug, int(year))
@@ -180,12 +176,50 @@ def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
     return names
 
 
-def _drivers(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+def _drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
     named = _named(frame["driver"])
-    return named, resolve_drivers(_first_names(named, frame["driver"]), source)
+    names = _first_names(named, frame["driver"])
+
+    def evidence(keys: list[str]) -> dict[str, Evidence]:
+        """What the file says of these keys' drivers: seasons, series, cars, teams."""
+        asked = set(keys)
+        wanted = {k: i for i, k in enumerate(named.keys) if k in asked}
+        rows = frame.assign(_code=named.codes)
+        rows = rows[rows["_code"].isin(list(wanted.values()))]
+        teams = [name_key(t) if t else None for t in py_list(rows["team"])]
+        sets: dict[int, tuple[set[int], set[str], set[str], set[str]]] = {}
+        for code, season, slug, car, team in zip(
+            rows["_code"],
+            py_list(rows["season"]),
+            py_list(rows["series"]),
+            py_list(rows["car"]),
+            teams,
+            strict=True,
+        ):
+            seasons, series, cars, team_keys = sets.setdefault(code, (set(), set(), set(), set()))
+            seasons.add(int(season))
+            series.add(slug)
+            if car:
+                cars.add(car)
+            if team:
+                team_keys.add(team)
+        empty: tuple[set[int], set[str], set[str], set[str]] = (set(), set(), set(), set())
+        out = {}
+        for key, code in wanted.items():
+            seasons, series, cars, team_keys = sets.get(code, empty)
+            out[key] = Evidence(
+                names[key],
+                frozenset(seasons),
+                frozenset(series),
+                frozenset(cars),
+                frozenset(team_keys),
+            )
+        return out
+
+    return named, resolve_drivers(names, evidence, source, run_id)
 
 
-def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+def _tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
     pairs = pd.MultiIndex.from_arrays([frame["track"], frame["layout"].astype(str)])
     named = _named(pairs, lambda pair: (name_key(pair[0]), pair[1]))
     latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
@@ -199,22 +233,44 @@ def _tracks(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolut
         for code, key in enumerate(named.keys)
         if _usable(key)
     }
-    return named, resolve_tracks(seen, source)
+    return named, keyed(
+        source.dataset,
+        SourceKey.Kind.TRACK,
+        {k: f"{k[0]}|{k[1]}" for k in seen},
+        lambda rest: resolve_tracks({k: seen[k] for k in rest}, source),
+        {k: v.name for k, v in seen.items()},
+        run_id,
+    )
 
 
-def _teams(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+def _teams(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
     named = _named(frame["team"])
     names, kinds = frame["team"].to_numpy(), frame["team_kind"].to_numpy()
     teams: dict[str, tuple[str, str]] = {}
     for key, position in zip(named.keys, named.first, strict=True):
         if _usable(key):
             teams.setdefault(key, (names[position], kinds[position]))
-    return named, resolve_teams(teams, source)
+    return named, keyed(
+        source.dataset,
+        SourceKey.Kind.TEAM,
+        {k: k for k in teams},
+        lambda rest: resolve_teams({k: teams[k] for k in rest}, source),
+        {k: v[0] for k, v in teams.items()},
+        run_id,
+    )
 
 
-def _makes(frame: pd.DataFrame, source: Source | None) -> tuple[_Named, Resolution]:
+def _makes(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
     named = _named(frame["make"])
-    return named, resolve_manufacturers(_first_names(named, frame["make"]), source)
+    names = _first_names(named, frame["make"])
+    return named, keyed(
+        source.dataset,
+        SourceKey.Kind.MANUFACTURER,
+        {k: k for k in names},
+        lambda rest: resolve_manufacturers({k: names[k] for k in rest}, source),
+        names,
+        run_id,
+    )
 
 
 def _attach(
@@ -255,11 +311,12 @@ def _usable(key: Any) -> bool:
 
 
 def _races(
-    frame: pd.DataFrame, source: Source | None, out: WriteOutcome
+    frame: pd.DataFrame, source: Source, run_id: int | None, out: WriteOutcome
 ) -> dict[tuple[int, int], int]:
+    """The race ids of the frame's (season, round), with this source's statement of each."""
     first = frame.drop_duplicates(["season_id", "round"])
     wanted = {
-        (sid, rnd): (track, name or "", date, laps, length, surface or "", row)
+        (sid, rnd): ((track, name or None, date, laps, length, surface or None), row)
         for sid, rnd, track, name, date, laps, length, surface, row in zip(
             *(
                 py_list(first[c])
@@ -279,51 +336,55 @@ def _races(
         )
     }
     season_ids = sorted({sid for sid, _ in wanted})
-    existing: dict[tuple[int, int], tuple[int, tuple[Any, ...]]] = {}
-    for pk, sid, rnd, *values in Race.objects.filter(season_id__in=season_ids).values_list(
-        "id", "season_id", "round", *RACE_FIELDS
-    ):
-        existing[(sid, rnd)] = (pk, tuple(values))
-    new_keys = [k for k in wanted if k not in existing]
-    changed = [
-        (*wanted[k][:-1], source.pk if source else None, wanted[k][-1], existing[k][0])
-        for k in wanted
-        if k in existing and existing[k][1] != wanted[k][:-1]
-    ]
+    ids: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(season_ids):
+        ids.update(
+            {
+                (sid, rnd): pk
+                for pk, sid, rnd in Race.objects.filter(season_id__in=chunk).values_list(
+                    "id", "season_id", "round"
+                )
+            }
+        )
+    new_keys = [k for k in wanted if k not in ids]
     if new_keys:
-        source_id = source.pk if source else None
         created = bulk.insert_with_ids(
             Race._meta.db_table,
-            (
-                "season_id",
-                "round",
-                "track_id",
-                "name",
-                "date",
-                "scheduled_laps",
-                "length_miles",
-                "surface",
-                "source_id",
-                "source_row",
-            ),
-            [(*k, *wanted[k][:-1], source_id, wanted[k][-1]) for k in new_keys],
+            ("season_id", "round", *RACE_FIELDS, "source_id", "source_row"),
+            [(*k, *RACES.fill(list(wanted[k][0])), source.pk, wanted[k][1]) for k in new_keys],
             ("season_id", "round"),
         )
-        championships = dict(
-            Championship.objects.filter(
-                season_id__in=season_ids, kind=Championship.Kind.DRIVER
-            ).values_list("season_id", "id")
-        )
+        championships: dict[int, int] = {}
+        for chunk in _chunks(season_ids):
+            championships.update(
+                Championship.objects.filter(
+                    season_id__in=chunk, kind=Championship.Kind.DRIVER
+                ).values_list("season_id", "id")
+            )
         bulk.insert_rows(
             ChampionshipRace._meta.db_table,
             ("championship_id", "race_id"),
             [(championships[k[0]], created[k]) for k in new_keys if k[0] in championships],
         )
         out.created["races"] += len(new_keys)
-        existing.update({k: (created[k], ()) for k in new_keys})
-    bulk.update_rows(Race._meta.db_table, (*RACE_FIELDS, "source_id", "source_row"), changed)
-    out.races_updated = len(changed)
-    return {k: existing[k][0] for k in wanted}
+        ids.update(created)
+    done = statements.write(
+        RACES,
+        source.dataset,
+        source.pk,
+        run_id,
+        {ids[k]: value for k, value in wanted.items()},
+        (),
+        prune=False,
+        fresh=created.values() if new_keys else (),
+    )
+    out.races_updated = len(done.changed_owners)
+    return {k: ids[k] for k in wanted}
+
+
+def _chunks(ids: list[Any], size: int = 900) -> Any:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _float(value: Any) -> float | None:
@@ -331,11 +392,7 @@ def _float(value: Any) -> float | None:
 
 
 def _money_column(column: pd.Series) -> list[Decimal | None]:
-    return [None if v is None else _money(v) for v in py_list(column)]
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    return [None if v is None else statements.money(v) for v in py_list(column)]
 
 
 def _stages_column(column: pd.Series) -> list[str | None]:
@@ -343,46 +400,30 @@ def _stages_column(column: pd.Series) -> list[str | None]:
     return [None if v is None else json.dumps(list(v)) for v in py_list(column)]
 
 
-STAGES = RESULT_FIELDS.index("stage_finishes")
-MONEY = RESULT_FIELDS.index("prize_money")
-
-
-def _stored(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A result as read from the database, in the form the frame gives (JSON text, Decimal)."""
-    stages, money = values[STAGES], values[MONEY]
-    if (stages is None or isinstance(stages, str)) and money is None:
-        return values
-    row = list(values)
-    if stages is not None and not isinstance(stages, str):
-        row[STAGES] = json.dumps(stages)
-    if money is not None:
-        row[MONEY] = _money(money)
-    return tuple(row)
-
-
 def _results(
     frame: pd.DataFrame,
-    source: Source | None,
+    source: Source,
+    run_id: int | None,
     out: WriteOutcome,
     progress: Callable[[int], None] | None,
-    remove_missing: bool,
+    prune: bool,
 ) -> set[int]:
-    """Write the results; returns the ids of the races whose results changed."""
+    """Write this source's statement of each result; returns the ids of the races whose shown
+    results changed."""
     # A driver's rows within one race are numbered by what they say (finish, car, start), not
     # by where they stand in the file, so a reordered file matches what is stored.
     ordered = frame.sort_values(["finish", "car", "start"], na_position="last", kind="stable")
     frame = frame.assign(
         entry=ordered.groupby(["race_id", "driver_id"], sort=False).cumcount() + 1,
-        car=frame["car"].fillna(""),
-        sponsor=frame["sponsor"].fillna(""),
-        status=frame["status"].fillna(""),
     )
-    # The frame's columns in RESULT_FIELDS order, as plain Python values.
+    # The frame's columns in RESULT_FIELDS order, as plain Python values; "" is "not stated".
     columns = [
         _stages_column(frame[c])
         if c == "stage_finishes"
         else _money_column(frame[c])
         if c == "prize_money"
+        else _text_column(frame[c])
+        if c in TEXT_FRAME_FIELDS
         else py_list(frame[c])
         for c in FRAME_FIELDS
     ]
@@ -391,52 +432,46 @@ def _results(
     rows = py_list(frame["row"])
 
     race_ids = sorted({k[0] for k in keys})
-    existing: dict[tuple[int, int, int], tuple[int, tuple[Any, ...]]] = {}
+    existing: dict[tuple[int, int, int], int] = {}
     table = Result._meta.db_table
-    for start in range(0, len(race_ids), 900):
-        chunk = race_ids[start : start + 900]
+    for chunk in _chunks(race_ids):
         marks = ", ".join(["%s"] * len(chunk))
-        for pk, race, driver, ent, *stored in bulk.select_rows(
-            f"SELECT id, race_id, driver_id, entry, {bulk.quoted(RESULT_FIELDS)} "
-            f"FROM {table} WHERE race_id IN ({marks})",
+        for pk, race, driver, ent in bulk.select_rows(
+            f"SELECT id, race_id, driver_id, entry FROM {table} WHERE race_id IN ({marks})",
             chunk,
         ):
-            existing[(race, driver, ent)] = (pk, _stored(tuple(stored)))
-
-    source_id = source.pk if source else None
-    inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
-    updated_races: set[int] = set()
-    unchanged = 0
-    for key, value, row in zip(keys, values, rows, strict=True):
-        before = existing.pop(key, None)
-        if before is None:
-            inserts.append((*key, *value, source_id, row))
-        elif before[1] == value:
-            unchanged += 1
-        else:
-            updates.append((*value, source_id, row, before[0]))
-            updated_races.add(key[0])
-    if progress and unchanged:
-        progress(unchanged)
-    bulk.insert_rows(
-        table,
-        ("race_id", "driver_id", "entry", *RESULT_FIELDS, "source_id", "source_row"),
-        inserts,
-        progress,
+            existing[(race, driver, ent)] = pk
+    new = [(key, value, row) for key, value, row in zip(keys, values, rows, strict=True)]
+    new = [item for item in new if item[0] not in existing]
+    created: dict[Any, int] = {}
+    if new:
+        created = bulk.insert_with_ids(
+            table,
+            ("race_id", "driver_id", "entry", *RESULT_FIELDS, "source_id", "source_row"),
+            [(*key, *RESULTS.fill(list(value)), source.pk, row) for key, value, row in new],
+            ("race_id", "driver_id", "entry"),
+        )
+        existing.update(created)
+    by_owner = {existing[key]: key for key in existing}
+    done = statements.write(
+        RESULTS,
+        source.dataset,
+        source.pk,
+        run_id,
+        {existing[key]: (value, row) for key, value, row in zip(keys, values, rows, strict=True)},
+        existing.values(),
+        prune=prune,
+        keys=by_owner,
+        fresh=created.values(),
     )
-    bulk.update_rows(table, (*RESULT_FIELDS, "source_id", "source_row"), updates)
-    if progress and updates:
-        progress(len(updates))
-    out.results["inserted"] += len(inserts)
-    out.results["updated"] += len(updates)
-    out.results["unchanged"] += unchanged
-    # Rows of these races that the source no longer lists: the source corrected itself.
-    changed = {row[0] for row in inserts}
-    if remove_missing:
-        bulk.delete_ids(table, [pk for pk, _ in existing.values()])
-        out.results["removed"] += len(existing)
-        changed |= {key[0] for key in existing}
-    else:
-        out.results["kept"] += len(existing)
-    return changed | updated_races
+    if progress:
+        progress(len(keys))
+    out.results.update(done.counts)
+    out.stale_races = {by_owner[o][0] for o in done.stale}
+    changed = done.changed_owners | done.removed_owners
+    changed |= {existing[key] for key, _, _ in new}
+    return {by_owner[o][0] for o in changed}
+
+
+def _text_column(column: pd.Series) -> list[Any]:
+    return [v if v else None for v in py_list(column)]

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
@@ -216,10 +215,16 @@ def mark_stale(seasons: set[tuple[str, int]]) -> None:
     if not seasons:
         return
     versions.bump()
-    query = Q()
+    years: dict[str, list[int]] = {}
     for slug, year in seasons:
-        query |= Q(series__slug=slug, year=year)
-    SeasonRecord.objects.filter(query).update(standings_stale=True)
+        years.setdefault(slug, []).append(year)
+    # One statement per series and few hundred years: any number of seasons fits SQLite's limits.
+    for slug, wanted in years.items():
+        wanted.sort()
+        for start in range(0, len(wanted), 500):
+            SeasonRecord.objects.filter(
+                series__slug=slug, year__in=wanted[start : start + 500]
+            ).update(standings_stale=True)
 
 
 def refresh_stale(series: str | None = None) -> list[tuple[str, int, int]]:

@@ -1,0 +1,228 @@
+"""Merging two drivers who are one person, and splitting them again: logged and reversible.
+
+A merge moves the other driver's results, source keys and standings onto the kept one, keeps
+the other's name as an alias and its slug as a redirect, and logs everything it moved. A split
+of that merge puts every piece back where it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from pitboard.core.names import name_key
+from pitboard.records.models import (
+    Driver,
+    IdentityChange,
+    IdentityReview,
+    Penalty,
+    PersonAlias,
+    Result,
+    SessionResult,
+    SlugRedirect,
+    SourceKey,
+    StandingRow,
+)
+from pitboard.records.services.standings import mark_stale
+
+
+class IdentityError(Exception):
+    pass
+
+
+class ReviewItem(TypedDict):
+    id: int
+    name: str
+    dataset: str
+    key: str
+    provisional: str | None  # slug of the driver the key has for now
+    candidate: str | None  # slug of the known driver it may be
+    candidate_name: str | None
+    score: float
+    reasons: list[str]
+
+
+def open_reviews() -> list[ReviewItem]:
+    reviews = IdentityReview.objects.filter(status=IdentityReview.Status.OPEN).select_related(
+        "provisional", "candidate__person"
+    )
+    return [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "dataset": r.dataset,
+            "key": r.key,
+            "provisional": r.provisional.slug if r.provisional else None,
+            "candidate": r.candidate.slug if r.candidate else None,
+            "candidate_name": r.candidate.person.name if r.candidate else None,
+            "score": round(r.score, 3),
+            "reasons": list(r.reasons),
+        }
+        for r in reviews.order_by("pk")
+    ]
+
+
+def _driver(slug: str) -> Driver:
+    driver = Driver.objects.select_related("person").filter(slug=slug).first()
+    if driver is None:
+        moved = SlugRedirect.objects.filter(old_slug=slug).first()
+        hint = f" (it was merged into {moved.driver.slug})" if moved else ""
+        raise IdentityError(f"no driver with the slug {slug!r}{hint}")
+    return driver
+
+
+def _seasons(driver_ids: list[int]) -> set[tuple[str, int]]:
+    return set(
+        Result.objects.filter(driver_id__in=driver_ids).values_list(
+            "race__season__series__slug", "race__season__year"
+        )
+    )
+
+
+@transaction.atomic
+def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
+    keep, other = _driver(keep_slug), _driver(other_slug)
+    if keep.pk == other.pk:
+        raise IdentityError("a driver cannot be merged into itself")
+    seasons = _seasons([keep.pk, other.pk])
+    highest = dict(
+        Result.objects.filter(driver=keep)
+        .values("race_id")
+        .annotate(m=Max("entry"))
+        .values_list("race_id", "m")
+    )
+    moved_results = []
+    for result in Result.objects.filter(driver=other).order_by("race_id", "entry"):
+        new_entry = (
+            highest.get(result.race_id, 0) + 1 if result.race_id in highest else result.entry
+        )
+        highest[result.race_id] = max(highest.get(result.race_id, 0), new_entry)
+        moved_results.append([result.pk, result.entry])
+        Result.objects.filter(pk=result.pk).update(driver=keep, entry=new_entry)
+    keys = list(
+        SourceKey.objects.filter(kind=SourceKey.Kind.DRIVER, object_id=other.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    SourceKey.objects.filter(pk__in=keys).update(object_id=keep.pk)
+    penalties = list(Penalty.objects.filter(driver=other).values_list("pk", flat=True))
+    Penalty.objects.filter(pk__in=penalties).update(driver=keep)
+    sessions = list(SessionResult.objects.filter(driver=other).values_list("pk", flat=True))
+    SessionResult.objects.filter(pk__in=sessions).update(driver=keep)
+    alias = None
+    other_key = name_key(other.person.name)
+    if other_key != name_key(keep.person.name):
+        alias, _ = PersonAlias.objects.get_or_create(
+            person=keep.person,
+            name_key=other_key,
+            defaults={"name": other.person.name, "kind": PersonAlias.Kind.SPELLING},
+        )
+    redirects = list(SlugRedirect.objects.filter(driver=other).values_list("pk", flat=True))
+    SlugRedirect.objects.filter(pk__in=redirects).update(driver=keep)
+    StandingRow.objects.filter(driver=other).delete()  # derived: recomputed from the results
+    reviews = list(
+        IdentityReview.objects.filter(provisional=other, status=IdentityReview.Status.OPEN)
+        .filter(candidate=keep)
+        .values_list("pk", flat=True)
+    )
+    moved: dict[str, Any] = {
+        "driver_id": other.pk,
+        "person_id": other.person_id,
+        "source_id": other.source_id,
+        "results": moved_results,
+        "keys": keys,
+        "penalties": penalties,
+        "sessions": sessions,
+        "alias": alias.pk if alias else None,
+        "redirects": redirects,
+        "reviews": reviews,
+    }
+    change = IdentityChange.objects.create(
+        action=IdentityChange.Action.MERGE,
+        kept=keep,
+        merged_name=other.person.name,
+        merged_slug=other.slug,
+        moved=moved,
+        reason=reason,
+        created_at=timezone.now(),
+    )
+    IdentityReview.objects.filter(pk__in=reviews).update(
+        status=IdentityReview.Status.MERGED, decided_at=timezone.now()
+    )
+    IdentityReview.objects.filter(provisional=other).update(provisional=keep)
+    other.delete()
+    SlugRedirect.objects.create(old_slug=other.slug, driver=keep)
+    mark_stale(seasons)
+    return change
+
+
+@transaction.atomic
+def split(change_id: int, reason: str = "") -> IdentityChange:
+    """Undo merge *change_id*: the merged driver comes back with its slug, results and keys."""
+    change = IdentityChange.objects.filter(pk=change_id).first()
+    if change is None or change.action != IdentityChange.Action.MERGE:
+        raise IdentityError(f"no merge {change_id} (pitboard identity log lists them)")
+    if change.undone_by_id:
+        raise IdentityError(f"merge {change_id} was split already")
+    if change.kept_id is None:
+        raise IdentityError(f"the driver merge {change_id} kept no longer exists")
+    moved = change.moved
+    SlugRedirect.objects.filter(old_slug=change.merged_slug).delete()
+    back = Driver.objects.create(
+        pk=moved["driver_id"],
+        person_id=moved["person_id"],
+        slug=change.merged_slug,
+        source_id=moved["source_id"],
+    )
+    for pk, entry in moved["results"]:
+        Result.objects.filter(pk=pk).update(driver=back, entry=entry)
+    SourceKey.objects.filter(pk__in=moved["keys"]).update(object_id=back.pk)
+    Penalty.objects.filter(pk__in=moved["penalties"]).update(driver=back)
+    SessionResult.objects.filter(pk__in=moved["sessions"]).update(driver=back)
+    SlugRedirect.objects.filter(pk__in=moved["redirects"]).update(driver=back)
+    if moved["alias"]:
+        PersonAlias.objects.filter(pk=moved["alias"]).delete()
+    IdentityReview.objects.filter(pk__in=moved["reviews"]).update(
+        status=IdentityReview.Status.OPEN, decided_at=None, provisional=back
+    )
+    StandingRow.objects.filter(driver_id=change.kept_id).delete()
+    undo = IdentityChange.objects.create(
+        action=IdentityChange.Action.SPLIT,
+        kept=change.kept,
+        merged_name=change.merged_name,
+        merged_slug=change.merged_slug,
+        moved={"merge": change.pk},
+        reason=reason,
+        created_at=timezone.now(),
+    )
+    change.undone_by = undo
+    change.save(update_fields=["undone_by"])
+    mark_stale(_seasons([back.pk, change.kept_id]))
+    return undo
+
+
+def keep_apart(review_id: int) -> None:
+    updated = IdentityReview.objects.filter(pk=review_id, status=IdentityReview.Status.OPEN).update(
+        status=IdentityReview.Status.APART, decided_at=timezone.now()
+    )
+    if not updated:
+        raise IdentityError(f"no open review {review_id} (pitboard identity review lists them)")
+
+
+def identity_log() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "action": c.action,
+            "kept": c.kept.slug if c.kept else None,
+            "merged": c.merged_slug,
+            "merged_name": c.merged_name,
+            "reason": c.reason,
+            "at": c.created_at.isoformat(timespec="seconds"),
+            "undone_by": c.undone_by_id,
+        }
+        for c in IdentityChange.objects.select_related("kept").order_by("-pk")
+    ]

@@ -1,0 +1,322 @@
+"""Writing one source's statements and deriving the shown rows from every source's.
+
+A source's file adds or corrects its own statements only. For each result or race it touches,
+the shown row is derived again: field by field, the value of the dataset that ranks first
+(``core.provenance``). A statement the file no longer makes is kept and reported unless the
+import prunes; every change and removal is logged with the run, so ``import undo`` can restore it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from pitboard.core.provenance import Precedence, coalesce, merge, shipped_precedence
+from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
+from pitboard.records.services import bulk
+
+CHUNK = 900
+
+
+@dataclass(frozen=True)
+class Table:
+    """A shown table and its statements: which fields they share and how a row is shown."""
+
+    name: str  # Change.Table
+    shown: str
+    statements: str
+    owner: str  # the statements' column naming the shown row
+    fields: tuple[str, ...]
+    fill: Callable[[list[Any]], list[Any]]  # shown values where no source said anything
+    normalize: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # as read → as the frame gives
+
+
+def _fill_result(values: list[Any]) -> list[Any]:
+    out = list(values)
+    for name in ("car_number", "sponsor", "status_text"):
+        i = RESULT_FIELDS.index(name)
+        out[i] = out[i] or ""
+    i = RESULT_FIELDS.index("status_class")
+    if out[i] is None:
+        from pitboard.core.status import classify
+
+        finish = out[RESULT_FIELDS.index("finish")]
+        out[i] = classify("running", classified=finish is not None).value
+    return out
+
+
+def _fill_race(values: list[Any]) -> list[Any]:
+    out = list(values)
+    for name in ("name", "surface"):
+        i = RACE_FIELDS.index(name)
+        out[i] = out[i] or ""
+    return out
+
+
+RESULT_FIELDS = (
+    "car_number",
+    "team_id",
+    "manufacturer_id",
+    "sponsor",
+    "start",
+    "finish",
+    "laps",
+    "laps_led",
+    "status_text",
+    "status_class",
+    "stage_finishes",
+    "points",
+    "stage_points",
+    "rating",
+    "prize_money",
+)
+RACE_FIELDS = ("track_id", "name", "date", "scheduled_laps", "length_miles", "surface")
+STAGES = RESULT_FIELDS.index("stage_finishes")
+MONEY = RESULT_FIELDS.index("prize_money")
+DATE = RACE_FIELDS.index("date")
+
+
+def money(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def normalize_result(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A result as read from the database, in the form the frame gives (JSON text, Decimal)."""
+    stages, cash = values[STAGES], values[MONEY]
+    if (stages is None or isinstance(stages, str)) and cash is None:
+        return values
+    row = list(values)
+    if stages is not None and not isinstance(stages, str):
+        row[STAGES] = json.dumps(stages)
+    if cash is not None:
+        row[MONEY] = money(cash)
+    return tuple(row)
+
+
+def normalize_race(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    day = values[DATE]
+    if isinstance(day, str):
+        row = list(values)
+        row[DATE] = dt.date.fromisoformat(day[:10])
+        return tuple(row)
+    if isinstance(day, dt.datetime):
+        row = list(values)
+        row[DATE] = day.date()
+        return tuple(row)
+    return values
+
+
+RESULTS = Table(
+    Change.Table.RESULT,
+    Result._meta.db_table,
+    ResultStatement._meta.db_table,
+    "result_id",
+    RESULT_FIELDS,
+    _fill_result,
+    normalize_result,
+)
+RACES = Table(
+    Change.Table.RACE,
+    Race._meta.db_table,
+    RaceStatement._meta.db_table,
+    "race_id",
+    RACE_FIELDS,
+    _fill_race,
+    normalize_race,
+)
+
+
+@cache
+def precedence() -> Precedence:
+    return shipped_precedence()
+
+
+@dataclass
+class Stated:
+    """A statement as stored."""
+
+    id: int
+    dataset: str
+    values: tuple[Any, ...]
+    source_id: int | None
+    source_row: int | None
+    run_id: int | None
+
+
+@dataclass
+class Written:
+    """What writing one dataset's statements did, by fate."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    changed_owners: set[int] = field(default_factory=set)  # shown rows whose values changed
+    removed_owners: set[int] = field(default_factory=set)  # shown rows deleted: no source left
+    stale: list[int] = field(default_factory=list)  # owners the dataset no longer states
+
+
+def load(table: Table, owners: Iterable[int]) -> dict[int, list[Stated]]:
+    """Every statement about *owners*, by owner."""
+    found: dict[int, list[Stated]] = {}
+    ids = sorted(set(owners))
+    columns = bulk.quoted(table.fields)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        for pk, owner, dataset, source_id, source_row, run_id, *values in bulk.select_rows(
+            f"SELECT id, {table.owner}, dataset, source_id, source_row, run_id, {columns} "
+            f"FROM {table.statements} WHERE {table.owner} IN ({marks})",
+            chunk,
+        ):
+            found.setdefault(owner, []).append(
+                Stated(pk, dataset, table.normalize(tuple(values)), source_id, source_row, run_id)
+            )
+    return found
+
+
+def shown_rows(table: Table, owners: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    ids = sorted(set(owners))
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        for pk, *values in bulk.select_rows(
+            f"SELECT id, {bulk.quoted(table.fields)} FROM {table.shown} WHERE id IN ({marks})",
+            chunk,
+        ):
+            found[pk] = table.normalize(tuple(values))
+    return found
+
+
+def derive(table: Table, statements: Sequence[Stated]) -> tuple[tuple[Any, ...], Stated]:
+    """The shown values from *statements*, and the statement of the first-ranked dataset."""
+    merged, _ = merge(table.fields, [(s.dataset, s.values) for s in statements], precedence())
+    lead = min(statements, key=lambda s: precedence().rank(s.dataset, table.fields[0]))
+    return tuple(table.fill(merged)), lead
+
+
+def write(
+    table: Table,
+    dataset: str,
+    source_id: int,
+    run_id: int | None,
+    stated: Mapping[int, tuple[tuple[Any, ...], int | None]],
+    scope: Iterable[int],
+    *,
+    prune: bool,
+    keys: Mapping[int, Any] | None = None,
+    fresh: Iterable[int] = (),
+) -> Written:
+    """Write *dataset*'s statements (owner → (values, source row)) and derive the shown rows.
+
+    *scope* is every shown row the file speaks for (the results of the races it lists): this
+    dataset's statements there that the file no longer makes are stale — removed with *prune*,
+    else kept and counted. *keys* (owner → natural key) go into the log of a removal, so that
+    an undo can put back a shown row that went with its last statement.
+    """
+    out = Written()
+    scope_ids = set(scope) | set(stated)
+    existing = load(table, scope_ids)
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    logs: list[Change] = []
+    touched: set[int] = set()
+    for owner, (values, row) in stated.items():
+        mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
+        new = coalesce(values, mine.values if mine else None)
+        if mine is None:
+            inserts.append((owner, dataset, source_id, row, run_id, *new))
+            existing.setdefault(owner, []).append(Stated(0, dataset, new, source_id, row, run_id))
+            out.counts["inserted"] += 1
+            if len(existing[owner]) > 1:
+                out.counts["joined"] += 1
+            touched.add(owner)
+        elif new != mine.values:
+            if run_id is not None:
+                logs.append(_log(table, run_id, Change.Action.CHANGED, owner, mine))
+            updates.append((source_id, row, run_id, *new, mine.id))
+            mine.values, mine.source_id, mine.source_row, mine.run_id = new, source_id, row, run_id
+            out.counts["updated"] += 1
+            touched.add(owner)
+        else:
+            out.counts["unchanged"] += 1
+    removals: list[int] = []
+    for owner in sorted(scope_ids - set(stated)):
+        mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
+        if mine is None:
+            continue
+        out.stale.append(owner)
+        if prune and run_id is not None:
+            key = keys.get(owner) if keys else None
+            logs.append(_log(table, run_id, Change.Action.REMOVED, owner, mine, key))
+            removals.append(mine.id)
+            existing[owner].remove(mine)
+            touched.add(owner)
+    out.counts["removed" if prune else "kept"] += len(out.stale)
+
+    bulk.insert_rows(
+        table.statements,
+        (table.owner, "dataset", "source_id", "source_row", "run_id", *table.fields),
+        inserts,
+    )
+    bulk.update_rows(
+        table.statements, ("source_id", "source_row", "run_id", *table.fields), updates
+    )
+    bulk.delete_ids(table.statements, removals)
+    if logs:
+        Change.objects.bulk_create(logs, batch_size=2000)
+    new_rows = set(fresh)
+    rederive(
+        table,
+        {
+            o: existing.get(o, [])
+            for o in touched
+            if o not in new_rows or len(existing.get(o, [])) != 1
+        },
+        out,
+    )
+    return out
+
+
+def rederive(table: Table, statements: Mapping[int, Sequence[Stated]], out: Written) -> None:
+    """Bring the shown rows of these owners in line with their statements."""
+    shown = shown_rows(table, statements)
+    updates: list[tuple[Any, ...]] = []
+    gone: list[int] = []
+    for owner, said in statements.items():
+        if not said:
+            if owner in shown:
+                gone.append(owner)
+            continue
+        values, lead = derive(table, said)
+        if shown.get(owner) != values:
+            updates.append((*values, lead.source_id, lead.source_row, owner))
+            out.changed_owners.add(owner)
+    bulk.update_rows(table.shown, (*table.fields, "source_id", "source_row"), updates)
+    bulk.delete_ids(table.shown, gone)
+    out.removed_owners.update(gone)
+
+
+def _log(table: Table, run_id: int, action: str, owner: int, s: Stated, key: Any = None) -> Change:
+    before = {
+        "owner": owner,
+        "key": key,
+        "dataset": s.dataset,
+        "source_id": s.source_id,
+        "source_row": s.source_row,
+        "run_id": s.run_id,
+        "values": [_jsonable(v) for v in s.values],
+    }
+    return Change(run_id=run_id, table=table.name, action=action, statement_id=s.id, before=before)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,194 @@
+"""Undoing one import run from its change log, and the log of runs itself.
+
+A run's own statements carry its number; the statements it changed or removed are in ``Change``
+as they were. Undo drops the first, restores the others, and derives the shown rows again. Only
+the newest run that wrote anything can be undone (undo newer ones first): a later run may have
+built on what this one wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from pitboard.records.models import (
+    Change,
+    ImportRun,
+    Race,
+    RaceStatement,
+    Result,
+    ResultStatement,
+    SourceKey,
+)
+from pitboard.records.services import bulk, statements
+from pitboard.records.services.standings import mark_stale
+from pitboard.records.services.statements import RACES, RESULTS, Table, Written
+
+
+class UndoError(Exception):
+    pass
+
+
+def import_log(limit: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "run": run.pk,
+            "importer": run.importer,
+            "target": run.target,
+            "status": run.status,
+            "started_at": run.started_at.isoformat(timespec="seconds"),
+            "changed": bool(run.counts.get("changed")),
+            "pruned": run.pruned,
+            "message": run.message,
+        }
+        for run in ImportRun.objects.order_by("-pk")[:limit]
+    ]
+
+
+def _wrote(run_id: int) -> bool:
+    return (
+        ResultStatement.objects.filter(run_id=run_id).exists()
+        or RaceStatement.objects.filter(run_id=run_id).exists()
+        or Change.objects.filter(run_id=run_id).exists()
+    )
+
+
+def undo_run(run_id: int) -> dict[str, Any]:
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise UndoError(f"no import run {run_id} (pitboard import log lists them)")
+    if run.status == ImportRun.Status.UNDONE:
+        raise UndoError(f"run {run_id} is undone already")
+    if run.status == ImportRun.Status.RUNNING:
+        raise UndoError(f"run {run_id} is still running")
+    later = [
+        pk
+        for pk in ImportRun.objects.filter(pk__gt=run_id)
+        .exclude(status=ImportRun.Status.UNDONE)
+        .values_list("pk", flat=True)
+        if _wrote(pk)
+    ]
+    if later:
+        raise UndoError(
+            f"run {later[-1]} wrote after run {run_id}: undo the newer runs first "
+            f"({', '.join(str(pk) for pk in reversed(later))})"
+        )
+    with transaction.atomic():
+        counts: dict[str, Any] = {"run": run_id, "restored": 0, "dropped": 0}
+        result_races: set[int] = set()
+        gone = _undo_table(RESULTS, run_id, counts, result_races)
+        counts["results_removed"] = len(gone.removed_owners)
+        races = _undo_table(RACES, run_id, counts, set())
+        counts["races_removed"] = len(races.removed_owners)
+        SourceKey.objects.filter(run_id=run_id).delete()
+        touched = result_races | races.changed_owners
+        mark_stale(
+            {
+                (slug, year)
+                for slug, year in Race.objects.filter(pk__in=list(touched)).values_list(
+                    "season__series__slug", "season__year"
+                )
+            }
+            | set(counts.pop("seasons", set()))
+        )
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.UNDONE)
+    return counts
+
+
+def _undo_table(table: Table, run_id: int, counts: dict[str, Any], races: set[int]) -> Written:
+    model = ResultStatement if table is RESULTS else RaceStatement
+    changes = list(Change.objects.filter(run_id=run_id, table=table.name).order_by("pk"))
+    restored = {c.statement_id for c in changes if c.action == Change.Action.CHANGED}
+    mine = list(model.objects.filter(run_id=run_id).values_list("pk", table.owner))
+    owners = {owner for _, owner in mine} | {c.before["owner"] for c in changes}
+    bulk.delete_ids(table.statements, [pk for pk, _ in mine if pk not in restored])
+    counts["dropped"] += sum(1 for pk, _ in mine if pk not in restored)
+    updates = []
+    inserts = []
+    for change in changes:
+        before = change.before
+        values = _values(table, before["values"])
+        head = (before["source_id"], before["source_row"], before["run_id"])
+        if change.action == Change.Action.CHANGED:
+            updates.append((*head, *values, change.statement_id))
+        else:
+            inserts.append((before, values))
+    bulk.update_rows(
+        table.statements, ("source_id", "source_row", "run_id", *table.fields), updates
+    )
+    owner_ids = _recreate_owners(table, inserts)
+    bulk.insert_rows(
+        table.statements,
+        (table.owner, "dataset", "source_id", "source_row", "run_id", *table.fields),
+        [
+            (
+                owner_ids[id(before)],
+                before["dataset"],
+                before["source_id"],
+                before["source_row"],
+                before["run_id"],
+                *values,
+            )
+            for before, values in inserts
+        ],
+    )
+    counts["restored"] += len(updates) + len(inserts)
+    owners |= set(owner_ids.values())
+    said = statements.load(table, owners)
+    out = Written()
+    if table is RESULTS:
+        races.update(Result.objects.filter(pk__in=list(owners)).values_list("race_id", flat=True))
+        counts["seasons"] = {
+            (slug, year)
+            for slug, year in Result.objects.filter(pk__in=list(owners)).values_list(
+                "race__season__series__slug", "race__season__year"
+            )
+        }
+        statements.rederive(table, {o: said.get(o, []) for o in owners}, out)
+    else:
+        with_results = set(
+            Result.objects.filter(race_id__in=list(owners)).values_list("race_id", flat=True)
+        )
+        keep = {o: said.get(o, []) for o in owners if said.get(o) or o not in with_results}
+        statements.rederive(table, keep, out)
+    return out
+
+
+def _recreate_owners(
+    table: Table, inserts: list[tuple[dict[str, Any], tuple[Any, ...]]]
+) -> dict[int, int]:
+    """The shown row each removed statement belongs to, put back where it went with it."""
+    ids: dict[int, int] = {}
+    existing = set(
+        (Result if table is RESULTS else Race)
+        .objects.filter(pk__in=[b["owner"] for b, _ in inserts])
+        .values_list("pk", flat=True)
+    )
+    for before, values in inserts:
+        if before["owner"] in existing or table is not RESULTS or before.get("key") is None:
+            ids[id(before)] = before["owner"]
+            continue
+        race_id, driver_id, entry = before["key"]
+        shown = dict(zip(table.fields, table.fill(list(values)), strict=True))
+        if isinstance(shown["stage_finishes"], str):
+            shown["stage_finishes"] = json.loads(shown["stage_finishes"])
+        result = Result.objects.create(race_id=race_id, driver_id=driver_id, entry=entry, **shown)
+        ids[id(before)] = result.pk
+    return ids
+
+
+def _values(table: Table, stored: list[Any]) -> tuple[Any, ...]:
+    out = list(stored)
+    if table is RESULTS:
+        i = table.fields.index("prize_money")
+        if out[i] is not None:
+            out[i] = Decimal(out[i])
+    else:
+        i = table.fields.index("date")
+        if out[i] is not None:
+            out[i] = dt.date.fromisoformat(out[i])
+    return tuple(out)

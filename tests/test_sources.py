@@ -1,0 +1,261 @@
+"""One record, many sources: imports that never lose what another source or a fuller earlier
+file stated, source keys, provenance per statement, reviewable identity (issue 9).
+
+Fictional seasons only: nascaR.data-shaped files from tests/builders.py and generic files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from tests.builders import season_rows, write, write_folder
+from tests.conftest import REPO, Pitboard, query
+
+EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
+REQUIRED = ["series", "season", "round", "track", "driver", "finish"]
+
+
+def by_file(report: dict) -> dict[str, dict]:
+    return {f["file"]: f for f in report["files"]}
+
+
+def counts(pitboard: Pitboard) -> dict[str, int]:
+    """Records of every kind but sources (a new file is a new source)."""
+    return {k: v for k, v in pitboard.stats().items() if k != "sources"}
+
+
+def careers(pitboard: Pitboard, *names: str) -> dict[str, object]:
+    return {n: pitboard.json("driver", n, "--by", "season") for n in names}
+
+
+def race_facts(pitboard: Pitboard, series: str, season: int, rnd: int) -> tuple:
+    rows = query(
+        pitboard.database,
+        "SELECT r.name, r.length_miles, r.surface, r.date FROM records_race r "
+        "JOIN records_season s ON s.id = r.season_id JOIN records_series e ON e.id = s.series_id "
+        f"WHERE e.slug = '{series}' AND s.year = {season} AND r.round = {rnd}",
+    )
+    return rows[0]
+
+
+def test_a_generic_file_naming_a_held_race_adds_its_statement_and_removes_nothing(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """Loss case 1: a one-row file about a race another source holds."""
+    pitboard.json(
+        "import",
+        "nascar",
+        "--source",
+        str(write_folder(tmp_path / "n", {"cup": season_rows(2021, 3)})),
+    )
+    before_stats, before_race = counts(pitboard), race_facts(pitboard, "cup", 2021, 2)
+    before = careers(pitboard, "Avery Quill", "Jordan Marsh")
+    one = tmp_path / "one.csv"
+    one.write_text(
+        "series,season,round,track,driver,finish\ncup,2021,2,Cedar Ridge Speedway,Avery Quill,2\n"
+    )
+    report = pitboard.json("import", "results", str(one))
+    assert by_file(report)["one.csv"]["joined"] == 1
+    assert counts(pitboard) == before_stats
+    assert race_facts(pitboard, "cup", 2021, 2) == before_race
+    assert careers(pitboard, "Avery Quill", "Jordan Marsh") == before
+    assert query(pitboard.database, "SELECT COUNT(*) FROM records_resultstatement")[0][0] == 22
+
+
+def test_a_reimport_without_optional_columns_blanks_nothing(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """Loss case 2: the documented example again, with only its required columns."""
+    pitboard.json("import", "results", str(EXAMPLE))
+    shown = (
+        "SELECT points, prize_money, team_id, laps_led, car_number FROM records_result ORDER BY id"
+    )
+    races = "SELECT name, date, length_miles, scheduled_laps, surface FROM records_race ORDER BY id"
+    before = (query(pitboard.database, shown), query(pitboard.database, races))
+    bare = tmp_path / "bare.csv"
+    pd.read_csv(EXAMPLE, dtype=str)[REQUIRED].to_csv(bare, index=False)
+    report = pitboard.json("import", "results", str(bare))
+    assert report["changed"] is False, report
+    blank = tmp_path / "blank.csv"
+    full = pd.read_csv(EXAMPLE, dtype=str)
+    full.loc[:, ["points", "team", "prize_money"]] = None  # present but empty
+    full.to_csv(blank, index=False)
+    assert pitboard.json("import", "results", str(blank))["changed"] is False
+    assert (query(pitboard.database, shown), query(pitboard.database, races)) == before
+
+
+def test_a_file_cut_mid_race_keeps_the_rest_until_pruned(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """Loss case 3: a file cut cleanly at a line end in the middle of a race."""
+    rows = season_rows(2021, 3)
+    pitboard.json(
+        "import", "nascar", "--source", str(write_folder(tmp_path / "full", {"cup": rows}))
+    )
+    before = counts(pitboard), careers(pitboard, "Morgan Pike", "Riley Stroud")
+    cut = write_folder(tmp_path / "cut", {"cup": rows[:12]}, fmt="csv")  # race 3: 2 of 5 rows
+    done = pitboard.run("import", "nascar", "--source", str(cut), "--format", "json")
+    assert done.returncode == 0
+    cup = by_file(json.loads(done.stdout))["cup.csv"]
+    assert (cup["kept"], cup["removed"]) == (3, 0)
+    assert any("use --prune" in r["reason"] for r in cup["remarks"])
+    assert (counts(pitboard), careers(pitboard, "Morgan Pike", "Riley Stroud")) == before
+
+
+def test_a_killed_run_is_marked_interrupted_and_its_committed_rejects_are_written(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """The cup file (one bad row) commits; the run is killed during the long nxs file."""
+    cup = season_rows(2021, 2)
+    cup[3]["Finish"] = -4
+    drivers = [f"Filler Driver {n}" for n in range(40)]
+    nxs = [row for year in range(1900, 2000) for row in season_rows(year, 30, drivers)]
+    folder = tmp_path / "long"
+    folder.mkdir()
+    write(folder / "cup.parquet", cup)
+    write(folder / "nxs.parquet", nxs)
+    write(folder / "truck.parquet", season_rows(2021, 1))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pitboard",
+            "--database",
+            pitboard.database,
+            "import",
+            "nascar",
+            "--source",
+            str(folder),
+            "--format",
+            "json",
+        ],
+        cwd=pitboard.cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "PITBOARD_DATABASE_URL"},
+    )
+    rejects = None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        found = query(pitboard.database, "SELECT rejects_file FROM records_importrun")
+        if found and found[0][0]:
+            rejects = Path(found[0][0])
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert rejects is not None and rejects.exists()
+    with rejects.open(newline="") as handle:
+        assert [row["Finish"] for row in csv.DictReader(handle)] == ["-4"]
+    assert pitboard.stats()["results"] == 9  # the cup file, less its rejected row
+
+    pitboard.run("import", "results", str(EXAMPLE))
+    statuses = query(pitboard.database, "SELECT status FROM records_importrun ORDER BY id")
+    assert [s for (s,) in statuses] == ["interrupted", "succeeded"]
+
+
+def test_two_sources_one_person_one_race_both_listed_and_the_disagreement_reported(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    drivers = ["William Thorne", "Jordan Marsh", "Riley Stroud"]
+    pitboard.json(
+        "import",
+        "nascar",
+        "--source",
+        str(write_folder(tmp_path / "n", {"cup": season_rows(2021, 2, drivers)})),
+    )
+    before = counts(pitboard)
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "series,season,round,track,car,driver,finish,points\n"
+        "cup,2021,1,Lakeview Oval,01,Bill Thorne,1,49\n"  # nascaR.data says 49 too
+        "cup,2021,2,Cedar Ridge Speedway,01,Bill Thorne,2,40\n"  # nascaR.data says 48
+        "cup,2021,2,Cedar Ridge Speedway,02,Jordan Marsh,3,47\n"
+    )
+    report = pitboard.json("import", "results", str(other))
+    assert by_file(report)["other.csv"]["created"].get("drivers", 0) == 0
+    assert counts(pitboard) == before  # one driver per person, one race per race
+    conflicts = pitboard.json("sources", "conflicts", "--series", "cup")["conflicts"]
+    assert [(c["driver"], c["round"], c["field"]) for c in conflicts] == [
+        ("William Thorne", 2, "points")
+    ]
+    assert conflicts[0]["values"] == [
+        {"dataset": "results-format", "value": 40, "shown": True},
+        {"dataset": "nascaR.data", "value": 48, "shown": False},
+    ]
+    datasets = query(
+        pitboard.database,
+        "SELECT DISTINCT dataset FROM records_sourcekey k JOIN records_driver d "
+        "ON d.id = k.object_id WHERE k.kind = 'driver' AND d.slug = 'william-thorne'",
+    )
+    assert sorted(d for (d,) in datasets) == ["nascaR.data", "results-format"]
+
+
+def test_namesakes_in_different_eras_stay_two_people(pitboard: Pitboard, tmp_path: Path) -> None:
+    pitboard.json(
+        "import",
+        "nascar",
+        "--source",
+        str(
+            write_folder(
+                tmp_path / "n", {"cup": season_rows(1961, 2, ["Casey Dunmore", "Jordan Marsh"])}
+            )
+        ),
+    )
+    weekly = tmp_path / "weekly.csv"
+    weekly.write_text(
+        "series,season,round,track,driver,finish\n"
+        "thunder-stock,2031,1,Lakeview Oval,Casey Dunmore,1\n"
+    )
+    report = pitboard.json("import", "results", str(weekly))
+    assert by_file(report)["weekly.csv"]["created"]["drivers"] == 1
+    found = pitboard.run("driver", "Casey Dunmore")
+    assert "2 drivers are named 'Casey Dunmore'" in found.stderr  # two people, both listed
+
+
+def test_an_uncertain_match_waits_for_review_and_a_merge_is_reversible(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    pitboard.json(
+        "import",
+        "nascar",
+        "--source",
+        str(
+            write_folder(
+                tmp_path / "n", {"cup": season_rows(2021, 2, ["Theodore Vance", "Jordan Marsh"])}
+            )
+        ),
+    )
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "series,season,round,track,driver,finish\n"
+        "thunder-stock,2022,1,Lakeview Oval,Teddy Vance,1\n"  # a nickname, another series
+    )
+    drivers = pitboard.stats()["drivers"]
+    pitboard.json("import", "results", str(other))
+    reviews = pitboard.json("identity", "review")["reviews"]
+    assert [(r["name"], r["candidate"]) for r in reviews] == [("Teddy Vance", "theodore-vance")]
+    assert pitboard.stats()["drivers"] == drivers + 1  # his own driver until a human decides
+
+    before = careers(pitboard, "Theodore Vance")
+    merged = pitboard.json("identity", "merge", "theodore-vance", reviews[0]["provisional"])
+    assert pitboard.stats()["drivers"] == drivers
+    assert pitboard.json("identity", "review")["reviews"] == []
+    seasons = pitboard.json("driver", "Theodore Vance", "--by", "season")["rows"]
+    assert [(r["series"], r["season"]) for r in seasons] == [("cup", 2021), ("thunder-stock", 2022)]
+    assert pitboard.json("driver", "Teddy Vance")["driver"]["slug"] == "theodore-vance"
+
+    pitboard.json("identity", "split", str(merged["merge"]))
+    assert pitboard.stats()["drivers"] == drivers + 1
+    assert careers(pitboard, "Theodore Vance") == before
+    assert pitboard.json("driver", "Teddy Vance")["driver"]["slug"] == "teddy-vance"
