@@ -13,12 +13,14 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
 
 from tests.builders import season_rows, write, write_folder
 from tests.conftest import REPO, Pitboard, query
+from tests.server import serving
 
 EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
 REQUIRED = ["series", "season", "round", "track", "driver", "finish"]
@@ -254,6 +256,11 @@ def test_an_uncertain_match_waits_for_review_and_a_merge_is_reversible(
     seasons = pitboard.json("driver", "Theodore Vance", "--by", "season")["rows"]
     assert [(r["series"], r["season"]) for r in seasons] == [("cup", 2021), ("thunder-stock", 2022)]
     assert pitboard.json("driver", "Teddy Vance")["driver"]["slug"] == "theodore-vance"
+    with serving(pitboard.database, tmp_path, {"PITBOARD_CACHE_URL": "none"}) as server:
+        request = urllib.request.Request(server.base + "/drivers/teddy-vance/")
+        with urllib.request.urlopen(request, timeout=60) as response:  # follows the redirect
+            assert response.url.endswith("/drivers/theodore-vance/")
+            assert b"Theodore Vance" in response.read()
 
     pitboard.json("identity", "split", str(merged["merge"]))
     assert pitboard.stats()["drivers"] == drivers + 1

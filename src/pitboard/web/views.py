@@ -104,7 +104,13 @@ def driver_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def driver(request: HttpRequest, slug: str) -> HttpResponse:
-    page = _found(driver_service.driver_page, slug, _page_number(request))
+    try:
+        page = driver_service.driver_page(slug, _page_number(request))
+    except schedule.NotFound as exc:
+        # A driver merged into another keeps its old address, as a permanent redirect.
+        if moved := driver_service.moved_to(slug):
+            return redirect("driver", slug=moved, permanent=True)
+        raise Http404(str(exc)) from exc
     person = page["driver"]
     total = page["total"]
     names = page["series_names"]

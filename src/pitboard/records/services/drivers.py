@@ -14,7 +14,15 @@ from django.db.models import Max, Min, Q
 
 from pitboard.core.names import rank
 from pitboard.core.stats import Grouping, ResultLine, best_of, career
-from pitboard.records.models import Driver, PersonAlias, Race, Result, Series, Track
+from pitboard.records.models import (
+    Driver,
+    PersonAlias,
+    Race,
+    Result,
+    Series,
+    SlugRedirect,
+    Track,
+)
 from pitboard.records.services.careers import driver_candidates
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
@@ -166,6 +174,11 @@ def driver_header(slug: str) -> dict[str, Any]:
         "aliases": aliases,
         "facts": {k: v for k, v in facts.items() if v},
     }
+
+
+def moved_to(slug: str) -> str | None:
+    """The slug of the driver an old slug now belongs to (after a merge), if any."""
+    return SlugRedirect.objects.filter(old_slug=slug).values_list("driver__slug", flat=True).first()
 
 
 def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
