@@ -190,10 +190,13 @@ def test_huge_page_numbers_are_empty_pages(odd_site: tuple[Server, str]) -> None
     assert server.get(f"/drivers/?page={10**20}")[0] == 200
 
 
-def test_nul_is_refused_with_400(odd_site: tuple[Server, str]) -> None:
+def test_nul_is_refused_with_400_on_pages_and_422_in_the_api(odd_site: tuple[Server, str]) -> None:
     server, _ = odd_site
     status, _, body = server.get("/api/v1/drivers/avery%00quill")
-    assert status == 400 and json.loads(body) == {"detail": "the request holds a NUL character"}
+    assert status == 422 and json.loads(body) == {
+        "detail": "invalid parameters: path: holds a NUL character",
+        "errors": [{"where": "path", "problem": "holds a NUL character"}],
+    }
     assert server.get("/search/?q=a%00b")[0] == 400
 
 

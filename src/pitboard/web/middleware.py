@@ -54,16 +54,33 @@ def cors_for_reads(get_response: Handler) -> Handler:
 
 
 def refuse_nul(get_response: Handler) -> Handler:
-    """A NUL character in the path or the query is refused (400) before any view reads it: no
-    name, slug or filter holds one, and PostgreSQL refuses it in text."""
+    """A NUL character in the path or the query is refused before any view reads it: no name,
+    slug or filter holds one, and PostgreSQL refuses it in text. Pages answer 400; the API
+    answers 422 like any other invalid parameter (its documented error)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
-            return error_response(request, 400, "the request holds a NUL character")
-        return get_response(request)
+        where = (
+            "path"
+            if "\x00" in request.path
+            else "query"
+            if any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()
+            )
+            else None
+        )
+        if where is None:
+            return get_response(request)
+        if is_api(request):
+            problem = "holds a NUL character"
+            return JsonResponse(
+                {
+                    "detail": f"invalid parameters: {where}: {problem}",
+                    "errors": [{"where": where, "problem": problem}],
+                },
+                status=422,
+            )
+        return error_response(request, 400, "the request holds a NUL character")
 
     return middleware
 

@@ -64,6 +64,11 @@ def delete_ids(table: str, ids: Sequence[int]) -> None:
             )
 
 
+def execute(sql: str, params: Sequence[Any] = ()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def select_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

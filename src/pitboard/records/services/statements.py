@@ -17,6 +17,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.db import connection
+
 from pitboard.core.provenance import Precedence, coalesce, merge, shipped_precedence
 from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
 from pitboard.records.services import bulk
@@ -35,6 +37,8 @@ class Table:
     fields: tuple[str, ...]
     fill: Callable[[list[Any]], list[Any]]  # shown values where no source said anything
     normalize: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # as read → as the frame gives
+    text: tuple[str, ...]  # shown as "" where no source said anything
+    filled: tuple[str, ...]  # other fields that fill gives a value where no source did
 
 
 def _fill_result(values: list[Any]) -> list[Any]:
@@ -120,6 +124,8 @@ RESULTS = Table(
     RESULT_FIELDS,
     _fill_result,
     normalize_result,
+    ("car_number", "sponsor", "status_text"),
+    ("status_class",),
 )
 RACES = Table(
     Change.Table.RACE,
@@ -129,6 +135,8 @@ RACES = Table(
     RACE_FIELDS,
     _fill_race,
     normalize_race,
+    ("name", "surface"),
+    (),
 )
 
 
@@ -225,7 +233,12 @@ def write(
     updates: list[tuple[Any, ...]] = []
     logs: list[Change] = []
     touched: set[int] = set()
+    new_rows = set(fresh)
+    copied: list[int] = []
     for owner, (values, row) in stated.items():
+        if owner in new_rows and owner not in existing:
+            copied.append(owner)  # the new shown row holds exactly this statement: copy it
+            continue
         mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
         new = coalesce(values, mine.values if mine else None)
         if mine is None:
@@ -269,7 +282,8 @@ def write(
     bulk.delete_ids(table.statements, removals)
     if logs:
         Change.objects.bulk_create(logs, batch_size=2000)
-    new_rows = set(fresh)
+    _copy_shown(table, dataset, run_id, copied, stated)
+    out.counts["inserted"] += len(copied)
     rederive(
         table,
         {
@@ -280,6 +294,44 @@ def write(
         out,
     )
     return out
+
+
+def _copy_shown(
+    table: Table,
+    dataset: str,
+    run_id: int | None,
+    owners: list[int],
+    stated: Mapping[int, tuple[tuple[Any, ...], int | None]],
+) -> None:
+    """Statements of shown rows written just now from them, copied in SQL (no row by row)."""
+    if not owners:
+        return
+    columns = ", ".join(
+        f"NULLIF({bulk.quoted([f])}, '')" if f in table.text else bulk.quoted([f])
+        for f in table.fields
+    )
+    sql = (
+        f"INSERT INTO {table.statements} ({table.owner}, dataset, source_id, source_row, run_id, "
+        f"{bulk.quoted(table.fields)}) SELECT id, %s, source_id, source_row, %s, {columns} "
+        f"FROM {table.shown} WHERE id "
+    )
+    if connection.vendor == "postgresql":
+        bulk.select_rows(sql + "= ANY(%s) RETURNING id", [dataset, run_id, owners])
+    else:
+        for start in range(0, len(owners), CHUNK):
+            chunk = owners[start : start + CHUNK]
+            bulk.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", [dataset, run_id, *chunk])
+    # What the shown row filled in where the source said nothing is not the source's statement.
+    for name in table.filled:
+        i = table.fields.index(name)
+        unstated = [o for o in owners if stated[o][0][i] is None]
+        for start in range(0, len(unstated), CHUNK):
+            chunk = unstated[start : start + CHUNK]
+            bulk.execute(
+                f"UPDATE {table.statements} SET {bulk.quoted([name])} = NULL "
+                f"WHERE {table.owner} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
 
 
 def rederive(table: Table, statements: Mapping[int, Sequence[Stated]], out: Written) -> None:
