@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 
 from pitboard.records import models
 
@@ -95,3 +97,63 @@ class ErrorReportAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("page", "message")
     readonly_fields = ("page", "message", "contact", "created_at")
+
+
+@admin.register(models.IdentityReview)
+class IdentityReviewAdmin(admin.ModelAdmin):
+    """The identity queue: new source keys that may be drivers already known. The actions call
+    the same service as ``pitboard identity merge|apart``."""
+
+    list_display = ("name", "dataset", "candidate", "score", "status", "created_at")
+    list_filter = ("status", "dataset")
+    search_fields = ("name", "key")
+    readonly_fields = tuple(f.name for f in models.IdentityReview._meta.fields)
+    actions = ("merge_into_candidate", "keep_apart")
+
+    @admin.action(description="Same person: merge into the candidate")
+    def merge_into_candidate(self, request: Any, queryset: Any) -> None:
+        from pitboard.records.services.merging import IdentityError, merge
+
+        for review in queryset.filter(status=models.IdentityReview.Status.OPEN):
+            if review.provisional is None or review.candidate is None:
+                continue
+            try:
+                merge(review.candidate.slug, review.provisional.slug, f"review {review.pk}")
+            except IdentityError as exc:
+                self.message_user(request, str(exc), level=messages.ERROR)
+
+    @admin.action(description="Two people: keep apart")
+    def keep_apart(self, request: Any, queryset: Any) -> None:
+        from pitboard.records.services.merging import keep_apart
+
+        for review in queryset.filter(status=models.IdentityReview.Status.OPEN):
+            keep_apart(review.pk)
+
+
+@admin.register(models.IdentityChange)
+class IdentityChangeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "merged_name", "kept", "undone_by")
+    readonly_fields = tuple(f.name for f in models.IdentityChange._meta.fields)
+
+
+@admin.register(models.SourceKey)
+class SourceKeyAdmin(admin.ModelAdmin):
+    list_display = ("dataset", "kind", "key", "object_id", "name")
+    list_filter = ("dataset", "kind")
+    search_fields = ("key", "name")
+
+
+class ResultStatementInline(admin.TabularInline):
+    """Every source's account of this result: the shown row is derived from these."""
+
+    model = models.ResultStatement
+    extra = 0
+    can_delete = False
+    readonly_fields = tuple(
+        f.name for f in models.ResultStatement._meta.fields if f.name not in ("id", "result")
+    )
+
+
+ResultAdmin.inlines = (ResultStatementInline,)
+admin.site.register(models.Change)
+admin.site.register(models.SlugRedirect)

@@ -96,3 +96,95 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, int | float | str | bool):
         return value
     return str(value)
+
+
+class SourceLine(TypedDict):
+    dataset: str
+    uri: str
+    citation: str
+    retrieved: str  # ISO date
+
+
+class RaceSources(TypedDict):
+    sources: list[SourceLine]  # every source that states the race or one of its results
+    disagreements: list[Disagreement]  # where two of them differ, each value with its source
+
+
+def race_sources(series: str, year: int, rnd: int) -> RaceSources:
+    """Who says what about one race: its sources, and the figures they disagree on (2 queries)."""
+    stated_results = list(
+        ResultStatement.objects.filter(
+            result__race__season__series__slug=series,
+            result__race__season__year=year,
+            result__race__round=rnd,
+        )
+        .order_by("result_id", "dataset")
+        .values_list(
+            "result_id",
+            "dataset",
+            "source__uri",
+            "source__citation",
+            "source__retrieved_at",
+            "result__driver__person__name",
+            *RESULTS.fields,
+        )
+    )
+    stated_race = list(
+        RaceStatement.objects.filter(
+            race__season__series__slug=series, race__season__year=year, race__round=rnd
+        ).values_list(
+            "race_id",
+            "dataset",
+            "source__uri",
+            "source__citation",
+            "source__retrieved_at",
+            *RACES.fields,
+        )
+    )
+    lines: dict[tuple[str, str], SourceLine] = {}
+    for row in [*stated_results, *stated_race]:
+        lines.setdefault(
+            (row[1], row[2]),
+            {
+                "dataset": row[1],
+                "uri": row[2],
+                "citation": row[3],
+                "retrieved": row[4].date().isoformat(),
+            },
+        )
+    found: list[Disagreement] = []
+    if len({dataset for dataset, _ in lines}) > 1:
+        by_result: dict[int, list[statements.Stated]] = {}
+        names: dict[int, str] = {}
+        for owner, dataset, _, _, _, name, *values in stated_results:
+            names[owner] = name
+            by_result.setdefault(owner, []).append(
+                statements.Stated(0, dataset, RESULTS.normalize(tuple(values)), None, None, None)
+            )
+        for owner, said in by_result.items():
+            if len(said) > 1:
+                found += _rows(RESULTS.fields, said, (series, year, rnd, names[owner]))
+        said = [
+            statements.Stated(0, row[1], RACES.normalize(tuple(row[5:])), None, None, None)
+            for row in stated_race
+        ]
+        if len(said) > 1:
+            found += _rows(RACES.fields, said, (series, year, rnd, None))
+    _name_ids(found)
+    return {"sources": sorted(lines.values(), key=lambda s: s["dataset"]), "disagreements": found}
+
+
+def _name_ids(found: list[Disagreement]) -> None:
+    """A team, make or track is shown by name, not by its number (one query per kind)."""
+    from pitboard.records.models import Manufacturer, Team, Track
+
+    for name, model in (("team_id", Team), ("manufacturer_id", Manufacturer), ("track_id", Track)):
+        rows = [d for d in found if d["field"] == name]
+        if not rows:
+            continue
+        ids = {v["value"] for d in rows for v in d["values"]}
+        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for d in rows:
+            d["field"] = name.removesuffix("_id")
+            for v in d["values"]:
+                v["value"] = names.get(v["value"], v["value"])
