@@ -201,6 +201,13 @@ def test_two_sources_one_person_one_race_both_listed_and_the_disagreement_report
         "ON d.id = k.object_id WHERE k.kind = 'driver' AND d.slug = 'william-thorne'",
     )
     assert sorted(d for (d,) in datasets) == ["nascaR.data", "results-format"]
+    with serving(pitboard.database, tmp_path, {"PITBOARD_CACHE_URL": "none"}) as server:
+        status, _, body = server.get("/races/cup/2021/2/")
+    page = body.decode()
+    assert status == 200
+    assert "Sources disagree on 1 figure" in page
+    assert "40 (results-format); 48 (nascaR.data)" in page
+    assert "other.csv" in page and "cup.parquet" in page  # both sources listed
 
 
 def test_namesakes_in_different_eras_stay_two_people(pitboard: Pitboard, tmp_path: Path) -> None:

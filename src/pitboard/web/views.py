@@ -17,6 +17,7 @@ from pitboard.records.services.careers import LookupError_, career_documents, su
 from pitboard.records.services.catalog import headline_counts
 from pitboard.records.services.reports import ReportError, file_report
 from pitboard.records.services.search import search as search_all
+from pitboard.records.services.sources import race_sources
 from pitboard.web import charts
 from pitboard.web.ratelimit import allowed
 
@@ -232,6 +233,7 @@ def race(request: HttpRequest, series: str, year: int, rnd: int) -> HttpResponse
         + (f", won by {winner['driver']['name']}." if winner else "."),
         race=page,
         winner=winner,
+        provenance=race_sources(series, year, rnd),
     )
 
 

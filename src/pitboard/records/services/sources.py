@@ -101,6 +101,8 @@ def _plain(value: Any) -> Any:
 class SourceLine(TypedDict):
     dataset: str
     uri: str
+    file: str  # the file's name: a local path is not shown to readers
+    link: str | None  # the address, when the source is on the web
     citation: str
     retrieved: str  # ISO date
 
@@ -148,6 +150,8 @@ def race_sources(series: str, year: int, rnd: int) -> RaceSources:
             {
                 "dataset": row[1],
                 "uri": row[2],
+                "file": row[2].rstrip("/").rsplit("/", 1)[-1],
+                "link": row[2] if row[2].startswith(("https://", "http://")) else None,
                 "citation": row[3],
                 "retrieved": row[4].date().isoformat(),
             },
