@@ -180,13 +180,17 @@ def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
-def query(url: str, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of one read-only SQL query, straight from the database (no pitboard code)."""
+def query(url: str, sql: str, *, commit: bool = False) -> list[tuple[Any, ...]]:
+    """Rows of one SQL query, straight from the database (no pitboard code); *commit* for a
+    statement that changes something, as another program would."""
     conn = _connect(url)
     try:
         cur = conn.cursor()
         cur.execute(sql)
-        return [tuple(r) for r in cur.fetchall()]
+        rows = [tuple(r) for r in cur.fetchall()] if cur.description else []
+        if commit:
+            conn.commit()
+        return rows
     finally:
         conn.close()
 

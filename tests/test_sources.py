@@ -17,9 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests.builders import season_rows, write, write_folder
-from tests.conftest import REPO, Pitboard, query
+from tests.conftest import NASCAR, REPO, Pitboard, need_nascar, query
 from tests.server import serving
 
 EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
@@ -273,3 +274,27 @@ def test_an_uncertain_match_waits_for_review_and_a_merge_is_reversible(
     assert pitboard.stats()["drivers"] == drivers + 1
     assert careers(pitboard, "Theodore Vance") == before
     assert pitboard.json("driver", "Teddy Vance")["driver"]["slug"] == "teddy-vance"
+
+
+@pytest.mark.realdata
+def test_season_facts_follow_the_source_key_not_the_display_name(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """Cup 2024's sourced facts (Larson's waiver, Dillon's non-counting win and penalty) still
+    apply after the drivers' display names change."""
+    need_nascar()
+    pitboard.json("import", "nascar", "--source", str(NASCAR / "cup.parquet"))
+    before = pitboard.json("standings", "--series", "cup", "--season", "2024")
+    for name in ("Kyle Larson", "Austin Dillon"):
+        query(
+            pitboard.database,
+            f"UPDATE records_person SET name = '{name} (renamed)' WHERE name = '{name}'",
+            commit=True,
+        )
+    pitboard.run("db", "refresh-standings", "--all", check=True)
+    after = pitboard.json("standings", "--series", "cup", "--season", "2024")
+    renamed = [
+        {**row, "driver": row["driver"].removesuffix(" (renamed)")} for row in after["standings"]
+    ]
+    assert renamed == before["standings"]
+    assert {r["driver"] for r in after["standings"]} >= {"Kyle Larson (renamed)"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -18,12 +19,13 @@ from typing import Any
 
 from django.db import connection
 
+from pitboard.core.names import name_key
 from pitboard.core.points import Entry, mismatch_cause
 from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
 from pitboard.core.season import SeasonFacts, score_season
 from pitboard.core.standings import Penalty, PlayoffFacts
 from pitboard.records.models import Penalty as PenaltyRecord
-from pitboard.records.models import Series
+from pitboard.records.models import Series, SourceKey
 
 RULESETS_ENV = "PITBOARD_RULESETS"
 
@@ -106,16 +108,39 @@ def _sourced(path: Path, driver_ids: dict[str, int]) -> dict[str, list[dict[str,
     return out
 
 
+# Facts files name each driver by nascaR.data's key for them (the name as nascaR.data writes
+# it), not by pitboard's display name: a driver renamed or merged keeps his facts.
+FACTS_DATASET = "nascaR.data"
+
+
+def keyed_drivers(text: str, driver_ids: dict[str, int]) -> dict[str, int]:
+    """The season's drivers by the keys a facts file may use: the display name (for seasons no
+    source keys, such as a generic file's), then nascaR.data's key, which wins."""
+    season = set(driver_ids.values())
+    named = set(re.findall(r'"([^"\n]+)"', text))
+    found = dict(driver_ids)
+    keys = {name_key(n): n for n in named}
+    for key, driver in SourceKey.objects.filter(
+        dataset=FACTS_DATASET, kind=SourceKey.Kind.DRIVER, key__in=list(keys)
+    ).values_list("key", "object_id"):
+        if driver in season:
+            found[keys[key]] = driver
+    return found
+
+
 def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> SeasonFacts:
     """The facts file of a series-season (``data/facts/SERIES/SEASON.toml``), if any."""
     path = facts_file(series, season)
     facts = SeasonFacts(penalties=recorded_penalties(series, season))
     sourced = sourced_file(series, season)
     if sourced.exists():
-        _add_sourced(facts, _sourced(sourced, driver_ids))
+        text = sourced.read_text(encoding="utf-8")
+        _add_sourced(facts, _sourced(sourced, keyed_drivers(text, driver_ids)))
     if not path.exists():
         return facts
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    driver_ids = keyed_drivers(text, driver_ids)
+    data = tomllib.loads(text)
     facts.sources += list(data.get("sources", []))
     facts.ineligible = {driver_ids[n] for n in data.get("ineligible", []) if n in driver_ids}
     for item in data.get("no_points", []):
