@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.builders import season_rows, write, write_folder
+from tests.builders import DRIVERS, season_rows, write, write_folder
 from tests.conftest import NASCAR, REPO, Pitboard, need_nascar, query
 from tests.server import serving
 
@@ -298,3 +298,47 @@ def test_season_facts_follow_the_source_key_not_the_display_name(
     ]
     assert renamed == before["standings"]
     assert {r["driver"] for r in after["standings"]} >= {"Kyle Larson (renamed)"}
+
+
+def test_a_long_file_is_read_in_chunks_of_whole_races(pitboard: Pitboard, tmp_path: Path) -> None:
+    """Chunks of 7 rows over races of 5: every race is written whole, a bad row in a later chunk
+    is named by its line with all its values, and the file imports as it would in one piece."""
+    rows = season_rows(2021, 6)
+    rows[17]["Finish"] = -3  # line 19 of the CSV, in the third chunk
+    folder = write_folder(tmp_path / "long", {"cup": rows}, fmt="csv")
+    small = {"PITBOARD_IMPORT_CHUNK_ROWS": "7"}
+    done = pitboard.run("import", "nascar", "--source", str(folder), "--format", "json", env=small)
+    assert done.returncode == 3, done.stderr
+    cup = by_file(json.loads(done.stdout))["cup.csv"]
+    assert (cup["read"], cup["inserted"], cup["rejected"]) == (30, 29, 1)
+    assert cup["rejects"][0]["row"] == 18 and cup["rejects"][0]["column"] == "Finish"
+    rejects = Path(json.loads(done.stdout)["rejects_file"])
+    with rejects.open(newline="") as handle:
+        (line,) = list(csv.DictReader(handle))
+    assert (line["Finish"], line["Driver"]) == ("-3", rows[17]["Driver"])
+
+    whole = tmp_path / "whole"
+    other = Pitboard(pitboard.database.replace("pitboard.sqlite3", "whole.sqlite3"), whole)
+    if "sqlite" in pitboard.database:
+        whole.mkdir()
+        other.run("init", check=True)
+        other.run("import", "nascar", "--source", str(folder), check=False)
+        assert careers(other, *DRIVERS) == careers(pitboard, *DRIVERS)
+    # Nothing left over to keep or prune: every race was seen whole.
+    again = pitboard.run("import", "nascar", "--source", str(folder), "--format", "json", env=small)
+    assert by_file(json.loads(again.stdout))["cup.csv"]["kept"] == 0
+
+
+def test_a_race_whose_rows_come_back_later_in_a_long_file_is_refused(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    rows = season_rows(2021, 4)
+    rows = rows[:5] + rows[10:15] + rows[5:10] + rows[15:] + rows[:1]  # race 1 again at the end
+    rows[-1] = {**rows[-1], "Driver": "Late Entry", "Car": "99"}
+    folder = write_folder(tmp_path / "shuffled", {"cup": rows}, fmt="csv")
+    done = pitboard.run(
+        "import", "nascar", "--source", str(folder), env={"PITBOARD_IMPORT_CHUNK_ROWS": "6"}
+    )
+    assert done.returncode == 1
+    assert "cup.csv, line 22" in done.stderr and "sort the file by race" in done.stderr
+    assert pitboard.stats()["results"] == 6  # nxs and truck only: cup was rolled back whole

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -130,6 +131,7 @@ class _Name:
     compact: str  # every word but the suffix, without spaces: spacing never tells names apart
 
 
+@cache
 def _parse(name: str) -> _Name:
     """Split a name as written; "Marlow, Casey Jr." and "Casey Marlow, Jr." both read right."""
     joined = _JOINERS.sub("", name)  # "O'Hara" is "OHara"; "Ferrand-Vaux" is one surname

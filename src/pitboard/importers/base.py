@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 import psycopg
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from pitboard.importers.files import InputFile, read_frame
+from pitboard.importers.files import InputFile, count_rows, read_chunks
 from pitboard.importers.problems import FileError, Location, Problem
+from pitboard.importers.table import header_key
 from pitboard.records.models import ImportRun, Series, Source
-from pitboard.records.services.results_writer import write_results
+from pitboard.records.services.results_writer import WriteOutcome, settle_missing, write_results
 from pitboard.records.services.standings import mark_stale
 
 
@@ -45,7 +47,8 @@ class FileReport:
     error: str | None = None
     rejected: list[Problem] = field(default_factory=list)
     remarks: list[Problem] = field(default_factory=list)
-    raw: pd.DataFrame | None = None
+    originals: dict[int, dict[str, Any]] = field(default_factory=dict)  # rejected rows as given
+    columns: list[str] = field(default_factory=list)  # the file's columns, for the rejects CSV
 
     @property
     def changed(self) -> bool:
@@ -103,6 +106,7 @@ class Importer:
 
     name: ClassVar[str]
     dataset: ClassVar[str]
+    race_columns: ClassVar[tuple[str, ...]]  # the file's columns that name a race
     license: ClassVar[str] = ""
     citation: ClassVar[str] = ""
     source_env: ClassVar[str] = ""
@@ -231,25 +235,39 @@ def _import_file(
     prune: bool,
     progress: ProgressFactory | None,
 ) -> FileReport:
+    """One file in one transaction, read and written a chunk of whole races at a time."""
     report = FileReport(item.name)
+    outcome = WriteOutcome()
     try:
-        raw = read_frame(item)
-        report.raw, report.read = raw, len(raw)
-        prepared = importer.prepare(raw, item)
-        report.rejected, report.remarks = prepared.rejected, prepared.remarks
-        tick = progress(item.name, len(prepared.frame)) if progress else None
         try:
             with transaction.atomic():
                 source = _source(importer, item)
-                series = importer.series(prepared, source)
-                outcome = write_results(
-                    prepared.frame,
-                    series,
+                tick = progress(item.name, count_rows(item) or 0) if progress else None
+                run_id = None if dry_run else run.pk
+                for raw in race_chunks(importer, item):
+                    report.read += len(raw)
+                    prepared = importer.prepare(raw, item)
+                    _keep_rejects(report, raw, prepared.rejected)
+                    report.remarks += [p for p in prepared.remarks if p not in report.remarks]
+                    series = importer.series(prepared, source)
+                    done = write_results(prepared.frame, series, source, tick, run_id=run_id)
+                    _keep_rejects(
+                        report,
+                        raw,
+                        [
+                            Problem(Location(item.name, row, column, item.csv), reason, value)
+                            for row, column, reason, value in done.rejected
+                        ],
+                    )
+                    outcome.add(done)
+                settled = settle_missing(
                     source,
-                    tick,
-                    run_id=None if dry_run else run.pk,
-                    prune=prune and not prepared.rejected,
+                    run_id,
+                    outcome.race_ids,
+                    outcome.stated,
+                    prune=prune and not report.rejected,
                 )
+                outcome.add(settled)
                 mark_stale(outcome.seasons_changed)
                 if dry_run:
                     raise _DryRun
@@ -265,8 +283,6 @@ def _import_file(
         reason = " ".join(str(exc).split())
         report.status, report.error = "failed", f"{item.name}: the database refused it: {reason}"
         return report
-    for row, column, reason, value in outcome.rejected:
-        report.rejected.append(Problem(Location(item.name, row, column, item.csv), reason, value))
     report.rejected.sort(key=lambda p: p.where.row or 0)
     report.inserted = outcome.results["inserted"]
     report.updated = outcome.results["updated"]
@@ -303,6 +319,62 @@ def _import_file(
     return report
 
 
+def race_chunks(importer: Importer, item: InputFile) -> Iterator[pd.DataFrame]:
+    """The file's rows in chunks that each hold whole races.
+
+    The rows of the last race of a chunk wait for the next one, so a race is checked and
+    written at once; a race whose rows come back after other races' is refused (the file must
+    then be sorted by race), since its entries could not be told apart from removed ones.
+    """
+    carry: pd.DataFrame | None = None
+    done: set[int] = set()
+    for chunk in read_chunks(item):
+        if carry is not None and len(carry):
+            chunk = pd.concat([carry, chunk])
+        columns = _race_columns(importer, chunk)
+        if not columns or not len(chunk):
+            carry = None
+            yield chunk
+            continue
+        keys = pd.util.hash_pandas_object(chunk[columns].astype("string"), index=False)
+        back = keys.isin(list(done))
+        if back.any():
+            row = int(chunk.index[int(np.argmax(back.to_numpy()))]) + 1
+            raise FileError(
+                Location(item.name, row, columns[-1], item.csv),
+                "this race's rows continue after other races': sort the file by race",
+            )
+        tail = (keys == keys.iloc[-1]).to_numpy()
+        carry = chunk[tail]
+        if (~tail).any():
+            done.update(int(k) for k in keys[~tail].unique())
+            yield chunk[~tail]
+    if carry is not None and len(carry):
+        yield carry
+
+
+def _race_columns(importer: Importer, frame: pd.DataFrame) -> list[str]:
+    """The file's own headers for the importer's race key columns (empty if any is missing)."""
+    by_key = {header_key(str(h)): h for h in frame.columns}
+    found = [by_key.get(header_key(c)) for c in importer.race_columns]
+    return [str(c) for c in found if c is not None] if all(found) else []
+
+
+def _keep_rejects(report: FileReport, raw: pd.DataFrame, problems: list[Problem]) -> None:
+    """Rejected rows with every value as given: only these stay in memory, not the file."""
+    report.rejected += problems
+    for problem in problems:
+        row = problem.where.row
+        if row is not None and row - 1 in raw.index and row not in report.originals:
+            original = raw.loc[row - 1]
+            report.originals[row] = {
+                str(c): "" if pd.isna(v) else v for c, v in original.to_dict().items()
+            }
+    for column in raw.columns:
+        if problems and str(column) not in report.columns:
+            report.columns.append(str(column))
+
+
 def _source(importer: Importer, item: InputFile) -> Source:
     source, _ = Source.objects.get_or_create(
         dataset=importer.dataset,
@@ -324,17 +396,14 @@ def _write_rejects(reports: list[FileReport], folder: Path, run_id: int) -> Path
         return None
     columns: list[str] = []
     for report in reports:
-        if report.raw is not None and report.rejected:
-            columns += [str(c) for c in report.raw.columns if str(c) not in columns]
+        columns += [c for c in report.columns if c not in columns]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"rejects-{run_id}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "column", "reason", "value", *columns])
         for report, problem in rejected:
-            original: dict[Any, Any] = {}
-            if report.raw is not None and problem.where.row is not None:
-                original = report.raw.iloc[problem.where.row - 1].to_dict()
+            original = report.originals.get(problem.where.row or 0, {})
             writer.writerow(
                 [
                     problem.where.file,
@@ -342,7 +411,7 @@ def _write_rejects(reports: list[FileReport], folder: Path, run_id: int) -> Path
                     problem.where.column or "",
                     problem.reason,
                     problem.value,
-                    *("" if pd.isna(original.get(c)) else original.get(c) for c in columns),
+                    *(original.get(c, "") for c in columns),
                 ]
             )
     return path

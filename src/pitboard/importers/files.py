@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +77,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# The largest input file read, in MiB (docs/settings.md): a file is read whole into memory, at
-# about ten times its size on disk for CSV.
+# The largest input file read, in MiB (docs/settings.md). CSV and Parquet are read in chunks, so
+# memory does not grow with the file; JSON is read whole, at about ten times its size.
 MAX_FILE_MIB_ENV = "PITBOARD_IMPORT_MAX_MIB"
-MAX_FILE_MIB = 256
+MAX_FILE_MIB = 4096
+JSON_MAX_MIB = 64
 
 
 def max_file_bytes() -> int:
@@ -87,17 +89,26 @@ def max_file_bytes() -> int:
     return (int(given) if given.isdigit() and int(given) > 0 else MAX_FILE_MIB) * 2**20
 
 
+def _check_size(source: InputFile, where: Location) -> None:
+    size = source.path.stat().st_size
+    limit = max_file_bytes() if source.path.suffix.lower() != ".json" else JSON_MAX_MIB * 2**20
+    if size > limit:
+        raise FileError(
+            where,
+            f"the file is {size / 2**20:.0f} MiB, over the limit of {limit // 2**20} MiB for "
+            + (
+                "a JSON file (read whole): use CSV for larger files"
+                if source.path.suffix.lower() == ".json"
+                else f"one file: split it (by season, say), or raise {MAX_FILE_MIB_ENV}"
+            ),
+        )
+
+
 def read_frame(source: InputFile) -> pd.DataFrame:
     """The rows of a .parquet, .csv or .json file; text columns of CSV and JSON stay text."""
     suffix = source.path.suffix.lower()
     where = Location(source.name, csv=source.csv)
-    size, limit = source.path.stat().st_size, max_file_bytes()
-    if size > limit:
-        raise FileError(
-            where,
-            f"the file is {size / 2**20:.0f} MiB, over the limit of {limit // 2**20} MiB for one "
-            f"file: split it (by season, say), or raise {MAX_FILE_MIB_ENV}",
-        )
+    _check_size(source, where)
     try:
         if suffix == ".parquet":
             return pq.read_table(source.path).to_pandas()
@@ -120,6 +131,76 @@ def read_frame(source: InputFile) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise FileError(where, f"not a readable CSV file: {exc}") from exc
     raise FileError(where, f"unknown file type {suffix!r}: use .parquet, .csv or .json")
+
+
+# Rows read and written at a time: memory stays bounded whatever the file's length.
+CHUNK_ROWS_ENV = "PITBOARD_IMPORT_CHUNK_ROWS"
+CHUNK_ROWS = 100_000
+
+
+def chunk_rows() -> int:
+    given = os.environ.get(CHUNK_ROWS_ENV, "").strip()
+    return int(given) if given.isdigit() and int(given) > 0 else CHUNK_ROWS
+
+
+def count_rows(source: InputFile) -> int | None:
+    """How many rows the file holds, cheaply (None when that would mean reading it all)."""
+    suffix = source.path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return int(pq.ParquetFile(source.path).metadata.num_rows)
+        if suffix == ".csv":
+            with source.path.open("rb") as handle:
+                lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(2**20), b""))
+            return max(lines - 1, 0)
+    except (OSError, pa.ArrowException):
+        return None
+    return None
+
+
+def read_chunks(source: InputFile, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The file's rows, *rows* at a time (default ``chunk_rows()``); each chunk's index is its
+    rows' positions (0-based). JSON is read whole (its size is limited: docs/settings.md)."""
+    rows = rows or chunk_rows()
+    suffix = source.path.suffix.lower()
+    where = Location(source.name, csv=source.csv)
+    _check_size(source, where)
+    try:
+        if suffix == ".parquet":
+            start = 0
+            parquet = pq.ParquetFile(source.path)
+            for batch in parquet.iter_batches(batch_size=rows):
+                frame = batch.to_pandas()
+                frame.index = pd.RangeIndex(start, start + len(frame))
+                start += len(frame)
+                yield frame
+            if start == 0:
+                yield parquet.schema_arrow.empty_table().to_pandas()
+            return
+        if suffix == ".csv":
+            with pd.read_csv(
+                source.path,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8",
+                chunksize=rows,
+            ) as reader:
+                yield from reader
+            return
+    except pa.ArrowException as exc:
+        raise FileError(
+            where, f"not a readable Parquet file (truncated or corrupt?): {exc}"
+        ) from exc
+    except OSError as exc:
+        raise FileError(where, f"cannot read {source.path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise FileError(where, f"not UTF-8 text (byte {exc.start})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise FileError(where, "the file is empty") from exc
+    except pd.errors.ParserError as exc:
+        raise FileError(where, f"not a readable CSV file: {exc}") from exc
+    yield read_frame(source)
 
 
 def _read_json(path: Path, where: Location) -> pd.DataFrame:

@@ -71,6 +71,7 @@ def series_catalog() -> dict[str, Any]:
 class NascarImporter(Importer):
     name = "nascar"
     dataset = "nascaR.data"
+    race_columns = ("Season", "Race")
     license = "GPL-3.0"
     citation = "nascaR.data (Kyle Grealis), curated from DriverAverages.com"
     source_env = SOURCE_ENV

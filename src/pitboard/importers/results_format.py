@@ -74,6 +74,7 @@ SURFACES = {"paved", "dirt", "road"}
 class ResultsFormatImporter(Importer):
     name = "results"
     dataset = "results-format"
+    race_columns = RACE
 
     def inputs(self, target: str) -> Iterator[InputFile | FileError]:
         try:

@@ -95,7 +95,8 @@ def header_key(header: str) -> str:
 def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: bool) -> Table:
     """Map *raw*'s columns onto *columns* and type them; bad values reject their row."""
     by_key = {header_key(h): h for h in raw.columns}
-    frame = pd.DataFrame({"row": range(1, len(raw) + 1)}, index=raw.index)
+    # Row numbers come from the index: a chunk of a long file keeps its rows' positions in it.
+    frame = pd.DataFrame({"row": np.asarray(raw.index) + 1}, index=raw.index)
     raw_values: dict[str, pd.Series] = {}
     missing = []
     for col in columns:

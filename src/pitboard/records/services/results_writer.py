@@ -68,6 +68,21 @@ class WriteOutcome:
     rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, why, value
     seasons_changed: set[tuple[str, int]] = field(default_factory=set)  # (series, year)
     stale_races: set[int] = field(default_factory=set)  # races with results the file dropped
+    stated: set[int] = field(default_factory=set)  # the results this batch stated
+    race_ids: set[int] = field(default_factory=set)  # the races this batch named
+
+    def add(self, other: WriteOutcome) -> None:
+        """Add a chunk's or a settlement's outcome to the file's."""
+        self.results.update(other.results)
+        self.created.update(other.created)
+        self.races_updated += other.races_updated
+        self.rejected += other.rejected
+        self.seasons_changed |= other.seasons_changed
+        self.stale_races |= other.stale_races
+        self.stated |= other.stated
+        self.race_ids |= other.race_ids
+        self.reviews += other.reviews
+
     reviews: int = 0  # new driver keys that may be people already known: queued for review
 
 
@@ -78,12 +93,10 @@ def write_results(
     progress: Callable[[int], None] | None = None,
     *,
     run_id: int | None = None,
-    prune: bool = False,
 ) -> WriteOutcome:
-    """Write *frame*'s results as *source*'s statements. This source's results of its races that
-    it no longer lists are kept and counted, or removed with *prune* when no row was rejected
-    (a rejected row may be the missing one). Other sources' statements are never touched.
-    """
+    """Write *frame*'s results as *source*'s statements; other sources' are never touched.
+    What the source no longer lists is settled once its whole file is written
+    (``settle_missing``)."""
     out = WriteOutcome()
     frame = frame.copy()
     season_ids = _seasons(frame, series, source, out)
@@ -100,8 +113,9 @@ def write_results(
 
     race_ids = _races(frame, source, run_id, out)
     frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
-    changed = _results(frame, source, run_id, out, progress, prune and not out.rejected)
-    touched = frame[frame["race_id"].isin(list(changed))]
+    changed = _results(frame, source, run_id, out, progress)
+    touched = frame.loc[frame["race_id"].isin(list(changed)), ["series", "season"]]
+    touched = touched.drop_duplicates()
     out.seasons_changed = {
         (series_slug, int(year))
         for series_slug, year in zip(touched["series"], touched["season"], strict=True)
@@ -374,8 +388,6 @@ def _races(
         source.pk,
         run_id,
         {ids[k]: value for k, value in wanted.items()},
-        (),
-        prune=False,
         fresh=created.values() if new_keys else (),
     )
     out.races_updated = len(done.changed_owners)
@@ -406,7 +418,6 @@ def _results(
     run_id: int | None,
     out: WriteOutcome,
     progress: Callable[[int], None] | None,
-    prune: bool,
 ) -> set[int]:
     """Write this source's statement of each result; returns the ids of the races whose shown
     results changed."""
@@ -428,6 +439,20 @@ def _results(
         for c in FRAME_FIELDS
     ]
     values = list(zip(*columns, strict=True))
+    # The shown values of a new result: what the source said, with "" for text it left out and
+    # the status class it implies (running, or did not start without a finish).
+    shown_columns = list(columns)
+    for name in ("car", "sponsor", "status"):
+        shown_columns[FRAME_FIELDS.index(name)] = [
+            v or "" for v in columns[FRAME_FIELDS.index(name)]
+        ]
+    status = FRAME_FIELDS.index("status_class")
+    finish = columns[FRAME_FIELDS.index("finish")]
+    shown_columns[status] = [
+        given if given is not None else statements.status_of(done)
+        for given, done in zip(columns[status], finish, strict=True)
+    ]
+    shown = list(zip(*shown_columns, strict=True))
     keys = list(zip(*(py_list(frame[c]) for c in ("race_id", "driver_id", "entry")), strict=True))
     rows = py_list(frame["row"])
 
@@ -441,36 +466,62 @@ def _results(
             chunk,
         ):
             existing[(race, driver, ent)] = pk
-    new = [(key, value, row) for key, value, row in zip(keys, values, rows, strict=True)]
-    new = [item for item in new if item[0] not in existing]
+    new = [
+        (*key, *value, source.pk, row)
+        for key, value, row in zip(keys, shown, rows, strict=True)
+        if key not in existing
+    ]
     created: dict[Any, int] = {}
     if new:
         created = bulk.insert_with_ids(
             table,
             ("race_id", "driver_id", "entry", *RESULT_FIELDS, "source_id", "source_row"),
-            [(*key, *RESULTS.fill(list(value)), source.pk, row) for key, value, row in new],
+            new,
             ("race_id", "driver_id", "entry"),
         )
         existing.update(created)
-    by_owner = {existing[key]: key for key in existing}
+    stated = {
+        existing[key]: (value, row) for key, value, row in zip(keys, values, rows, strict=True)
+    }
     done = statements.write(
-        RESULTS,
-        source.dataset,
-        source.pk,
-        run_id,
-        {existing[key]: (value, row) for key, value, row in zip(keys, values, rows, strict=True)},
-        existing.values(),
-        prune=prune,
-        keys=by_owner,
-        fresh=created.values(),
+        RESULTS, source.dataset, source.pk, run_id, stated, fresh=created.values()
     )
     if progress:
         progress(len(keys))
     out.results.update(done.counts)
-    out.stale_races = {by_owner[o][0] for o in done.stale}
-    changed = done.changed_owners | done.removed_owners
-    changed |= {existing[key] for key, _, _ in new}
-    return {by_owner[o][0] for o in changed}
+    out.stated = set(stated)
+    out.race_ids = set(race_ids)
+    race_of = {existing[key]: key[0] for key in keys}
+    return {race_of[o] for o in done.changed_owners | set(created.values())}
+
+
+def settle_missing(
+    source: Source, run_id: int | None, race_ids: set[int], stated: set[int], *, prune: bool
+) -> WriteOutcome:
+    """Once a whole file is written: this source's results of its races that it no longer
+    lists are kept and counted, or removed with *prune*; other sources' are never touched."""
+    out = WriteOutcome()
+    keys: dict[int, tuple[int, int, int]] = {}
+    table = Result._meta.db_table
+    for chunk in _chunks(sorted(race_ids)):
+        marks = ", ".join(["%s"] * len(chunk))
+        for pk, race, driver, entry in bulk.select_rows(
+            f"SELECT id, race_id, driver_id, entry FROM {table} WHERE race_id IN ({marks})",
+            chunk,
+        ):
+            keys[pk] = (race, driver, entry)
+    done = statements.missing(RESULTS, source.dataset, run_id, keys, stated, prune=prune, keys=keys)
+    out.results.update(done.counts)
+    out.stale_races = {keys[o][0] for o in done.stale}
+    changed_races = {keys[o][0] for o in done.changed_owners | done.removed_owners}
+    out.seasons_changed = {
+        (slug, year)
+        for chunk in _chunks(sorted(changed_races))
+        for slug, year in Race.objects.filter(pk__in=chunk).values_list(
+            "season__series__slug", "season__year"
+        )
+    }
+    return out
 
 
 def _text_column(column: pd.Series) -> list[Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 
 from pitboard.core.provenance import Precedence, coalesce, merge, shipped_precedence
+from pitboard.core.status import classify
 from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
 from pitboard.records.services import bulk
 
@@ -48,11 +49,17 @@ def _fill_result(values: list[Any]) -> list[Any]:
         out[i] = out[i] or ""
     i = RESULT_FIELDS.index("status_class")
     if out[i] is None:
-        from pitboard.core.status import classify
-
-        finish = out[RESULT_FIELDS.index("finish")]
-        out[i] = classify("running", classified=finish is not None).value
+        out[i] = status_of(out[RESULT_FIELDS.index("finish")])
     return out
+
+
+def status_of(finish: int | None) -> str:
+    """The status class of a result no source gave a status for: running if it finished."""
+    return RUNNING if finish is not None else NOT_STARTED
+
+
+RUNNING = classify("running", classified=True).value
+NOT_STARTED = classify("running", classified=False).value
 
 
 def _fill_race(values: list[Any]) -> list[Any]:
@@ -213,27 +220,21 @@ def write(
     source_id: int,
     run_id: int | None,
     stated: Mapping[int, tuple[tuple[Any, ...], int | None]],
-    scope: Iterable[int],
     *,
-    prune: bool,
-    keys: Mapping[int, Any] | None = None,
     fresh: Iterable[int] = (),
 ) -> Written:
     """Write *dataset*'s statements (owner → (values, source row)) and derive the shown rows.
 
-    *scope* is every shown row the file speaks for (the results of the races it lists): this
-    dataset's statements there that the file no longer makes are stale — removed with *prune*,
-    else kept and counted. *keys* (owner → natural key) go into the log of a removal, so that
-    an undo can put back a shown row that went with its last statement.
+    *fresh* shown rows were just written from this very statement: it is copied from them.
+    What the dataset no longer states is settled once the whole file is written (``missing``).
     """
     out = Written()
-    scope_ids = set(scope) | set(stated)
-    existing = load(table, scope_ids)
+    new_rows = set(fresh)
+    existing = load(table, set(stated) - new_rows)
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
     logs: list[Change] = []
     touched: set[int] = set()
-    new_rows = set(fresh)
     copied: list[int] = []
     for owner, (values, row) in stated.items():
         if owner in new_rows and owner not in existing:
@@ -257,20 +258,6 @@ def write(
             touched.add(owner)
         else:
             out.counts["unchanged"] += 1
-    removals: list[int] = []
-    for owner in sorted(scope_ids - set(stated)):
-        mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
-        if mine is None:
-            continue
-        out.stale.append(owner)
-        if prune and run_id is not None:
-            key = keys.get(owner) if keys else None
-            logs.append(_log(table, run_id, Change.Action.REMOVED, owner, mine, key))
-            removals.append(mine.id)
-            existing[owner].remove(mine)
-            touched.add(owner)
-    out.counts["removed" if prune else "kept"] += len(out.stale)
-
     bulk.insert_rows(
         table.statements,
         (table.owner, "dataset", "source_id", "source_row", "run_id", *table.fields),
@@ -279,7 +266,6 @@ def write(
     bulk.update_rows(
         table.statements, ("source_id", "source_row", "run_id", *table.fields), updates
     )
-    bulk.delete_ids(table.statements, removals)
     if logs:
         Change.objects.bulk_create(logs, batch_size=2000)
     _copy_shown(table, dataset, run_id, copied, stated)
@@ -293,6 +279,45 @@ def write(
         },
         out,
     )
+    return out
+
+
+def missing(
+    table: Table,
+    dataset: str,
+    run_id: int | None,
+    scope: Iterable[int],
+    stated: set[int],
+    *,
+    prune: bool,
+    keys: Mapping[int, Any] | None = None,
+) -> Written:
+    """This dataset's statements about *scope* (every shown row the file speaks for: the results
+    of the races it lists) that the file no longer made: kept and counted, or removed with
+    *prune*. *keys* (owner → natural key) go into the log of a removal, so that an undo can put
+    back a shown row that went with its last statement."""
+    out = Written()
+    candidates = sorted(set(scope) - stated)
+    existing = load(table, candidates)
+    logs: list[Change] = []
+    removals: list[int] = []
+    touched: dict[int, list[Stated]] = {}
+    for owner in candidates:
+        mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
+        if mine is None:
+            continue
+        out.stale.append(owner)
+        if prune and run_id is not None:
+            key = keys.get(owner) if keys else None
+            logs.append(_log(table, run_id, Change.Action.REMOVED, owner, mine, key))
+            removals.append(mine.id)
+            existing[owner].remove(mine)
+            touched[owner] = existing[owner]
+    out.counts["removed" if prune else "kept"] += len(out.stale)
+    bulk.delete_ids(table.statements, removals)
+    if logs:
+        Change.objects.bulk_create(logs, batch_size=2000)
+    rederive(table, touched, out)
     return out
 
 
