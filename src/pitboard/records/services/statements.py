@@ -337,11 +337,12 @@ def _copy_shown(
     )
     sql = (
         f"INSERT INTO {table.statements} ({table.owner}, dataset, source_id, source_row, run_id, "
-        f"{bulk.quoted(table.fields)}) SELECT id, %s, source_id, source_row, %s, {columns} "
+        f"{bulk.quoted(table.fields)}) "
+        f"SELECT id, %s, source_id, source_row, CAST(%s AS BIGINT), {columns} "
         f"FROM {table.shown} WHERE id "
     )
     if connection.vendor == "postgresql":
-        bulk.select_rows(sql + "= ANY(%s) RETURNING id", [dataset, run_id, owners])
+        bulk.execute(sql + "= ANY(%s)", [dataset, run_id, owners])
     else:
         for start in range(0, len(owners), CHUNK):
             chunk = owners[start : start + CHUNK]
