@@ -251,23 +251,23 @@ def _import_file(
                     report.remarks += [p for p in prepared.remarks if p not in report.remarks]
                     series = importer.series(prepared, source)
                     done = write_results(prepared.frame, series, source, tick, run_id=run_id)
-                    _keep_rejects(
-                        report,
-                        raw,
-                        [
-                            Problem(Location(item.name, row, column, item.csv), reason, value)
-                            for row, column, reason, value in done.rejected
-                        ],
+                    rejected = [
+                        Problem(Location(item.name, row, column, item.csv), reason, value)
+                        for row, column, reason, value in done.rejected
+                    ]
+                    _keep_rejects(report, raw, rejected)
+                    # A chunk holds its races whole: what this source no longer lists in them
+                    # is settled now, and nothing about the rest of the file is kept in memory.
+                    settled = settle_missing(
+                        source,
+                        run_id,
+                        done.race_ids,
+                        done.stated,
+                        prune=prune and not prepared.rejected and not rejected,
                     )
+                    done.stated, done.race_ids = set(), set()
                     outcome.add(done)
-                settled = settle_missing(
-                    source,
-                    run_id,
-                    outcome.race_ids,
-                    outcome.stated,
-                    prune=prune and not report.rejected,
-                )
-                outcome.add(settled)
+                    outcome.add(settled)
                 mark_stale(outcome.seasons_changed)
                 if dry_run:
                     raise _DryRun

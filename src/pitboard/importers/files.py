@@ -135,7 +135,7 @@ def read_frame(source: InputFile) -> pd.DataFrame:
 
 # Rows read and written at a time: memory stays bounded whatever the file's length.
 CHUNK_ROWS_ENV = "PITBOARD_IMPORT_CHUNK_ROWS"
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 
 
 def chunk_rows() -> int:

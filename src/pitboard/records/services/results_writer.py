@@ -95,7 +95,7 @@ def write_results(
     run_id: int | None = None,
 ) -> WriteOutcome:
     """Write *frame*'s results as *source*'s statements; other sources' are never touched.
-    What the source no longer lists is settled once its whole file is written
+    What the source no longer lists in these races is settled once they are written whole
     (``settle_missing``)."""
     out = WriteOutcome()
     frame = frame.copy()
@@ -498,8 +498,9 @@ def _results(
 def settle_missing(
     source: Source, run_id: int | None, race_ids: set[int], stated: set[int], *, prune: bool
 ) -> WriteOutcome:
-    """Once a whole file is written: this source's results of its races that it no longer
-    lists are kept and counted, or removed with *prune*; other sources' are never touched."""
+    """Once a batch holding whole races is written: this source's results of those races that
+    it no longer lists are kept and counted, or removed with *prune*; other sources' are never
+    touched."""
     out = WriteOutcome()
     keys: dict[int, tuple[int, int, int]] = {}
     table = Result._meta.db_table

@@ -226,7 +226,7 @@ def write(
     """Write *dataset*'s statements (owner → (values, source row)) and derive the shown rows.
 
     *fresh* shown rows were just written from this very statement: it is copied from them.
-    What the dataset no longer states is settled once the whole file is written (``missing``).
+    What the dataset no longer states is settled once its races are written whole (``missing``).
     """
     out = Written()
     new_rows = set(fresh)
