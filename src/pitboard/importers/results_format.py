@@ -93,15 +93,27 @@ class ResultsFormatImporter(Importer):
         # An empty status on a car with a finishing position means it was running at the end;
         # that is left to the writer, so that a file without statuses never overrides one that
         # another file or source stated ("accident" stays "accident").
-        status_class = [
-            classify(text or "running", classified=done).value if text or not done else None
-            for text, done in zip(frame["status"], classified, strict=True)
-        ]
+        # Each distinct (status, finished) pair and (track, surface) pair is classed once.
+        pairs = pd.DataFrame({"status": frame["status"], "done": classified})
+        classes = {
+            (text, done): classify(text or "running", classified=done).value
+            if text or not done
+            else None
+            for text, done in pairs.drop_duplicates().itertuples(index=False, name=None)
+        }
+        status_class = [classes[pair] for pair in zip(frame["status"], classified, strict=True)]
         surface = frame["surface"]
+        places = {
+            pair: layout_of(*pair)
+            for pair in pd.DataFrame({"t": frame["track"], "s": surface})
+            .drop_duplicates()
+            .itertuples(index=False, name=None)
+        }
         layout = [
-            given or layout_of(track, s)
+            given or places[(track, s)]
             for given, track, s in zip(frame["layout"], frame["track"], surface, strict=True)
         ]
+        surfaces = {s: surface_of(s) for s in surface.drop_duplicates()}
         out = pd.DataFrame(
             {
                 "row": frame["row"],
@@ -112,7 +124,7 @@ class ResultsFormatImporter(Importer):
                 "race_date": frame["date"],
                 "track": frame["track"],
                 "layout": layout,
-                "surface": [surface_of(s) for s in surface],
+                "surface": [surfaces[s] for s in surface],
                 "length": frame["length_miles"],
                 "scheduled_laps": frame["scheduled_laps"],
                 "car": frame["car"].fillna(""),
