@@ -168,8 +168,8 @@ class Migration(migrations.Migration):
                 ('length_miles', models.FloatField(blank=True, null=True)),
                 ('surface', models.CharField(blank=True, choices=[('paved', 'Paved'), ('dirt', 'Dirt')], max_length=6, null=True)),
                 ('race', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='records.race')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='records.importrun')),
-                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='records.source')),
+                ('run', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='records.importrun')),
+                ('source', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, to='records.source')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('race', 'dataset'), name='racestatement_unique')],
@@ -197,8 +197,8 @@ class Migration(migrations.Migration):
                 ('rating', models.FloatField(blank=True, null=True)),
                 ('prize_money', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
                 ('result', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='records.result')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='records.importrun')),
-                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='records.source')),
+                ('run', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='records.importrun')),
+                ('source', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, to='records.source')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('result', 'dataset'), name='resultstatement_unique')],

@@ -23,9 +23,15 @@ class ResultStatement(models.Model):
         Result, related_name="statements", on_delete=models.CASCADE, db_index=False
     )
     dataset = models.CharField(max_length=100)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, db_index=False)
+    # Sources and runs are never deleted, and a statement's are those of the row it was copied
+    # from: no database constraint, which on PostgreSQL would be checked row by row at commit.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     source_row = models.PositiveIntegerField(null=True, blank=True)
-    run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+    run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+    )
     car_number = models.CharField(max_length=10, null=True, blank=True)
     team_id = models.BigIntegerField(null=True, blank=True)
     manufacturer_id = models.BigIntegerField(null=True, blank=True)
@@ -60,9 +66,13 @@ class RaceStatement(models.Model):
         Race, related_name="statements", on_delete=models.CASCADE, db_index=False
     )
     dataset = models.CharField(max_length=100)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, db_index=False)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     source_row = models.PositiveIntegerField(null=True, blank=True)
-    run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+    run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+    )
     track_id = models.BigIntegerField(null=True, blank=True)
     name = models.CharField(max_length=300, null=True, blank=True)
     date = models.DateField(null=True, blank=True)
