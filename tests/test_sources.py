@@ -342,3 +342,117 @@ def test_a_race_whose_rows_come_back_later_in_a_long_file_is_refused(
     assert done.returncode == 1
     assert "cup.csv, line 22" in done.stderr and "sort the file by race" in done.stderr
     assert pitboard.stats()["results"] == 6  # nxs and truck only: cup was rolled back whole
+
+
+def generic(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("series,season,round,track,driver,finish,laps,status\n" + "\n".join(lines))
+    return path
+
+
+def test_undoing_runs_newest_first_restores_every_earlier_state(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """Each undo puts back what its run changed or removed, under the ids older logs name; the
+    first run's undo then removes the race it created (and its championship listing)."""
+    first = generic(
+        tmp_path,
+        "f1.csv",
+        [
+            "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+            "thunder-stock,2031,1,Lakeview Oval,Bo Tarrow,2,100,running",
+            "thunder-stock,2031,1,Lakeview Oval,Cy Orlen,3,100,running",
+        ],
+    )
+    runs = [pitboard.json("import", "results", str(first))["run"]]
+    after_first = careers(pitboard, "Cy Orlen")
+    second = generic(
+        tmp_path,
+        "f2.csv",
+        [
+            "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+            "thunder-stock,2031,1,Lakeview Oval,Bo Tarrow,2,100,running",
+            "thunder-stock,2031,1,Lakeview Oval,Cy Orlen,3,99,running",
+        ],
+    )
+    runs.append(pitboard.json("import", "results", str(second))["run"])
+    third = generic(
+        tmp_path,
+        "f3.csv",
+        [
+            "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+            "thunder-stock,2031,1,Lakeview Oval,Bo Tarrow,2,100,running",
+        ],
+    )
+    runs.append(pitboard.json("import", "results", str(third), "--prune")["run"])
+    assert pitboard.stats()["results"] == 2
+    refused = pitboard.run("import", "undo", str(runs[1]))
+    assert refused.returncode == 1 and f"undo the newer runs first ({runs[2]})" in refused.stderr
+
+    pitboard.json("import", "undo", str(runs[2]))
+    pitboard.json("import", "undo", str(runs[1]))
+    assert pitboard.stats()["results"] == 3
+    assert careers(pitboard, "Cy Orlen") == after_first  # 100 laps again
+
+    pitboard.json("import", "undo", str(runs[0]))
+    assert (pitboard.stats()["results"], pitboard.stats()["races"]) == (0, 0)
+    again = pitboard.json("import", "results", str(first))
+    assert by_file(again)["f1.csv"]["created"].get("drivers", 0) == 0  # found by their keys
+    assert pitboard.json("identity", "review")["reviews"] == []
+
+
+def test_a_source_that_now_says_did_not_start_no_longer_gives_a_finish(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    pitboard.json(
+        "import",
+        "results",
+        str(
+            generic(
+                tmp_path,
+                "a.csv",
+                [
+                    "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+                    "thunder-stock,2031,1,Lakeview Oval,Bo Tarrow,2,100,running",
+                ],
+            )
+        ),
+    )
+    pitboard.json(
+        "import",
+        "results",
+        str(
+            generic(
+                tmp_path,
+                "b.csv",
+                [
+                    "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+                    "thunder-stock,2031,1,Lakeview Oval,Bo Tarrow,,0,did not start",
+                ],
+            )
+        ),
+    )
+    row = pitboard.json("driver", "Bo Tarrow")["rows"][0]
+    assert (row["starts"], row["best_finish"]) == (0, None), row
+
+
+def test_a_merge_of_two_drivers_in_one_race_is_refused(pitboard: Pitboard, tmp_path: Path) -> None:
+    pitboard.json(
+        "import",
+        "results",
+        str(
+            generic(
+                tmp_path,
+                "a.csv",
+                [
+                    "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+                    "thunder-stock,2031,1,Lakeview Oval,Adele Quell,2,100,running",
+                ],
+            )
+        ),
+    )
+    before = pitboard.stats()
+    done = pitboard.run("identity", "merge", "ada-quell", "adele-quell")
+    assert done.returncode == 1
+    assert "both have a result in thunder-stock 2031 round 1" in done.stderr
+    assert pitboard.stats() == before

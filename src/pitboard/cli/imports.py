@@ -194,7 +194,8 @@ def _print_summary(reports: list[FileReport], rejects: Path | None, dry_run: boo
         for problem in (p for p in report.remarks if p.where.row is None):
             stderr.print(f"note: {problem}")
         row_remarks = [p for p in report.remarks if p.where.row is not None]
-        for reason, count in Counter(p.reason for p in row_remarks).most_common():
+        counts = Counter(p.reason for p in row_remarks) | report.remark_counts
+        for reason, count in counts.most_common():
             examples = [p for p in row_remarks if p.reason == reason][:3]
             where = "; ".join(str(p.where) for p in examples)
             stderr.print(f"note: {report.file}: {reason}: {count} rows (e.g. {where})")

@@ -58,6 +58,15 @@ def classify(text: str | None, *, classified: bool = True) -> StatusClass:
     return StatusClass.OTHER
 
 
+NOT_STARTED = frozenset({StatusClass.DID_NOT_START, StatusClass.DID_NOT_QUALIFY})
+
+
+def implied(finish: int | None) -> StatusClass:
+    """The class of a result no source gave a status for: running when it has a finishing
+    position, else did not start."""
+    return StatusClass.RUNNING if finish is not None else StatusClass.DID_NOT_START
+
+
 def is_known(text: str | None) -> bool:
     """True when the text is in the table (an exact text or a known word), not a fallback."""
     cleaned = _clean(text or "")

@@ -48,6 +48,7 @@ class FileReport:
     rejected: list[Problem] = field(default_factory=list)
     remarks: list[Problem] = field(default_factory=list)
     originals: dict[int, dict[str, Any]] = field(default_factory=dict)  # rejected rows as given
+    remark_counts: Counter[str] = field(default_factory=Counter)  # remarks on rows, by reason
     columns: list[str] = field(default_factory=list)  # the file's columns, for the rejects CSV
 
     @property
@@ -61,7 +62,7 @@ class FileReport:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        remarks = Counter(p.reason for p in self.remarks)
+        remarks = Counter(p.reason for p in self.remarks) | self.remark_counts
         return {
             "file": self.file,
             "status": self.status,
@@ -238,6 +239,7 @@ def _import_file(
     """One file in one transaction, read and written a chunk of whole races at a time."""
     report = FileReport(item.name)
     outcome = WriteOutcome()
+    seen_remarks: set[tuple[str | None, str]] = set()
     try:
         try:
             with transaction.atomic():
@@ -248,7 +250,7 @@ def _import_file(
                     report.read += len(raw)
                     prepared = importer.prepare(raw, item)
                     _keep_rejects(report, raw, prepared.rejected)
-                    report.remarks += [p for p in prepared.remarks if p not in report.remarks]
+                    _keep_remarks(report, prepared.remarks, seen_remarks)
                     series = importer.series(prepared, source)
                     done = write_results(prepared.frame, series, source, tick, run_id=run_id)
                     rejected = [
@@ -358,6 +360,26 @@ def _race_columns(importer: Importer, frame: pd.DataFrame) -> list[str]:
     by_key = {header_key(str(h)): h for h in frame.columns}
     found = [by_key.get(header_key(c)) for c in importer.race_columns]
     return [str(c) for c in found if c is not None] if all(found) else []
+
+
+REMARKS_KEPT = 20  # rows kept per kind of remark: the count is reported, not every row
+
+
+def _keep_remarks(
+    report: FileReport, remarks: list[Problem], seen: set[tuple[str | None, str]]
+) -> None:
+    """A remark about the file (no row) once, whatever the number of chunks; remarks about rows
+    counted, with the first rows of each kind kept as examples (memory stays bounded)."""
+    for problem in remarks:
+        if problem.where.row is None:
+            key = (problem.where.column, problem.reason)
+            if key not in seen:
+                seen.add(key)
+                report.remarks.append(problem)
+            continue
+        report.remark_counts[problem.reason] += 1
+        if report.remark_counts[problem.reason] <= REMARKS_KEPT:
+            report.remarks.append(problem)
 
 
 def _keep_rejects(report: FileReport, raw: pd.DataFrame, problems: list[Problem]) -> None:

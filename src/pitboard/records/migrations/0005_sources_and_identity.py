@@ -28,6 +28,13 @@ def statements_from_rows(apps, schema_editor):
             f"SELECT x.id, s.dataset, x.source_id, x.source_row, NULL, {_select(fields, 'x')} "
             f"FROM {shown} x JOIN records_source s ON s.id = x.source_id"
         )
+    # The generic format used to store "running" for a finisher whose file gave no status: that
+    # was filled in, not stated, and must not outrank a status another source gives.
+    schema_editor.execute(
+        "UPDATE records_resultstatement SET status_class = NULL "
+        "WHERE dataset = 'results-format' AND status_text IS NULL AND finish IS NOT NULL "
+        "AND status_class = 'running'"
+    )
 
 
 def keys_from_names(apps, schema_editor):

@@ -90,7 +90,7 @@ class Result(models.Model):
     """One car's official result in one race.
 
     ``entry`` tells apart the rare case of a driver credited twice in one race (relief drives,
-    two cars): the n-th row of that driver in that race, in the order of the source.
+    two cars): the n-th row of that driver in that race, ordered by finish, car and start.
     """
 
     # Foreign keys without their own index: the composite indexes below lead with them.

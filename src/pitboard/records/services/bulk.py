@@ -89,21 +89,22 @@ def insert_with_ids(
         # COPY into a scratch table, then one INSERT … SELECT … RETURNING: each row gets its id
         # exactly, whatever else is writing, at the speed of COPY (not a statement per row).
         ids: dict[Any, int] = {}
+        # The scratch table lives until the end of the transaction at most; a failed insert
+        # aborts the transaction and is reported as it is (no clean-up statement hides it).
         with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS pitboard_bulk")
             cursor.execute(
-                f"CREATE TEMPORARY TABLE pitboard_bulk AS SELECT {quoted(columns)} FROM {name} "
-                "WITH NO DATA"
+                f"CREATE TEMPORARY TABLE pitboard_bulk ON COMMIT DROP AS "
+                f"SELECT {quoted(columns)} FROM {name} WITH NO DATA"
             )
-            try:
-                insert_rows("pitboard_bulk", columns, rows)
-                cursor.execute(
-                    f"INSERT INTO {name} ({quoted(columns)}) SELECT {quoted(columns)} "
-                    f"FROM pitboard_bulk RETURNING id, {quoted(key)}"
-                )
-                for pk, *values in cursor.fetchall():
-                    ids[tuple(values) if len(key) > 1 else values[0]] = pk
-            finally:
-                cursor.execute("DROP TABLE pitboard_bulk")
+            insert_rows("pitboard_bulk", columns, rows)
+            cursor.execute(
+                f"INSERT INTO {name} ({quoted(columns)}) SELECT {quoted(columns)} "
+                f"FROM pitboard_bulk RETURNING id, {quoted(key)}"
+            )
+            for pk, *values in cursor.fetchall():
+                ids[tuple(values) if len(key) > 1 else values[0]] = pk
+            cursor.execute("DROP TABLE pitboard_bulk")
         return ids
     # SQLite: the import holds the only write lock (transactions begin IMMEDIATE), so the new
     # rows are exactly those above the highest id before the insert.

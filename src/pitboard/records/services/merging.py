@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from pitboard.core.names import name_key
@@ -87,21 +86,25 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
     keep, other = _driver(keep_slug), _driver(other_slug)
     if keep.pk == other.pk:
         raise IdentityError("a driver cannot be merged into itself")
-    seasons = _seasons([keep.pk, other.pk])
-    highest = dict(
-        Result.objects.filter(driver=keep)
-        .values("race_id")
-        .annotate(m=Max("entry"))
-        .values_list("race_id", "m")
+    both = (
+        Result.objects.filter(driver=keep, race__results__driver=other)
+        .values_list("race__season__series__slug", "race__season__year", "race__round")
+        .distinct()
+        .first()
     )
-    moved_results = []
-    for result in Result.objects.filter(driver=other).order_by("race_id", "entry"):
-        new_entry = (
-            highest.get(result.race_id, 0) + 1 if result.race_id in highest else result.entry
+    if both is not None:
+        # One result told by two sources under two names would have to become one result;
+        # two results in one race are two cars. Either way a human decides, not a merge.
+        raise IdentityError(
+            f"{keep.person.name} and {other.person.name} both have a result in {both[0]} "
+            f"{both[1]} round {both[2]}: not merged (if one source misnamed the driver, add "
+            "the name as an alias and import that source again)"
         )
-        highest[result.race_id] = max(highest.get(result.race_id, 0), new_entry)
-        moved_results.append([result.pk, result.entry])
-        Result.objects.filter(pk=result.pk).update(driver=keep, entry=new_entry)
+    seasons = _seasons([keep.pk, other.pk])
+    moved_results = [
+        [pk, entry] for pk, entry in Result.objects.filter(driver=other).values_list("pk", "entry")
+    ]
+    Result.objects.filter(driver=other).update(driver=keep)
     keys = list(
         SourceKey.objects.filter(kind=SourceKey.Kind.DRIVER, object_id=other.pk).values_list(
             "pk", flat=True

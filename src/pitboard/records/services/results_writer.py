@@ -1,9 +1,10 @@
 """Writing a batch of race results: seasons, tracks, people, races and results, as upserts.
 
 Every importer hands its rows here as one DataFrame with the columns below; this module finds or
-creates what they name and writes only what changed. Natural keys: a race is (series, season,
-round); a result is (race, driver, entry), where entry numbers a driver's rows within one race in
-the order of the source. The caller holds the transaction.
+creates what they name and writes each row as the source's statement of a result (see
+``statements``). Natural keys: a race is (series, season, round); a result is (race, driver,
+entry), where entry numbers a driver's rows within one race by finish, then car, then start (a
+driver credited once is entry 1 in every source). The caller holds the transaction.
 
 Frame columns: row, series, season, round, race_name, race_date, track, layout, surface, length,
 scheduled_laps, car, driver, team, team_kind, make, sponsor, start, finish, laps, laps_led,
@@ -24,6 +25,7 @@ import pandas as pd
 
 from pitboard.core.identity import Evidence
 from pitboard.core.names import name_key
+from pitboard.core.status import implied
 from pitboard.records.models import (
     Championship,
     ChampionshipRace,
@@ -449,7 +451,7 @@ def _results(
     status = FRAME_FIELDS.index("status_class")
     finish = columns[FRAME_FIELDS.index("finish")]
     shown_columns[status] = [
-        given if given is not None else statements.status_of(done)
+        given if given is not None else implied(done).value
         for given, done in zip(columns[status], finish, strict=True)
     ]
     shown = list(zip(*shown_columns, strict=True))

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 
 from pitboard.core.provenance import Precedence, coalesce, merge, shipped_precedence
-from pitboard.core.status import classify
+from pitboard.core.status import NOT_STARTED, implied
 from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
 from pitboard.records.services import bulk
 
@@ -40,6 +40,7 @@ class Table:
     normalize: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # as read → as the frame gives
     text: tuple[str, ...]  # shown as "" where no source said anything
     filled: tuple[str, ...]  # other fields that fill gives a value where no source did
+    restate: Callable[[tuple[Any, ...], tuple[Any, ...] | None], tuple[Any, ...]] = coalesce
 
 
 def _fill_result(values: list[Any]) -> list[Any]:
@@ -49,17 +50,18 @@ def _fill_result(values: list[Any]) -> list[Any]:
         out[i] = out[i] or ""
     i = RESULT_FIELDS.index("status_class")
     if out[i] is None:
-        out[i] = status_of(out[RESULT_FIELDS.index("finish")])
+        out[i] = implied(out[RESULT_FIELDS.index("finish")]).value
     return out
 
 
-def status_of(finish: int | None) -> str:
-    """The status class of a result no source gave a status for: running if it finished."""
-    return RUNNING if finish is not None else NOT_STARTED
-
-
-RUNNING = classify("running", classified=True).value
-NOT_STARTED = classify("running", classified=False).value
+def _restate_result(new: tuple[Any, ...], old: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """A source's new statement of a result over its old one: what it leaves out is kept,
+    except that a car it now says did not start (or qualify) has no finish any more."""
+    out = coalesce(new, old)
+    status, finish = RESULT_FIELDS.index("status_class"), RESULT_FIELDS.index("finish")
+    if old is not None and new[finish] is None and new[status] in NOT_STARTED:
+        out = (*out[:finish], None, *out[finish + 1 :])
+    return out
 
 
 def _fill_race(values: list[Any]) -> list[Any]:
@@ -133,6 +135,7 @@ RESULTS = Table(
     normalize_result,
     ("car_number", "sponsor", "status_text"),
     ("status_class",),
+    _restate_result,
 )
 RACES = Table(
     Change.Table.RACE,
@@ -241,7 +244,7 @@ def write(
             copied.append(owner)  # the new shown row holds exactly this statement: copy it
             continue
         mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
-        new = coalesce(values, mine.values if mine else None)
+        new = table.restate(values, mine.values if mine else None)
         if mine is None:
             inserts.append((owner, dataset, source_id, row, run_id, *new))
             existing.setdefault(owner, []).append(Stated(0, dataset, new, source_id, row, run_id))

@@ -22,7 +22,6 @@ from pitboard.records.models import (
     RaceStatement,
     Result,
     ResultStatement,
-    SourceKey,
 )
 from pitboard.records.services import bulk, statements
 from pitboard.records.services.standings import mark_stale
@@ -84,7 +83,8 @@ def undo_run(run_id: int) -> dict[str, Any]:
         counts["results_removed"] = len(gone.removed_owners)
         races = _undo_table(RACES, run_id, counts, set())
         counts["races_removed"] = len(races.removed_owners)
-        SourceKey.objects.filter(run_id=run_id).delete()
+        # Source keys the run recorded stay: they still name the records they named, and a
+        # re-import of the same file must find them rather than make the drivers again.
         touched = result_races | races.changed_owners
         mark_stale(
             {
@@ -116,16 +116,18 @@ def _undo_table(table: Table, run_id: int, counts: dict[str, Any], races: set[in
         if change.action == Change.Action.CHANGED:
             updates.append((*head, *values, change.statement_id))
         else:
-            inserts.append((before, values))
+            inserts.append((change, before, values))
     bulk.update_rows(
         table.statements, ("source_id", "source_row", "run_id", *table.fields), updates
     )
-    owner_ids = _recreate_owners(table, inserts)
+    owner_ids = _recreate_owners(table, [(b, v) for _, b, v in inserts])
+    # Put back under their own ids: older runs' change logs name them.
     bulk.insert_rows(
         table.statements,
-        (table.owner, "dataset", "source_id", "source_row", "run_id", *table.fields),
+        ("id", table.owner, "dataset", "source_id", "source_row", "run_id", *table.fields),
         [
             (
+                change.statement_id,
                 owner_ids[id(before)],
                 before["dataset"],
                 before["source_id"],
@@ -133,7 +135,7 @@ def _undo_table(table: Table, run_id: int, counts: dict[str, Any], races: set[in
                 before["run_id"],
                 *values,
             )
-            for before, values in inserts
+            for change, before, values in inserts
         ],
     )
     counts["restored"] += len(updates) + len(inserts)
@@ -153,8 +155,13 @@ def _undo_table(table: Table, run_id: int, counts: dict[str, Any], races: set[in
         with_results = set(
             Result.objects.filter(race_id__in=list(owners)).values_list("race_id", flat=True)
         )
-        keep = {o: said.get(o, []) for o in owners if said.get(o) or o not in with_results}
+        keep = {o: said.get(o, []) for o in owners if said.get(o)}
         statements.rederive(table, keep, out)
+        # A race no source states any more, with no results left, goes (with the championship
+        # rows that list it) through the ORM.
+        gone = [o for o in owners if not said.get(o) and o not in with_results]
+        Race.objects.filter(pk__in=gone).delete()
+        out.removed_owners.update(gone)
     return out
 
 
@@ -176,7 +183,9 @@ def _recreate_owners(
         shown = dict(zip(table.fields, table.fill(list(values)), strict=True))
         if isinstance(shown["stage_finishes"], str):
             shown["stage_finishes"] = json.loads(shown["stage_finishes"])
-        result = Result.objects.create(race_id=race_id, driver_id=driver_id, entry=entry, **shown)
+        result = Result.objects.create(
+            pk=before["owner"], race_id=race_id, driver_id=driver_id, entry=entry, **shown
+        )
         ids[id(before)] = result.pk
     return ids
 
