@@ -48,7 +48,7 @@ GIVEN = [
     "Sol",
     "Tad",
 ]
-SYLLABLES = "bar cor dun fel gar hol jen kal lor mar nor pel quar ros sel tam vor wex yal zen"
+SYLLABLES = "bar cor dun fel gar hol jen kal lor mar nor pel quar ros sel tam vox wex yal zen"
 PARTS = SYLLABLES.split()
 DIVISIONS, SEASONS, ROUNDS, CARS = 250, 8, 20, 25
 
