@@ -263,11 +263,11 @@ def _import_file(
                     settled = settle_missing(
                         source,
                         run_id,
-                        done.race_ids,
+                        done.known,
                         done.stated,
                         prune=prune and not prepared.rejected and not rejected,
                     )
-                    done.stated, done.race_ids = set(), set()
+                    done.stated, done.known = set(), {}
                     outcome.add(done)
                     outcome.add(settled)
                 mark_stale(outcome.seasons_changed)

@@ -20,11 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from pitboard.core.identity import Evidence
-from pitboard.core.names import name_key
 from pitboard.core.status import implied
 from pitboard.records.models import (
     Championship,
@@ -34,18 +31,9 @@ from pitboard.records.models import (
     Season,
     Series,
     Source,
-    SourceKey,
 )
-from pitboard.records.services import bulk, statements
-from pitboard.records.services.identity import (
-    Resolution,
-    TrackSeen,
-    keyed,
-    resolve_drivers,
-    resolve_manufacturers,
-    resolve_teams,
-    resolve_tracks,
-)
+from pitboard.records.services import bulk, naming, statements
+from pitboard.records.services.naming import py_list
 from pitboard.records.services.statements import RACE_FIELDS, RACES, RESULT_FIELDS, RESULTS
 
 # The writer frame's columns that fill RESULT_FIELDS, in that order.
@@ -71,7 +59,8 @@ class WriteOutcome:
     seasons_changed: set[tuple[str, int]] = field(default_factory=set)  # (series, year)
     stale_races: set[int] = field(default_factory=set)  # races with results the file dropped
     stated: set[int] = field(default_factory=set)  # the results this batch stated
-    race_ids: set[int] = field(default_factory=set)  # the races this batch named
+    # every result of the batch's races, stated or not: id → (race, driver, entry)
+    known: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
     def add(self, other: WriteOutcome) -> None:
         """Add a chunk's or a settlement's outcome to the file's."""
@@ -81,8 +70,6 @@ class WriteOutcome:
         self.rejected += other.rejected
         self.seasons_changed |= other.seasons_changed
         self.stale_races |= other.stale_races
-        self.stated |= other.stated
-        self.race_ids |= other.race_ids
         self.reviews += other.reviews
 
     reviews: int = 0  # new driver keys that may be people already known: queued for review
@@ -104,13 +91,17 @@ def write_results(
     season_ids = _seasons(frame, series, source, out)
     frame["season_id"] = _lookup(frame, ["series", "season"], season_ids)
 
-    drivers = _drivers(frame, source, run_id)
+    drivers = naming.drivers(frame, source, run_id)
     out.reviews = drivers[1].reviews
-    frame = _attach(frame, "driver_id", "driver", drivers, out, "drivers")
-    frame = _attach(frame, "track_id", "track", _tracks(frame, source, run_id), out, "tracks")
-    frame = _attach(frame, "team_id", "team", _teams(frame, source, run_id), out, "teams")
-    frame = _attach(
-        frame, "manufacturer_id", "make", _makes(frame, source, run_id), out, "manufacturers"
+    frame = naming.attach(frame, "driver_id", "driver", drivers, out, "drivers")
+    frame = naming.attach(
+        frame, "track_id", "track", naming.tracks(frame, source, run_id), out, "tracks"
+    )
+    frame = naming.attach(
+        frame, "team_id", "team", naming.teams(frame, source, run_id), out, "teams"
+    )
+    frame = naming.attach(
+        frame, "manufacturer_id", "make", naming.makes(frame, source, run_id), out, "manufacturers"
     )
 
     race_ids = _races(frame, source, run_id, out)
@@ -155,175 +146,6 @@ def _lookup(frame: pd.DataFrame, columns: list[str], ids: Mapping[tuple[Any, ...
     keys = pd.DataFrame(list(ids), columns=columns).astype(frame[columns].dtypes.to_dict())
     keys["_id"] = list(ids.values())
     return frame[columns].merge(keys, how="left", on=columns)["_id"].to_numpy()
-
-
-def py_list(column: pd.Series) -> list[Any]:
-    """Plain Python values of a column (int, float, str, date…), None where missing."""
-    return column.astype(object).where(column.notna(), None).tolist()
-
-
-@dataclass
-class _Named:
-    """The names of one column: a code per row, and per distinct value its key."""
-
-    codes: np.ndarray  # index into keys; -1 where the row names nothing
-    keys: list[Any]
-    first: np.ndarray  # per distinct value, the position of the first row naming it
-
-    def per_row(self, values: list[Any]) -> np.ndarray:
-        """Per row, the value given for its key (None where it names nothing)."""
-        return np.array([*values, None], dtype=object)[self.codes]
-
-
-def _named(column: pd.Series | pd.Index, key: Callable[[Any], Any] = name_key) -> _Named:
-    codes, uniques = pd.factorize(column)
-    first = np.unique(codes[codes >= 0], return_index=True)[1] if len(uniques) else codes[:0]
-    positions = np.flatnonzero(codes >= 0)[first] if len(uniques) else first
-    return _Named(codes, [key(u) for u in uniques], positions)
-
-
-def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
-    """Key → the first way the name is written."""
-    names: dict[Any, str] = {}
-    values = column.to_numpy()
-    for key, position in zip(named.keys, named.first, strict=True):
-        if _usable(key):
-            names.setdefault(key, values[position])
-    return names
-
-
-def _drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    named = _named(frame["driver"])
-    names = _first_names(named, frame["driver"])
-
-    def evidence(keys: list[str]) -> dict[str, Evidence]:
-        """What the file says of these keys' drivers: seasons, series, cars, teams."""
-        asked = set(keys)
-        wanted = {k: i for i, k in enumerate(named.keys) if k in asked}
-        rows = frame.assign(_code=named.codes)
-        rows = rows[rows["_code"].isin(list(wanted.values()))]
-        teams = [name_key(t) if t else None for t in py_list(rows["team"])]
-        sets: dict[int, tuple[set[int], set[str], set[str], set[str]]] = {}
-        for code, season, slug, car, team in zip(
-            rows["_code"],
-            py_list(rows["season"]),
-            py_list(rows["series"]),
-            py_list(rows["car"]),
-            teams,
-            strict=True,
-        ):
-            seasons, series, cars, team_keys = sets.setdefault(code, (set(), set(), set(), set()))
-            seasons.add(int(season))
-            series.add(slug)
-            if car:
-                cars.add(car)
-            if team:
-                team_keys.add(team)
-        empty: tuple[set[int], set[str], set[str], set[str]] = (set(), set(), set(), set())
-        out = {}
-        for key, code in wanted.items():
-            seasons, series, cars, team_keys = sets.get(code, empty)
-            out[key] = Evidence(
-                names[key],
-                frozenset(seasons),
-                frozenset(series),
-                frozenset(cars),
-                frozenset(team_keys),
-            )
-        return out
-
-    return named, resolve_drivers(names, evidence, source, run_id)
-
-
-def _tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    pairs = pd.MultiIndex.from_arrays([frame["track"], frame["layout"].astype(str)])
-    named = _named(pairs, lambda pair: (name_key(pair[0]), pair[1]))
-    latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
-    latest = latest.drop_duplicates("_code", keep="last").set_index("_code")
-    seen = {
-        key: TrackSeen(
-            str(latest.at[code, "track"]),
-            str(latest.at[code, "surface"] or ""),
-            _float(latest.at[code, "length"]),
-        )
-        for code, key in enumerate(named.keys)
-        if _usable(key)
-    }
-    return named, keyed(
-        source.dataset,
-        SourceKey.Kind.TRACK,
-        {k: f"{k[0]}|{k[1]}" for k in seen},
-        lambda rest: resolve_tracks({k: seen[k] for k in rest}, source),
-        {k: v.name for k, v in seen.items()},
-        run_id,
-    )
-
-
-def _teams(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    named = _named(frame["team"])
-    names, kinds = frame["team"].to_numpy(), frame["team_kind"].to_numpy()
-    teams: dict[str, tuple[str, str]] = {}
-    for key, position in zip(named.keys, named.first, strict=True):
-        if _usable(key):
-            teams.setdefault(key, (names[position], kinds[position]))
-    return named, keyed(
-        source.dataset,
-        SourceKey.Kind.TEAM,
-        {k: k for k in teams},
-        lambda rest: resolve_teams({k: teams[k] for k in rest}, source),
-        {k: v[0] for k, v in teams.items()},
-        run_id,
-    )
-
-
-def _makes(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    named = _named(frame["make"])
-    names = _first_names(named, frame["make"])
-    return named, keyed(
-        source.dataset,
-        SourceKey.Kind.MANUFACTURER,
-        {k: k for k in names},
-        lambda rest: resolve_manufacturers({k: names[k] for k in rest}, source),
-        names,
-        run_id,
-    )
-
-
-def _attach(
-    frame: pd.DataFrame,
-    column: str,
-    named_column: str,
-    resolved: tuple[_Named, Resolution],
-    out: WriteOutcome,
-    label: str,
-) -> pd.DataFrame:
-    """Put the resolved ids in *column*; rows whose name is ambiguous or empty are rejected."""
-    named, res = resolved
-    out.created[label] += res.created
-    ids = pd.array(named.per_row([res.ids.get(k) for k in named.keys]), dtype="Int64")
-    reasons = [
-        "name matches several records; add an alias to tell them apart"
-        if k in res.ambiguous
-        else "name has no letter or digit"
-        if not _usable(k)
-        else None
-        for k in named.keys
-    ]
-    why = named.per_row(reasons)
-    bad = pd.notna(why)
-    if bad.any():
-        for row, value, reason in zip(
-            frame.loc[bad, "row"], frame.loc[bad, named_column], why[bad], strict=True
-        ):
-            out.rejected.append((int(row), named_column, reason, str(value)))
-        frame, ids = frame.loc[~bad], ids[~bad]
-    frame[column] = ids
-    return frame
-
-
-def _usable(key: Any) -> bool:
-    """A name key that can name something: a plain key, or a (key, layout) pair, not empty."""
-    return bool(key[0] if isinstance(key, tuple) else key)
 
 
 def _races(
@@ -399,10 +221,6 @@ def _races(
 def _chunks(ids: list[Any], size: int = 900) -> Any:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _money_column(column: pd.Series) -> list[Decimal | None]:
@@ -492,31 +310,29 @@ def _results(
         progress(len(keys))
     out.results.update(done.counts)
     out.stated = set(stated)
-    out.race_ids = set(race_ids)
+    out.known = {pk: key for key, pk in existing.items()}
     race_of = {existing[key]: key[0] for key in keys}
     return {race_of[o] for o in done.changed_owners | set(created.values())}
 
 
 def settle_missing(
-    source: Source, run_id: int | None, race_ids: set[int], stated: set[int], *, prune: bool
+    source: Source,
+    run_id: int | None,
+    known: dict[int, tuple[int, int, int]],
+    stated: set[int],
+    *,
+    prune: bool,
 ) -> WriteOutcome:
-    """Once a batch holding whole races is written: this source's results of those races that
-    it no longer lists are kept and counted, or removed with *prune*; other sources' are never
-    touched."""
+    """Once a batch holding whole races is written: this source's results of those races
+    (*known*: every result of them, id → key) that it no longer lists are kept and counted, or
+    removed with *prune*; other sources' are never touched."""
     out = WriteOutcome()
-    keys: dict[int, tuple[int, int, int]] = {}
-    table = Result._meta.db_table
-    for chunk in _chunks(sorted(race_ids)):
-        marks = ", ".join(["%s"] * len(chunk))
-        for pk, race, driver, entry in bulk.select_rows(
-            f"SELECT id, race_id, driver_id, entry FROM {table} WHERE race_id IN ({marks})",
-            chunk,
-        ):
-            keys[pk] = (race, driver, entry)
-    done = statements.missing(RESULTS, source.dataset, run_id, keys, stated, prune=prune, keys=keys)
+    done = statements.missing(
+        RESULTS, source.dataset, run_id, known, stated, prune=prune, keys=known
+    )
     out.results.update(done.counts)
-    out.stale_races = {keys[o][0] for o in done.stale}
-    changed_races = {keys[o][0] for o in done.changed_owners | done.removed_owners}
+    out.stale_races = {known[o][0] for o in done.stale}
+    changed_races = {known[o][0] for o in done.changed_owners | done.removed_owners}
     out.seasons_changed = {
         (slug, year)
         for chunk in _chunks(sorted(changed_races))

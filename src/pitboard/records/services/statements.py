@@ -155,7 +155,7 @@ def precedence() -> Precedence:
     return shipped_precedence()
 
 
-@dataclass
+@dataclass(slots=True)
 class Stated:
     """A statement as stored."""
 
@@ -244,6 +244,9 @@ def write(
             copied.append(owner)  # the new shown row holds exactly this statement: copy it
             continue
         mine = next((s for s in existing.get(owner, ()) if s.dataset == dataset), None)
+        if mine is not None and values == mine.values:
+            out.counts["unchanged"] += 1  # the common case of a re-import: nothing to work out
+            continue
         new = table.restate(values, mine.values if mine else None)
         if mine is None:
             inserts.append((owner, dataset, source_id, row, run_id, *new))
@@ -273,15 +276,7 @@ def write(
         Change.objects.bulk_create(logs, batch_size=2000)
     _copy_shown(table, dataset, run_id, copied, stated)
     out.counts["inserted"] += len(copied)
-    rederive(
-        table,
-        {
-            o: existing.get(o, [])
-            for o in touched
-            if o not in new_rows or len(existing.get(o, [])) != 1
-        },
-        out,
-    )
+    rederive(table, {o: existing.get(o, []) for o in touched}, out)
     return out
 
 

@@ -1,0 +1,203 @@
+"""The names in a results frame (drivers, tracks, teams, makes) resolved to records.
+
+Each distinct name is resolved once, however many rows give it: by the source's own key first,
+then as ``identity`` decides. Rows whose name cannot be resolved are rejected with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pitboard.core.identity import Evidence
+from pitboard.core.names import name_key
+from pitboard.records.models import Source, SourceKey
+from pitboard.records.services.identity import (
+    Resolution,
+    TrackSeen,
+    keyed,
+    resolve_drivers,
+    resolve_manufacturers,
+    resolve_teams,
+    resolve_tracks,
+)
+
+if TYPE_CHECKING:
+    from pitboard.records.services.results_writer import WriteOutcome
+
+
+def py_list(column: pd.Series) -> list[Any]:
+    """Plain Python values of a column (int, float, str, date…), None where missing."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+@dataclass
+class _Named:
+    """The names of one column: a code per row, and per distinct value its key."""
+
+    codes: np.ndarray  # index into keys; -1 where the row names nothing
+    keys: list[Any]
+    first: np.ndarray  # per distinct value, the position of the first row naming it
+
+    def per_row(self, values: list[Any]) -> np.ndarray:
+        """Per row, the value given for its key (None where it names nothing)."""
+        return np.array([*values, None], dtype=object)[self.codes]
+
+
+def _named(column: pd.Series | pd.Index, key: Callable[[Any], Any] = name_key) -> _Named:
+    codes, uniques = pd.factorize(column)
+    first = np.unique(codes[codes >= 0], return_index=True)[1] if len(uniques) else codes[:0]
+    positions = np.flatnonzero(codes >= 0)[first] if len(uniques) else first
+    return _Named(codes, [key(u) for u in uniques], positions)
+
+
+def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
+    """Key → the first way the name is written."""
+    names: dict[Any, str] = {}
+    values = column.to_numpy()
+    for key, position in zip(named.keys, named.first, strict=True):
+        if _usable(key):
+            names.setdefault(key, values[position])
+    return names
+
+
+def drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
+    named = _named(frame["driver"])
+    names = _first_names(named, frame["driver"])
+
+    def evidence(keys: list[str]) -> dict[str, Evidence]:
+        """What the file says of these keys' drivers: seasons, series, cars, teams."""
+        asked = set(keys)
+        wanted = {k: i for i, k in enumerate(named.keys) if k in asked}
+        rows = frame.assign(_code=named.codes)
+        rows = rows[rows["_code"].isin(list(wanted.values()))]
+        teams = [name_key(t) if t else None for t in py_list(rows["team"])]
+        sets: dict[int, tuple[set[int], set[str], set[str], set[str]]] = {}
+        for code, season, slug, car, team in zip(
+            rows["_code"],
+            py_list(rows["season"]),
+            py_list(rows["series"]),
+            py_list(rows["car"]),
+            teams,
+            strict=True,
+        ):
+            seasons, series, cars, team_keys = sets.setdefault(code, (set(), set(), set(), set()))
+            seasons.add(int(season))
+            series.add(slug)
+            if car:
+                cars.add(car)
+            if team:
+                team_keys.add(team)
+        empty: tuple[set[int], set[str], set[str], set[str]] = (set(), set(), set(), set())
+        out = {}
+        for key, code in wanted.items():
+            seasons, series, cars, team_keys = sets.get(code, empty)
+            out[key] = Evidence(
+                names[key],
+                frozenset(seasons),
+                frozenset(series),
+                frozenset(cars),
+                frozenset(team_keys),
+            )
+        return out
+
+    return named, resolve_drivers(names, evidence, source, run_id)
+
+
+def tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
+    pairs = pd.MultiIndex.from_arrays([frame["track"], frame["layout"].astype(str)])
+    named = _named(pairs, lambda pair: (name_key(pair[0]), pair[1]))
+    latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
+    latest = latest.drop_duplicates("_code", keep="last").set_index("_code")
+    seen = {
+        key: TrackSeen(
+            str(latest.at[code, "track"]),
+            str(latest.at[code, "surface"] or ""),
+            _float(latest.at[code, "length"]),
+        )
+        for code, key in enumerate(named.keys)
+        if _usable(key)
+    }
+    return named, keyed(
+        source.dataset,
+        SourceKey.Kind.TRACK,
+        {k: f"{k[0]}|{k[1]}" for k in seen},
+        lambda rest: resolve_tracks({k: seen[k] for k in rest}, source),
+        {k: v.name for k, v in seen.items()},
+        run_id,
+    )
+
+
+def teams(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
+    named = _named(frame["team"])
+    names, kinds = frame["team"].to_numpy(), frame["team_kind"].to_numpy()
+    teams: dict[str, tuple[str, str]] = {}
+    for key, position in zip(named.keys, named.first, strict=True):
+        if _usable(key):
+            teams.setdefault(key, (names[position], kinds[position]))
+    return named, keyed(
+        source.dataset,
+        SourceKey.Kind.TEAM,
+        {k: k for k in teams},
+        lambda rest: resolve_teams({k: teams[k] for k in rest}, source),
+        {k: v[0] for k, v in teams.items()},
+        run_id,
+    )
+
+
+def makes(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
+    named = _named(frame["make"])
+    names = _first_names(named, frame["make"])
+    return named, keyed(
+        source.dataset,
+        SourceKey.Kind.MANUFACTURER,
+        {k: k for k in names},
+        lambda rest: resolve_manufacturers({k: names[k] for k in rest}, source),
+        names,
+        run_id,
+    )
+
+
+def attach(
+    frame: pd.DataFrame,
+    column: str,
+    named_column: str,
+    resolved: tuple[_Named, Resolution],
+    out: WriteOutcome,
+    label: str,
+) -> pd.DataFrame:
+    """Put the resolved ids in *column*; rows whose name is ambiguous or empty are rejected."""
+    named, res = resolved
+    out.created[label] += res.created
+    ids = pd.array(named.per_row([res.ids.get(k) for k in named.keys]), dtype="Int64")
+    reasons = [
+        "name matches several records; add an alias to tell them apart"
+        if k in res.ambiguous
+        else "name has no letter or digit"
+        if not _usable(k)
+        else None
+        for k in named.keys
+    ]
+    why = named.per_row(reasons)
+    bad = pd.notna(why)
+    if bad.any():
+        for row, value, reason in zip(
+            frame.loc[bad, "row"], frame.loc[bad, named_column], why[bad], strict=True
+        ):
+            out.rejected.append((int(row), named_column, reason, str(value)))
+        frame, ids = frame.loc[~bad], ids[~bad]
+    frame[column] = ids
+    return frame
+
+
+def _usable(key: Any) -> bool:
+    """A name key that can name something: a plain key, or a (key, layout) pair, not empty."""
+    return bool(key[0] if isinstance(key, tuple) else key)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
