@@ -137,8 +137,11 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
+    from pitboard.records.models import Series
     from pitboard.records.services.sources import disagreements
 
+    if args.series and not Series.objects.filter(slug=args.series).exists():
+        raise CommandError(f"no series {args.series!r}", 2)
     found = disagreements(args.series)
     if args.format == "json":
         print_json({"series": args.series, "conflicts": found})

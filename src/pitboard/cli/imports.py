@@ -207,3 +207,6 @@ def _print_summary(reports: list[FileReport], rejects: Path | None, dry_run: boo
         stderr.print(f"all rejected rows, with their original values: {rejects}")
     if not any(r.changed for r in reports) and not any(r.error for r in reports):
         stderr.print("nothing changed: the database already holds these results")
+    elif not dry_run and any(r.changed for r in reports) and reports[0].run_id is not None:
+        run = reports[0].run_id
+        stderr.print(f"import run {run}: `pitboard import undo {run}` reverts it")
