@@ -10,8 +10,10 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -104,20 +106,20 @@ def _check_size(source: InputFile, where: Location) -> None:
         )
 
 
-def read_frame(source: InputFile) -> pd.DataFrame:
-    """The rows of a .parquet, .csv or .json file; text columns of CSV and JSON stay text."""
-    suffix = source.path.suffix.lower()
-    where = Location(source.name, csv=source.csv)
-    _check_size(source, where)
+# Every cell as the text it holds; only an empty cell is missing ("NA" is a name, not a gap).
+CSV_OPTIONS: dict[str, Any] = {
+    "dtype": str,
+    "keep_default_na": False,
+    "na_values": [""],
+    "encoding": "utf-8",
+}
+
+
+@contextmanager
+def _reading(source: InputFile, where: Location) -> Iterator[None]:
+    """What can go wrong reading a file, as one-line errors naming it."""
     try:
-        if suffix == ".parquet":
-            return pq.read_table(source.path).to_pandas()
-        if suffix == ".csv":
-            return pd.read_csv(
-                source.path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
-            )
-        if suffix == ".json":
-            return _read_json(source.path, where)
+        yield
     except pa.ArrowException as exc:
         raise FileError(
             where, f"not a readable Parquet file (truncated or corrupt?): {exc}"
@@ -130,6 +132,20 @@ def read_frame(source: InputFile) -> pd.DataFrame:
         raise FileError(where, "the file is empty") from exc
     except pd.errors.ParserError as exc:
         raise FileError(where, f"not a readable CSV file: {exc}") from exc
+
+
+def read_frame(source: InputFile) -> pd.DataFrame:
+    """The rows of a .parquet, .csv or .json file; text columns of CSV and JSON stay text."""
+    suffix = source.path.suffix.lower()
+    where = Location(source.name, csv=source.csv)
+    _check_size(source, where)
+    with _reading(source, where):
+        if suffix == ".parquet":
+            return pq.read_table(source.path).to_pandas()
+        if suffix == ".csv":
+            return pd.read_csv(source.path, **CSV_OPTIONS)
+        if suffix == ".json":
+            return _read_json(source.path, where)
     raise FileError(where, f"unknown file type {suffix!r}: use .parquet, .csv or .json")
 
 
@@ -165,7 +181,7 @@ def read_chunks(source: InputFile, rows: int | None = None) -> Iterator[pd.DataF
     suffix = source.path.suffix.lower()
     where = Location(source.name, csv=source.csv)
     _check_size(source, where)
-    try:
+    with _reading(source, where):
         if suffix == ".parquet":
             start = 0
             parquet = pq.ParquetFile(source.path)
@@ -178,28 +194,9 @@ def read_chunks(source: InputFile, rows: int | None = None) -> Iterator[pd.DataF
                 yield parquet.schema_arrow.empty_table().to_pandas()
             return
         if suffix == ".csv":
-            with pd.read_csv(
-                source.path,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8",
-                chunksize=rows,
-            ) as reader:
+            with pd.read_csv(source.path, chunksize=rows, **CSV_OPTIONS) as reader:
                 yield from reader
             return
-    except pa.ArrowException as exc:
-        raise FileError(
-            where, f"not a readable Parquet file (truncated or corrupt?): {exc}"
-        ) from exc
-    except OSError as exc:
-        raise FileError(where, f"cannot read {source.path}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise FileError(where, f"not UTF-8 text (byte {exc.start})") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise FileError(where, "the file is empty") from exc
-    except pd.errors.ParserError as exc:
-        raise FileError(where, f"not a readable CSV file: {exc}") from exc
     yield read_frame(source)
 
 

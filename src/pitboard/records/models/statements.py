@@ -16,12 +16,9 @@ from pitboard.records.models.races import Race, Result
 from pitboard.records.models.tracks import Track
 
 
-class ResultStatement(models.Model):
-    """One dataset's account of one result. Empty fields are ones the dataset did not state."""
+class Statement(models.Model):
+    """What every statement records: whose it is, where it came from, which run wrote it last."""
 
-    result = models.ForeignKey(
-        Result, related_name="statements", on_delete=models.CASCADE, db_index=False
-    )
     dataset = models.CharField(max_length=100)
     # Sources and runs are never deleted, and a statement's are those of the row it was copied
     # from: no database constraint, which on PostgreSQL would be checked row by row at commit.
@@ -30,7 +27,22 @@ class ResultStatement(models.Model):
     )
     source_row = models.PositiveIntegerField(null=True, blank=True)
     run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ResultStatement(Statement):
+    """One dataset's account of one result. Empty fields are ones the dataset did not state."""
+
+    result = models.ForeignKey(
+        Result, related_name="statements", on_delete=models.CASCADE, db_index=False
     )
     car_number = models.CharField(max_length=10, null=True, blank=True)
     team_id = models.BigIntegerField(null=True, blank=True)
@@ -59,19 +71,11 @@ class ResultStatement(models.Model):
         return f"{self.dataset} on result {self.result_id}"
 
 
-class RaceStatement(models.Model):
+class RaceStatement(Statement):
     """One dataset's account of a race's facts."""
 
     race = models.ForeignKey(
         Race, related_name="statements", on_delete=models.CASCADE, db_index=False
-    )
-    dataset = models.CharField(max_length=100)
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, db_index=False, db_constraint=False
-    )
-    source_row = models.PositiveIntegerField(null=True, blank=True)
-    run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
     )
     track_id = models.BigIntegerField(null=True, blank=True)
     name = models.CharField(max_length=300, null=True, blank=True)

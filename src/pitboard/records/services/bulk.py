@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
 
 CHUNK = 20_000
+
+
+IN_LIST = 900  # values in one SQL IN (…) list: under SQLite's limit on bound parameters
+
+
+def chunks(values: Sequence[Any], size: int = IN_LIST) -> Iterator[Sequence[Any]]:
+    """*values* in slices small enough for one IN (…) list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def quoted(names: Sequence[str]) -> str:

@@ -61,15 +61,10 @@ def _collect(pairs: Iterable[tuple[object, int]]) -> Resolution:
     return res
 
 
-def _chunks(keys: list[Any], size: int = 900) -> Iterable[list[Any]]:
-    for start in range(0, len(keys), size):
-        yield keys[start : start + size]
-
-
 def source_keys(dataset: str, kind: str, keys: Iterable[str]) -> dict[str, int]:
     """The records a source's keys already stand for."""
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(keys))):
+    for chunk in bulk.chunks(sorted(set(keys))):
         found.update(
             SourceKey.objects.filter(dataset=dataset, kind=kind, key__in=chunk).values_list(
                 "key", "object_id"
@@ -165,7 +160,7 @@ def _candidates(names: Mapping[str, str]) -> dict[str, set[int]]:
     for key, name in names.items():
         if surname := surname_key(name):
             by_surname[surname].append(key)
-    for chunk in _chunks(list(by_key)):
+    for chunk in bulk.chunks(list(by_key)):
         for found, driver in [
             *Person.objects.filter(name_key__in=chunk, driver__isnull=False).values_list(
                 "name_key", "driver__id"
@@ -176,7 +171,7 @@ def _candidates(names: Mapping[str, str]) -> dict[str, set[int]]:
         ]:
             for key in by_key[found]:
                 out[key].add(driver)
-    for chunk in _chunks(list(by_surname)):
+    for chunk in bulk.chunks(list(by_surname)):
         for found, driver in Person.objects.filter(
             surname_key__in=chunk, driver__isnull=False
         ).values_list("surname_key", "driver__id"):
@@ -190,7 +185,7 @@ def driver_evidence(drivers: Iterable[int]) -> dict[int, Evidence]:
     ids = sorted(set(drivers))
     parts: dict[int, tuple[set[int], set[str], set[str], set[str]]] = {}
     people: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(ids):
+    for chunk in bulk.chunks(ids):
         people.update(
             {
                 d: (name, nat)
@@ -314,7 +309,7 @@ def resolve_tracks(
     """Track ids for (name key, layout); a new pair becomes a new track with that name."""
     keys = sorted({key for key, _ in tracks})
     pairs: list[tuple[object, int]] = []
-    for chunk in _chunks(keys):
+    for chunk in bulk.chunks(keys):
         pairs += [
             ((key, layout), ident)
             for key, layout, ident in TrackName.objects.filter(name_key__in=chunk).values_list(
@@ -380,7 +375,7 @@ def resolve_teams(teams: Mapping[str, tuple[str, str]], source: Source | None) -
     """Team ids for name keys (key → (name, kind)); new names become new teams."""
     keys = list(teams)
     pairs: list[tuple[object, int]] = []
-    for chunk in _chunks(keys):
+    for chunk in bulk.chunks(keys):
         pairs += Team.objects.filter(name_key__in=chunk).values_list("name_key", "id")
         pairs += TeamAlias.objects.filter(name_key__in=chunk).values_list("name_key", "team_id")
     res = _collect(pairs)

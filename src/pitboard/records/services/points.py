@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -79,13 +79,20 @@ SOURCED_KEYS = {
 }
 
 
-def _sourced(path: Path, driver_ids: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
-    """The entries of a sourced-facts file, checked, with each driver's id under ``id``."""
+def _sourced(
+    path: Path,
+    driver_ids: dict[str, int],
+    by_key: Callable[[dict[str, Any], dict[str, int]], dict[str, int]] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The entries of a sourced-facts file, checked, with each driver's id under ``id``;
+    *by_key* adds the drivers the file names by a source key (``keyed_drivers``)."""
     where = f"{path.parent.name}/{path.name}"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise PointsError(f"{where}: not valid TOML: {exc}") from exc
+    if by_key is not None:
+        driver_ids = by_key(data, driver_ids)
     out: dict[str, list[dict[str, Any]]] = {}
     for key, items in data.items():
         if key not in SOURCED_KEYS or not isinstance(items, list):
@@ -113,11 +120,18 @@ def _sourced(path: Path, driver_ids: dict[str, int]) -> dict[str, list[dict[str,
 FACTS_DATASET = "nascaR.data"
 
 
-def keyed_drivers(text: str, driver_ids: dict[str, int]) -> dict[str, int]:
-    """The season's drivers by the keys a facts file may use: the display name (for seasons no
-    source keys, such as a generic file's), then nascaR.data's key, which wins."""
+def keyed_drivers(data: dict[str, Any], driver_ids: dict[str, int]) -> dict[str, int]:
+    """The season's drivers by the names a parsed facts file gives: the display name (for
+    seasons no source keys, such as a generic file's), then nascaR.data's key, which wins."""
     season = set(driver_ids.values())
-    named = set(re.findall(r'"([^"\n]+)"', text))
+    named = {n for n in data.get("ineligible", []) if isinstance(n, str)}
+    named |= {
+        item["driver"]
+        for items in data.values()
+        if isinstance(items, list)
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("driver"), str)
+    }
     found = dict(driver_ids)
     keys = {name_key(n): n for n in named}
     for key, driver in SourceKey.objects.filter(
@@ -134,13 +148,11 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
     facts = SeasonFacts(penalties=recorded_penalties(series, season))
     sourced = sourced_file(series, season)
     if sourced.exists():
-        text = sourced.read_text(encoding="utf-8")
-        _add_sourced(facts, _sourced(sourced, keyed_drivers(text, driver_ids)))
+        _add_sourced(facts, _sourced(sourced, driver_ids, keyed_drivers))
     if not path.exists():
         return facts
-    text = path.read_text(encoding="utf-8")
-    driver_ids = keyed_drivers(text, driver_ids)
-    data = tomllib.loads(text)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    driver_ids = keyed_drivers(data, driver_ids)
     facts.sources += list(data.get("sources", []))
     facts.ineligible = {driver_ids[n] for n in data.get("ineligible", []) if n in driver_ids}
     for item in data.get("no_points", []):

@@ -22,7 +22,6 @@ from typing import Any
 
 import pandas as pd
 
-from pitboard.core.status import implied
 from pitboard.records.models import (
     Championship,
     ChampionshipRace,
@@ -61,6 +60,7 @@ class WriteOutcome:
     stated: set[int] = field(default_factory=set)  # the results this batch stated
     # every result of the batch's races, stated or not: id → (race, driver, entry)
     known: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    reviews: int = 0  # new driver keys that may be people already known: queued for review
 
     def add(self, other: WriteOutcome) -> None:
         """Add a chunk's or a settlement's outcome to the file's."""
@@ -71,8 +71,6 @@ class WriteOutcome:
         self.seasons_changed |= other.seasons_changed
         self.stale_races |= other.stale_races
         self.reviews += other.reviews
-
-    reviews: int = 0  # new driver keys that may be people already known: queued for review
 
 
 def write_results(
@@ -175,7 +173,7 @@ def _races(
     }
     season_ids = sorted({sid for sid, _ in wanted})
     ids: dict[tuple[int, int], int] = {}
-    for chunk in _chunks(season_ids):
+    for chunk in bulk.chunks(season_ids):
         ids.update(
             {
                 (sid, rnd): pk
@@ -193,7 +191,7 @@ def _races(
             ("season_id", "round"),
         )
         championships: dict[int, int] = {}
-        for chunk in _chunks(season_ids):
+        for chunk in bulk.chunks(season_ids):
             championships.update(
                 Championship.objects.filter(
                     season_id__in=chunk, kind=Championship.Kind.DRIVER
@@ -216,11 +214,6 @@ def _races(
     )
     out.races_updated = len(done.changed_owners)
     return {k: ids[k] for k in wanted}
-
-
-def _chunks(ids: list[Any], size: int = 900) -> Any:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def _money_column(column: pd.Series) -> list[Decimal | None]:
@@ -259,19 +252,9 @@ def _results(
         for c in FRAME_FIELDS
     ]
     values = list(zip(*columns, strict=True))
-    # The shown values of a new result: what the source said, with "" for text it left out and
-    # the status class it implies (running, or did not start without a finish).
-    shown_columns = list(columns)
-    for name in ("car", "sponsor", "status"):
-        shown_columns[FRAME_FIELDS.index(name)] = [
-            v or "" for v in columns[FRAME_FIELDS.index(name)]
-        ]
-    status = FRAME_FIELDS.index("status_class")
-    finish = columns[FRAME_FIELDS.index("finish")]
-    shown_columns[status] = [
-        given if given is not None else implied(done).value
-        for given, done in zip(columns[status], finish, strict=True)
-    ]
+    shown_columns = statements.fill_columns(
+        RESULTS, [columns[FRAME_FIELDS.index(f)] for f in FRAME_FIELDS]
+    )
     shown = list(zip(*shown_columns, strict=True))
     keys = list(zip(*(py_list(frame[c]) for c in ("race_id", "driver_id", "entry")), strict=True))
     rows = py_list(frame["row"])
@@ -279,7 +262,7 @@ def _results(
     race_ids = sorted({k[0] for k in keys})
     existing: dict[tuple[int, int, int], int] = {}
     table = Result._meta.db_table
-    for chunk in _chunks(race_ids):
+    for chunk in bulk.chunks(race_ids):
         marks = ", ".join(["%s"] * len(chunk))
         for pk, race, driver, ent in bulk.select_rows(
             f"SELECT id, race_id, driver_id, entry FROM {table} WHERE race_id IN ({marks})",
@@ -335,7 +318,7 @@ def settle_missing(
     changed_races = {known[o][0] for o in done.changed_owners | done.removed_owners}
     out.seasons_changed = {
         (slug, year)
-        for chunk in _chunks(sorted(changed_races))
+        for chunk in bulk.chunks(sorted(changed_races))
         for slug, year in Race.objects.filter(pk__in=chunk).values_list(
             "season__series__slug", "season__year"
         )

@@ -7,8 +7,16 @@ from typing import Any, TypedDict
 from django.db.models import Count
 
 from pitboard.core.provenance import conflicts
-from pitboard.records.models import RaceStatement, Result, ResultStatement
-from pitboard.records.services import statements
+from pitboard.records.models import (
+    Manufacturer,
+    Race,
+    RaceStatement,
+    Result,
+    ResultStatement,
+    Team,
+    Track,
+)
+from pitboard.records.services import bulk, statements
 from pitboard.records.services.statements import RACES, RESULTS
 
 # Derived from the status text, and filled in where a source gave none: not a statement of its own.
@@ -41,7 +49,8 @@ def disagreements(series: str | None = None) -> list[Disagreement]:
     result_ids = [row["result_id"] for row in results]
     about = {
         pk: (slug, year, rnd, name)
-        for pk, slug, year, rnd, name in Result.objects.filter(pk__in=result_ids).values_list(
+        for chunk in bulk.chunks(result_ids)
+        for pk, slug, year, rnd, name in Result.objects.filter(pk__in=chunk).values_list(
             "pk",
             "race__season__series__slug",
             "race__season__year",
@@ -53,17 +62,17 @@ def disagreements(series: str | None = None) -> list[Disagreement]:
         slug, year, rnd, name = about[owner]
         found += _rows(RESULTS.fields, said, (slug, year, rnd, name))
     race_ids = [row["race_id"] for row in races]
-    from pitboard.records.models import Race
-
     race_about = {
         pk: (slug, year, rnd, None)
-        for pk, slug, year, rnd in Race.objects.filter(pk__in=race_ids).values_list(
+        for chunk in bulk.chunks(race_ids)
+        for pk, slug, year, rnd in Race.objects.filter(pk__in=chunk).values_list(
             "pk", "season__series__slug", "season__year", "round"
         )
     }
     for owner, said in statements.load(RACES, race_ids).items():
         found += _rows(RACES.fields, said, race_about[owner])
     found.sort(key=lambda d: (d["series"], d["season"], d["round"], d["driver"] or "", d["field"]))
+    _name_ids(found)
     return found
 
 
@@ -180,14 +189,16 @@ def race_sources(series: str, year: int, rnd: int) -> RaceSources:
 
 def _name_ids(found: list[Disagreement]) -> None:
     """A team, make or track is shown by name, not by its number (one query per kind)."""
-    from pitboard.records.models import Manufacturer, Team, Track
-
     for name, model in (("team_id", Team), ("manufacturer_id", Manufacturer), ("track_id", Track)):
         rows = [d for d in found if d["field"] == name]
         if not rows:
             continue
         ids = {v["value"] for d in rows for v in d["values"]}
-        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        names = {
+            pk: name
+            for chunk in bulk.chunks(sorted(ids))
+            for pk, name in model.objects.filter(pk__in=chunk).values_list("pk", "name")
+        }
         for d in rows:
             d["field"] = name.removesuffix("_id")
             for v in d["values"]:

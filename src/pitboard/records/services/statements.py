@@ -24,8 +24,6 @@ from pitboard.core.status import NOT_STARTED, implied
 from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
 from pitboard.records.services import bulk
 
-CHUNK = 900
-
 
 @dataclass(frozen=True)
 class Table:
@@ -36,21 +34,29 @@ class Table:
     statements: str
     owner: str  # the statements' column naming the shown row
     fields: tuple[str, ...]
-    fill: Callable[[list[Any]], list[Any]]  # shown values where no source said anything
     normalize: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # as read → as the frame gives
     text: tuple[str, ...]  # shown as "" where no source said anything
     filled: tuple[str, ...]  # other fields that fill gives a value where no source did
     restate: Callable[[tuple[Any, ...], tuple[Any, ...] | None], tuple[Any, ...]] = coalesce
 
+    def fill(self, values: list[Any]) -> list[Any]:
+        """One shown row's values where no source said anything (see ``fill_columns``)."""
+        return [column[0] for column in fill_columns(self, [[v] for v in values])]
 
-def _fill_result(values: list[Any]) -> list[Any]:
-    out = list(values)
-    for name in ("car_number", "sponsor", "status_text"):
-        i = RESULT_FIELDS.index(name)
-        out[i] = out[i] or ""
-    i = RESULT_FIELDS.index("status_class")
-    if out[i] is None:
-        out[i] = implied(out[RESULT_FIELDS.index("finish")]).value
+
+def fill_columns(table: Table, columns: list[list[Any]]) -> list[list[Any]]:
+    """Shown values where no source said anything, over whole columns (in ``table.fields``
+    order): "" for text, and the status class a finish implies (running, else did not start)."""
+    out = [
+        [v or "" for v in column] if name in table.text else column
+        for name, column in zip(table.fields, columns, strict=True)
+    ]
+    if "status_class" in table.filled:
+        status, finish = table.fields.index("status_class"), table.fields.index("finish")
+        out[status] = [
+            given if given is not None else implied(done).value
+            for given, done in zip(columns[status], columns[finish], strict=True)
+        ]
     return out
 
 
@@ -61,14 +67,6 @@ def _restate_result(new: tuple[Any, ...], old: tuple[Any, ...] | None) -> tuple[
     status, finish = RESULT_FIELDS.index("status_class"), RESULT_FIELDS.index("finish")
     if old is not None and new[finish] is None and new[status] in NOT_STARTED:
         out = (*out[:finish], None, *out[finish + 1 :])
-    return out
-
-
-def _fill_race(values: list[Any]) -> list[Any]:
-    out = list(values)
-    for name in ("name", "surface"):
-        i = RACE_FIELDS.index(name)
-        out[i] = out[i] or ""
     return out
 
 
@@ -131,7 +129,6 @@ RESULTS = Table(
     ResultStatement._meta.db_table,
     "result_id",
     RESULT_FIELDS,
-    _fill_result,
     normalize_result,
     ("car_number", "sponsor", "status_text"),
     ("status_class",),
@@ -143,7 +140,6 @@ RACES = Table(
     RaceStatement._meta.db_table,
     "race_id",
     RACE_FIELDS,
-    _fill_race,
     normalize_race,
     ("name", "surface"),
     (),
@@ -182,8 +178,7 @@ def load(table: Table, owners: Iterable[int]) -> dict[int, list[Stated]]:
     found: dict[int, list[Stated]] = {}
     ids = sorted(set(owners))
     columns = bulk.quoted(table.fields)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in bulk.chunks(ids):
         marks = ", ".join(["%s"] * len(chunk))
         for pk, owner, dataset, source_id, source_row, run_id, *values in bulk.select_rows(
             f"SELECT id, {table.owner}, dataset, source_id, source_row, run_id, {columns} "
@@ -199,8 +194,7 @@ def load(table: Table, owners: Iterable[int]) -> dict[int, list[Stated]]:
 def shown_rows(table: Table, owners: Iterable[int]) -> dict[int, tuple[Any, ...]]:
     ids = sorted(set(owners))
     found: dict[int, tuple[Any, ...]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in bulk.chunks(ids):
         marks = ", ".join(["%s"] * len(chunk))
         for pk, *values in bulk.select_rows(
             f"SELECT id, {bulk.quoted(table.fields)} FROM {table.shown} WHERE id IN ({marks})",
@@ -342,15 +336,13 @@ def _copy_shown(
     if connection.vendor == "postgresql":
         bulk.execute(sql + "= ANY(%s)", [dataset, run_id, owners])
     else:
-        for start in range(0, len(owners), CHUNK):
-            chunk = owners[start : start + CHUNK]
+        for chunk in bulk.chunks(owners):
             bulk.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", [dataset, run_id, *chunk])
     # What the shown row filled in where the source said nothing is not the source's statement.
     for name in table.filled:
         i = table.fields.index(name)
         unstated = [o for o in owners if stated[o][0][i] is None]
-        for start in range(0, len(unstated), CHUNK):
-            chunk = unstated[start : start + CHUNK]
+        for chunk in bulk.chunks(unstated):
             bulk.execute(
                 f"UPDATE {table.statements} SET {bulk.quoted([name])} = NULL "
                 f"WHERE {table.owner} IN ({', '.join(['%s'] * len(chunk))})",
