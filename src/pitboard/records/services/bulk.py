@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
@@ -17,6 +17,26 @@ def chunks(values: Sequence[Any], size: int = IN_LIST) -> Iterator[Sequence[Any]
     """*values* in slices small enough for one IN (…) list."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def id_filters(column: str, ids: Iterable[int]) -> Iterator[tuple[str, list[int]]]:
+    """SQL conditions (with their parameters) that together select exactly *ids*: a BETWEEN
+    per run of consecutive ids (rows inserted together have them), IN (…) lists for the rest."""
+    name = connection.ops.quote_name(column)
+    single: list[int] = []
+    ordered = sorted(set(ids))
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        if end - start >= 2:
+            yield f"{name} BETWEEN %s AND %s", [ordered[start], ordered[end]]
+        else:
+            single.extend(ordered[start : end + 1])
+        start = end + 1
+    for chunk in chunks(single):
+        yield f"{name} IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
 
 
 def quoted(names: Sequence[str]) -> str:
@@ -115,16 +135,16 @@ def insert_with_ids(
                 ids[tuple(values) if len(key) > 1 else values[0]] = pk
             cursor.execute("DROP TABLE pitboard_bulk")
         return ids
-    # SQLite: the import holds the only write lock (transactions begin IMMEDIATE), so the new
-    # rows are exactly those above the highest id before the insert.
+    # SQLite: the import holds the only write lock (transactions begin IMMEDIATE) and ids are
+    # AUTOINCREMENT, so the new rows are those above the highest id before the insert, in the
+    # order they were inserted.
     positions = [list(columns).index(k) for k in key]
-    wanted = {tuple(row[p] for p in positions) for row in rows}
-    highest = select_rows(f"SELECT COALESCE(MAX(id), 0) FROM {name}")
+    highest = select_rows(f"SELECT COALESCE(MAX(id), 0) FROM {name}")[0][0]
     insert_rows(table, columns, rows)
-    found = select_rows(f"SELECT id, {quoted(key)} FROM {name} WHERE id > %s", [highest[0][0]])
-    ids = {}
-    for pk, *values in found:
-        k = tuple(values)
-        if k in wanted:
-            ids[k if len(key) > 1 else k[0]] = pk
-    return ids
+    found = select_rows(f"SELECT id FROM {name} WHERE id > %s ORDER BY id", [highest])
+    if len(found) != len(rows):
+        raise RuntimeError(f"{table}: {len(rows)} rows inserted, {len(found)} found")
+    if len(positions) == 1:
+        (only,) = positions
+        return {row[only]: pk for (pk,), row in zip(found, rows, strict=True)}
+    return {tuple(row[p] for p in positions): pk for (pk,), row in zip(found, rows, strict=True)}

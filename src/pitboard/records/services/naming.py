@@ -48,11 +48,15 @@ class _Named:
         return np.array([*values, None], dtype=object)[self.codes]
 
 
-def _named(column: pd.Series | pd.Index, key: Callable[[Any], Any] = name_key) -> _Named:
+def _named(column: pd.Series, key: Callable[[Any], Any] = name_key) -> _Named:
     codes, uniques = pd.factorize(column)
-    first = np.unique(codes[codes >= 0], return_index=True)[1] if len(uniques) else codes[:0]
-    positions = np.flatnonzero(codes >= 0)[first] if len(uniques) else first
-    return _Named(codes, [key(u) for u in uniques], positions)
+    return _coded(codes, [key(u) for u in uniques])
+
+
+def _coded(codes: np.ndarray, keys: list[Any]) -> _Named:
+    first = np.unique(codes[codes >= 0], return_index=True)[1] if keys else codes[:0]
+    positions = np.flatnonzero(codes >= 0)[first] if keys else first
+    return _Named(codes, keys, positions)
 
 
 def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
@@ -71,46 +75,53 @@ def drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_N
 
     def evidence(keys: list[str]) -> dict[str, Evidence]:
         """What the file says of these keys' drivers: seasons, series, cars, teams."""
-        asked = set(keys)
-        wanted = {k: i for i, k in enumerate(named.keys) if k in asked}
-        rows = frame.assign(_code=named.codes)
-        rows = rows[rows["_code"].isin(list(wanted.values()))]
-        teams = [name_key(t) if t else None for t in py_list(rows["team"])]
-        sets: dict[int, tuple[set[int], set[str], set[str], set[str]]] = {}
-        for code, season, slug, car, team in zip(
-            rows["_code"],
-            py_list(rows["season"]),
-            py_list(rows["series"]),
-            py_list(rows["car"]),
-            teams,
-            strict=True,
-        ):
-            seasons, series, cars, team_keys = sets.setdefault(code, (set(), set(), set(), set()))
-            seasons.add(int(season))
-            series.add(slug)
-            if car:
-                cars.add(car)
-            if team:
-                team_keys.add(team)
-        empty: tuple[set[int], set[str], set[str], set[str]] = (set(), set(), set(), set())
-        out = {}
-        for key, code in wanted.items():
-            seasons, series, cars, team_keys = sets.get(code, empty)
-            out[key] = Evidence(
+        position = {k: i for i, k in enumerate(keys)}
+        # every spelling of a key counts: codes → the position of their key in *keys*
+        of_code = np.array([*(position.get(k, -1) for k in named.keys), -1], dtype=np.int64)[
+            named.codes
+        ]
+        rows = frame.assign(_key=of_code)
+        rows = rows[rows["_key"] >= 0]
+        team_codes, team_names = pd.factorize(rows["team"])
+        team_keys = [name_key(t) if t else None for t in team_names]
+        rows = rows.assign(_team=_coded(team_codes, team_keys).per_row(team_keys))
+        groups = rows.groupby("_key", sort=False)
+
+        def distinct(column: str) -> dict[int, frozenset[Any]]:
+            found: dict[int, frozenset[Any]] = {}
+            for position, values in groups[column].unique().items():
+                found[position] = frozenset(v for v in values if not pd.isna(v) and v != "")  # type: ignore[index]
+            return found
+
+        seasons, series, cars, teams = (distinct(c) for c in ("season", "series", "car", "_team"))
+        none: frozenset[Any] = frozenset()
+        return {
+            key: Evidence(
                 names[key],
-                frozenset(seasons),
-                frozenset(series),
-                frozenset(cars),
-                frozenset(team_keys),
+                frozenset(int(y) for y in seasons.get(i, none)),
+                series.get(i, none),
+                cars.get(i, none),
+                teams.get(i, none),
             )
-        return out
+            for key, i in position.items()
+            if key in names
+        }
 
     return named, resolve_drivers(names, evidence, source, run_id)
 
 
 def tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    pairs = pd.MultiIndex.from_arrays([frame["track"], frame["layout"].astype(str)])
-    named = _named(pairs, lambda pair: (name_key(pair[0]), pair[1]))
+    # (track, layout) pairs, coded from each column's codes: far cheaper than a MultiIndex.
+    track_codes, track_names = pd.factorize(frame["track"])
+    layout_codes, layouts = pd.factorize(frame["layout"].astype(str))
+    width = max(len(layouts), 1)
+    pair_codes, pairs = pd.factorize(
+        pd.Series(track_codes * width + layout_codes).where(track_codes >= 0)
+    )
+    named = _coded(
+        pair_codes,
+        [(name_key(track_names[int(p) // width]), layouts[int(p) % width]) for p in pairs],
+    )
     latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
     latest = latest.drop_duplicates("_code", keep="last").set_index("_code")
     seen = {

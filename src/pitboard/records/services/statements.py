@@ -17,8 +17,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db import connection
-
 from pitboard.core.provenance import Precedence, coalesce, merge, shipped_precedence
 from pitboard.core.status import NOT_STARTED, implied
 from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
@@ -331,22 +329,18 @@ def _copy_shown(
         f"INSERT INTO {table.statements} ({table.owner}, dataset, source_id, source_row, run_id, "
         f"{bulk.quoted(table.fields)}) "
         f"SELECT id, %s, source_id, source_row, CAST(%s AS BIGINT), {columns} "
-        f"FROM {table.shown} WHERE id "
+        f"FROM {table.shown} WHERE "
     )
-    if connection.vendor == "postgresql":
-        bulk.execute(sql + "= ANY(%s)", [dataset, run_id, owners])
-    else:
-        for chunk in bulk.chunks(owners):
-            bulk.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", [dataset, run_id, *chunk])
+    for where, params in bulk.id_filters("id", owners):
+        bulk.execute(sql + where, [dataset, run_id, *params])
     # What the shown row filled in where the source said nothing is not the source's statement.
     for name in table.filled:
         i = table.fields.index(name)
         unstated = [o for o in owners if stated[o][0][i] is None]
-        for chunk in bulk.chunks(unstated):
+        for where, params in bulk.id_filters(table.owner, unstated):
             bulk.execute(
-                f"UPDATE {table.statements} SET {bulk.quoted([name])} = NULL "
-                f"WHERE {table.owner} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
+                f"UPDATE {table.statements} SET {bulk.quoted([name])} = NULL WHERE {where}",
+                params,
             )
 
 
