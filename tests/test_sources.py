@@ -269,6 +269,11 @@ def test_an_uncertain_match_waits_for_review_and_a_merge_is_reversible(
         with urllib.request.urlopen(request, timeout=60) as response:  # follows the redirect
             assert response.url.endswith("/drivers/theodore-vance/")
             assert b"Theodore Vance" in response.read()
+        for route in ("", "/career?by=season", "/results?page=1"):
+            url = f"{server.base}/api/v1/drivers/teddy-vance{route}"
+            with urllib.request.urlopen(url, timeout=60) as response:
+                assert response.url == url.replace("teddy-vance", "theodore-vance")
+                assert "Theodore Vance" in response.read().decode()
 
     pitboard.json("identity", "split", str(merged["merge"]))
     assert pitboard.stats()["drivers"] == drivers + 1
@@ -395,9 +400,51 @@ def test_undoing_runs_newest_first_restores_every_earlier_state(
     assert careers(pitboard, "Cy Orlen") == after_first  # 100 laps again
 
     pitboard.json("import", "undo", str(runs[0]))
-    assert (pitboard.stats()["results"], pitboard.stats()["races"]) == (0, 0)
+    assert set(counts(pitboard).values()) == {0}  # as before the first run: nothing left over
     again = pitboard.json("import", "results", str(first))
-    assert by_file(again)["f1.csv"]["created"].get("drivers", 0) == 0  # found by their keys
+    assert by_file(again)["f1.csv"]["created"]["drivers"] == 3
+    assert pitboard.stats()["drivers"] == 3
+    assert pitboard.json("identity", "review")["reviews"] == []
+
+
+def test_an_undo_removes_what_its_run_made_and_keeps_what_was_there(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A run that added a new driver, track, team, make, season and series beside results of
+    known drivers: undone, the database counts what it counted before, the known drivers keep
+    their careers, and no page or search shows the run's leftovers."""
+    known = generic(
+        tmp_path,
+        "known.csv",
+        [
+            "thunder-stock,2031,1,Lakeview Oval,Ada Quell,1,100,running",
+            "thunder-stock,2031,1,Lakeview Oval,Bo Tarrow,2,100,running",
+        ],
+    )
+    pitboard.json("import", "results", str(known))
+    before, career = counts(pitboard), careers(pitboard, "Ada Quell")
+    added = tmp_path / "added.csv"
+    added.write_text(
+        "series,season,round,track,driver,finish,team,make\n"
+        "ember-late-models,2032,1,Harrow Flats,Ada Quell,2,Quell Motorsports,Ferrant\n"
+        "ember-late-models,2032,1,Harrow Flats,Wren Halloway,1,Halloway Racing,Ferrant\n"
+    )
+    report = pitboard.json("import", "results", str(added))
+    made = by_file(report)["added.csv"]["created"]
+    assert (made["drivers"], made["tracks"], made["teams"], made["manufacturers"]) == (1, 1, 2, 1)
+
+    undone = pitboard.json("import", "undo", str(report["run"]))
+    assert undone["records_removed"] == {
+        "drivers": 1,
+        "tracks": 1,
+        "teams": 2,
+        "manufacturers": 1,
+        "seasons": 1,
+        "series": 1,
+    }
+    assert counts(pitboard) == before
+    assert careers(pitboard, "Ada Quell") == career
+    assert pitboard.run("driver", "Wren Halloway").returncode != 0
     assert pitboard.json("identity", "review")["reviews"] == []
 
 
@@ -456,3 +503,44 @@ def test_a_merge_of_two_drivers_in_one_race_is_refused(pitboard: Pitboard, tmp_p
     assert done.returncode == 1
     assert "both have a result in thunder-stock 2031 round 1" in done.stderr
     assert pitboard.stats() == before
+
+
+def test_a_merge_combines_one_entry_two_sources_told_under_two_names(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A second source that named a driver so differently that no match was made: merging the
+    two drivers makes their results in one race one result with both statements (starts are
+    not counted twice), and a split parts them again exactly."""
+    pitboard.json(
+        "import",
+        "nascar",
+        "--source",
+        str(write_folder(tmp_path / "n", {"cup": season_rows(2021, 2, ["Theodore Vance"])})),
+    )
+    before = careers(pitboard, "Theodore Vance")
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "series,season,round,track,car,driver,finish,laps\n"
+        "cup,2021,1,Lakeview Oval,01,Dorian Vance-Hale,1,99\n"  # nascaR.data says 100 laps
+    )
+    pitboard.json("import", "results", str(other))
+    slug = pitboard.json("driver", "Dorian Vance-Hale")["driver"]["slug"]
+    results = pitboard.stats()["results"]
+
+    merged = pitboard.json("identity", "merge", "theodore-vance", slug)
+    assert pitboard.stats()["results"] == results - 1
+    career = pitboard.json("driver", "Theodore Vance")["rows"][0]
+    assert (career["starts"], career["wins"]) == (2, 2)
+    conflicts = pitboard.json("sources", "conflicts", "--series", "cup")["conflicts"]
+    assert [(c["driver"], c["round"], c["field"]) for c in conflicts] == [
+        ("Theodore Vance", 1, "laps")
+    ]
+    with serving(pitboard.database, tmp_path, {"PITBOARD_CACHE_URL": "none"}) as server:
+        _, _, body = server.get("/races/cup/2021/1/")
+    assert "other.csv" in body.decode() and "cup.parquet" in body.decode()
+
+    pitboard.json("identity", "split", str(merged["merge"]))
+    assert pitboard.stats()["results"] == results
+    assert careers(pitboard, "Theodore Vance") == before
+    assert pitboard.json("driver", "Dorian Vance-Hale")["rows"][0]["starts"] == 1
+    assert pitboard.json("sources", "conflicts", "--series", "cup")["conflicts"] == []

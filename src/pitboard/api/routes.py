@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import HttpError, ValidationError
@@ -83,10 +83,28 @@ def drivers(
     return _answer(driver_service.driver_list, q, series, era, page)
 
 
-@api.get("/drivers/{slug}", response={200: schemas.DriverDetail, **NOT_FOUND}, summary="A driver")
+def _driver_answer(request: HttpRequest, slug: str, call: Callable[[], Any]) -> Any:
+    """*call*'s answer; a driver merged into another answers with a permanent redirect to the
+    same route under the slug of the driver it was merged into (as the pages do)."""
+    try:
+        return _answer(call)
+    except HttpError as exc:
+        moved = driver_service.moved_to(slug) if exc.status_code == 404 else None
+        if moved is None:
+            raise
+        path = request.path.replace(f"/drivers/{slug}", f"/drivers/{moved}", 1)
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)
+
+
+@api.get(
+    "/drivers/{slug}",
+    response={200: schemas.DriverDetail, **NOT_FOUND},
+    summary="A driver (a merged driver's old slug redirects to the driver it is now)",
+)
 def driver(request: HttpRequest, slug: str) -> Any:
     """The driver's names, known facts and career totals."""
-    return _answer(driver_service.driver_detail, slug)
+    return _driver_answer(request, slug, lambda: driver_service.driver_detail(slug))
 
 
 @api.get(
@@ -101,7 +119,11 @@ def career(
     series: str | None = Query(None),  # type: ignore[type-arg, unused-ignore]
 ) -> Any:
     """The same document as `pitboard driver NAME --by BY --format json`."""
-    return _answer(lambda: career_document(subject_by_slug("driver", slug), Grouping(by), series))
+    return _driver_answer(
+        request,
+        slug,
+        lambda: career_document(subject_by_slug("driver", slug), Grouping(by), series),
+    )
 
 
 @api.get(
@@ -112,7 +134,9 @@ def career(
 def driver_results(
     request: HttpRequest, slug: str, page: int = Page, per_page: int = PerPage
 ) -> Any:
-    return _answer(driver_service.driver_results, slug, page, per_page)
+    return _driver_answer(
+        request, slug, lambda: driver_service.driver_results(slug, page, per_page)
+    )
 
 
 @api.get("/tracks", response={200: schemas.TrackList, **NOT_FOUND}, summary="List tracks")

@@ -147,6 +147,9 @@ def run_undo(args: argparse.Namespace) -> int:
             f"{done['dropped']} it added dropped; {done['results_removed']} results and "
             f"{done['races_removed']} races that only it had stated removed"
         )
+        made = ", ".join(f"{n} {kind}" for kind, n in done["records_removed"].items())
+        if made:
+            stderr.print(f"records it had made, now unused, removed: {made}")
     return 0
 
 

@@ -1,12 +1,15 @@
 """Merging two drivers who are one person, and splitting them again: logged and reversible.
 
 A merge moves the other driver's results, source keys and standings onto the kept one, keeps
-the other's name as an alias and its slug as a redirect, and logs everything it moved. A split
-of that merge puts every piece back where it was.
+the other's name as an alias and its slug as a redirect, and logs everything it moved. Where
+both drivers have a result in one race, two sources told one entry under two names: the two
+results become one, holding both sources' statements (a source that lists both is two cars,
+and the merge is refused). A split of that merge puts every piece back where it was.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypedDict
 
 from django.db import transaction
@@ -19,13 +22,17 @@ from pitboard.records.models import (
     IdentityReview,
     Penalty,
     PersonAlias,
+    Race,
     Result,
+    ResultStatement,
     SessionResult,
     SlugRedirect,
     SourceKey,
     StandingRow,
 )
+from pitboard.records.services import statements
 from pitboard.records.services.standings import mark_stale
+from pitboard.records.services.statements import RESULTS, Written
 
 
 class IdentityError(Exception):
@@ -86,21 +93,9 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
     keep, other = _driver(keep_slug), _driver(other_slug)
     if keep.pk == other.pk:
         raise IdentityError("a driver cannot be merged into itself")
-    both = (
-        Result.objects.filter(driver=keep, race__results__driver=other)
-        .values_list("race__season__series__slug", "race__season__year", "race__round")
-        .distinct()
-        .first()
-    )
-    if both is not None:
-        # One result told by two sources under two names would have to become one result;
-        # two results in one race are two cars. Either way a human decides, not a merge.
-        raise IdentityError(
-            f"{keep.person.name} and {other.person.name} both have a result in {both[0]} "
-            f"{both[1]} round {both[2]}: not merged (if one source misnamed the driver, add "
-            "the name as an alias and import that source again)"
-        )
+    combined = _combinable(keep, other)
     seasons = _seasons([keep.pk, other.pk])
+    combined_log = _combine(combined)
     moved_results = [
         [pk, entry] for pk, entry in Result.objects.filter(driver=other).values_list("pk", "entry")
     ]
@@ -136,6 +131,7 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
         "person_id": other.person_id,
         "source_id": other.source_id,
         "results": moved_results,
+        "combined": combined_log,
         "keys": keys,
         "penalties": penalties,
         "sessions": sessions,
@@ -182,6 +178,7 @@ def split(change_id: int, reason: str = "") -> IdentityChange:
     )
     for pk, entry in moved["results"]:
         Result.objects.filter(pk=pk).update(driver=back, entry=entry)
+    _uncombine(moved.get("combined", []), back)
     SourceKey.objects.filter(pk__in=moved["keys"]).update(object_id=back.pk)
     Penalty.objects.filter(pk__in=moved["penalties"]).update(driver=back)
     SessionResult.objects.filter(pk__in=moved["sessions"]).update(driver=back)
@@ -205,6 +202,87 @@ def split(change_id: int, reason: str = "") -> IdentityChange:
     change.save(update_fields=["undone_by"])
     mark_stale(_seasons([back.pk, change.kept_id]))
     return undo
+
+
+def _combinable(keep: Driver, other: Driver) -> list[tuple[int, int]]:
+    """(other's result, keep's result) pairs in the races both drivers have a result in: one
+    entry told by two sources under two names, to become one result with both statements.
+    Refused where a source lists both (two cars), or where the entries cannot be paired."""
+    pairs: list[tuple[int, int]] = []
+    shared = set(Result.objects.filter(driver=keep).values_list("race_id", flat=True)) & set(
+        Result.objects.filter(driver=other).values_list("race_id", flat=True)
+    )
+    if not shared:
+        return pairs
+    entries: dict[int, dict[int, list[int]]] = {}
+    for pk, race, driver in Result.objects.filter(
+        race_id__in=sorted(shared), driver__in=[keep, other]
+    ).values_list("pk", "race_id", "driver_id"):
+        entries.setdefault(race, {}).setdefault(driver, []).append(pk)
+    said = statements.load(
+        RESULTS, [pk for race in entries.values() for ids in race.values() for pk in ids]
+    )
+    for race, by_driver in sorted(entries.items()):
+        ours, theirs = by_driver[keep.pk], by_driver[other.pk]
+        sources = {pk: {s.dataset for s in said.get(pk, [])} for pk in ours + theirs}
+        overlap = sources[ours[0]] & sources[theirs[0]] if len(ours) == len(theirs) == 1 else set()
+        if len(ours) != 1 or len(theirs) != 1 or overlap or not all(sources.values()):
+            where = Race.objects.filter(pk=race).values_list(
+                "season__series__slug", "season__year", "round"
+            )[0]
+            why = (
+                f"{', '.join(sorted(overlap))} lists both: two cars, not one driver told twice"
+                if overlap
+                else "their entries there cannot be paired"
+            )
+            raise IdentityError(
+                f"{keep.person.name} and {other.person.name} both have a result in {where[0]} "
+                f"{where[1]} round {where[2]}; {why}: not merged"
+            )
+        pairs.append((theirs[0], ours[0]))
+    return pairs
+
+
+def _combine(pairs: list[tuple[int, int]]) -> list[list[Any]]:
+    """Move each other result's statements onto the kept result and drop the other's shown
+    row; the log holds what a split needs to part them again."""
+    log: list[list[Any]] = []
+    rows = {
+        pk: (race, entry)
+        for pk, race, entry in Result.objects.filter(pk__in=[o for o, _ in pairs]).values_list(
+            "pk", "race_id", "entry"
+        )
+    }
+    for other, kept in pairs:
+        moved = list(ResultStatement.objects.filter(result_id=other).values_list("pk", flat=True))
+        ResultStatement.objects.filter(pk__in=moved).update(result_id=kept)
+        Result.objects.filter(pk=other).delete()
+        log.append([other, kept, *rows[other], moved])
+    kept_ids = [k for _, k in pairs]
+    said = statements.load(RESULTS, kept_ids)
+    statements.rederive(RESULTS, {k: said[k] for k in kept_ids}, Written())
+    return log
+
+
+def _uncombine(log: list[list[Any]], back: Driver) -> None:
+    """Part results a merge combined: each gets back its own shown row, under its old id."""
+    for other, kept, race, entry, moved in log:
+        ResultStatement.objects.filter(pk__in=moved).update(result_id=other)
+        said = statements.load(RESULTS, [other, kept])
+        values, lead = statements.derive(RESULTS, said[other])
+        shown = dict(zip(RESULTS.fields, values, strict=True))
+        if isinstance(shown["stage_finishes"], str):
+            shown["stage_finishes"] = json.loads(shown["stage_finishes"])
+        Result.objects.create(
+            pk=other,
+            race_id=race,
+            driver=back,
+            entry=entry,
+            source_id=lead.source_id,
+            source_row=lead.source_row,
+            **shown,
+        )
+        statements.rederive(RESULTS, {kept: said[kept]}, Written())
 
 
 def keep_apart(review_id: int) -> None:

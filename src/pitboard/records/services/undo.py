@@ -13,15 +13,25 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from pitboard.records.models import (
     Change,
+    Driver,
+    IdentityReview,
     ImportRun,
+    Manufacturer,
+    Person,
     Race,
     RaceStatement,
     Result,
     ResultStatement,
+    Season,
+    Series,
+    SessionResult,
+    SourceKey,
+    Team,
+    Track,
 )
 from pitboard.records.services import bulk, statements
 from pitboard.records.services.standings import mark_stale
@@ -83,8 +93,10 @@ def undo_run(run_id: int) -> dict[str, Any]:
         counts["results_removed"] = len(gone.removed_owners)
         races = _undo_table(RACES, run_id, counts, set())
         counts["races_removed"] = len(races.removed_owners)
-        # Source keys the run recorded stay: they still name the records they named, and a
-        # re-import of the same file must find them rather than make the drivers again.
+        seasons_left = set(counts.pop("race_seasons", set()))
+        counts["records_removed"] = _drop_made(run_id, seasons_left)
+        # Other source keys the run recorded stay: they still name records that were there
+        # before it, and a re-import of the same file must find them rather than match again.
         touched = result_races | races.changed_owners
         mark_stale(
             {
@@ -160,9 +172,78 @@ def _undo_table(table: Table, run_id: int, counts: dict[str, Any], races: set[in
         # A race no source states any more, with no results left, goes (with the championship
         # rows that list it) through the ORM.
         gone = [o for o in owners if not said.get(o) and o not in with_results]
+        counts["race_seasons"] = set(
+            Race.objects.filter(pk__in=gone).values_list("season_id", flat=True)
+        )
         Race.objects.filter(pk__in=gone).delete()
         out.removed_owners.update(gone)
     return out
+
+
+# Each kind of record a run can make, its name in the counts, and what else refers to it
+# besides its source keys: (model, column).
+_MADE: dict[str, tuple[type[models.Model], str, tuple[tuple[type[models.Model], str], ...]]] = {
+    SourceKey.Kind.DRIVER: (
+        Driver,
+        "drivers",
+        ((Result, "driver_id"), (SessionResult, "driver_id")),
+    ),
+    SourceKey.Kind.TRACK: (Track, "tracks", ((Race, "track_id"), (RaceStatement, "track_id"))),
+    SourceKey.Kind.TEAM: (Team, "teams", ((Result, "team_id"), (ResultStatement, "team_id"))),
+    SourceKey.Kind.MANUFACTURER: (
+        Manufacturer,
+        "manufacturers",
+        ((Result, "manufacturer_id"), (ResultStatement, "manufacturer_id")),
+    ),
+}
+
+
+def _ids(rows: models.QuerySet[Any], column: str, among: set[int]) -> set[int]:
+    """The values of *column* in *rows* that are among *among*."""
+    found: set[int] = set()
+    for chunk in bulk.chunks(sorted(among)):
+        found.update(rows.filter(**{f"{column}__in": chunk}).values_list(column, flat=True))
+    return found
+
+
+def _drop_made(run_id: int, seasons: set[int]) -> dict[str, int]:
+    """Records the run made that nothing refers to once its statements are gone: drivers (with
+    their people), tracks, teams and makes whose every source key this run recorded, seasons
+    left without a race, and series of a file's own left without a season. The database is
+    left as it was before the run, not with empty pages for what it had added."""
+    removed: dict[str, int] = {}
+    for kind, (model, label, referrers) in _MADE.items():
+        candidates = set(
+            SourceKey.objects.filter(kind=kind, run_id=run_id).values_list("object_id", flat=True)
+        )
+        older = SourceKey.objects.filter(kind=kind).exclude(run_id=run_id)
+        made = candidates - _ids(older, "object_id", candidates)
+        for referrer, column in referrers:
+            made -= _ids(referrer._default_manager.all(), column, made)
+        for chunk in bulk.chunks(sorted(made)):
+            SourceKey.objects.filter(kind=kind, object_id__in=chunk).delete()
+            if model is Driver:
+                people = list(
+                    Driver.objects.filter(pk__in=chunk).values_list("person_id", flat=True)
+                )
+                IdentityReview.objects.filter(provisional_id__in=chunk).delete()
+                Driver.objects.filter(pk__in=chunk).delete()
+                Person.objects.filter(pk__in=people, driver__isnull=True).delete()
+            else:
+                model._default_manager.filter(pk__in=chunk).delete()
+        if made:
+            removed[label] = len(made)
+    empty = Season.objects.filter(pk__in=list(seasons), races__isnull=True)
+    series = set(empty.values_list("series_id", flat=True))
+    if dropped := empty.delete()[1].get(Season._meta.label, 0):
+        removed["seasons"] = dropped
+    # a file's own series (a weekly division) has no sanctioning body; a catalog one stays
+    local = Series.objects.filter(
+        pk__in=list(series), seasons__isnull=True, sanctioning_body__isnull=True
+    )
+    if dropped := local.delete()[1].get(Series._meta.label, 0):
+        removed["series"] = dropped
+    return removed
 
 
 def _recreate_owners(
