@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin, messages
 
 from pitboard.records import models
+from pitboard.records.services.editing import record_edit
+from pitboard.records.services.statements import RACES, RESULTS, Table
 
 
 @admin.register(models.ImportRun)
@@ -64,15 +66,46 @@ class DriverAdmin(admin.ModelAdmin):
     raw_id_fields = ("person",)
 
 
+class StatedAdmin(admin.ModelAdmin):
+    """A shown row derived from its sources: fields changed here become the editor's own
+    statement (``services.editing``), so a re-import or another source cannot undo them."""
+
+    table: Table
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        attnames = {f.name: f.attname for f in obj._meta.concrete_fields}
+        changed = {
+            attnames[name]: getattr(obj, attnames[name])
+            for name in form.changed_data
+            if attnames.get(name) in self.table.fields
+        }
+        record_edit(self.table, obj.pk, changed, request.user.get_username())
+
+
 @admin.register(models.Race)
-class RaceAdmin(admin.ModelAdmin):
+class RaceAdmin(StatedAdmin):
+    table = RACES
     list_display = ("season", "round", "name", "track", "date")
     list_filter = ("season__series",)
     raw_id_fields = ("track",)
 
 
+class ResultStatementInline(admin.TabularInline):
+    """Every source's account of this result: the shown row is derived from these."""
+
+    model = models.ResultStatement
+    extra = 0
+    can_delete = False
+    readonly_fields = tuple(
+        f.name for f in models.ResultStatement._meta.fields if f.name not in ("id", "result")
+    )
+
+
 @admin.register(models.Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(StatedAdmin):
+    table = RESULTS
+    inlines = (ResultStatementInline,)
     list_display = ("race", "finish", "driver", "car_number", "status_text", "points")
     raw_id_fields = ("race", "driver", "team", "manufacturer", "source")
 
@@ -143,17 +176,5 @@ class SourceKeyAdmin(admin.ModelAdmin):
     search_fields = ("key", "name")
 
 
-class ResultStatementInline(admin.TabularInline):
-    """Every source's account of this result: the shown row is derived from these."""
-
-    model = models.ResultStatement
-    extra = 0
-    can_delete = False
-    readonly_fields = tuple(
-        f.name for f in models.ResultStatement._meta.fields if f.name not in ("id", "result")
-    )
-
-
-ResultAdmin.inlines = (ResultStatementInline,)
 admin.site.register(models.Change)
 admin.site.register(models.SlugRedirect)

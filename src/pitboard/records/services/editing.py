@@ -1,0 +1,47 @@
+"""Corrections made by hand (in the admin), kept as an editor's own statements.
+
+A shown result or race is derived from its sources' statements. A field an editor changes by
+hand is stated by the dataset ``editor``, first in ``data/precedence.toml``: the correction is
+shown, stays when any source is imported again, and ``pitboard sources conflicts`` lists it
+beside what the sources say. Clearing a field states nothing: the sources' value shows again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from pitboard.records.models import Source
+from pitboard.records.services import statements
+from pitboard.records.services.statements import Table
+
+EDITOR = "editor"
+
+
+def record_edit(table: Table, owner: int, changed: Mapping[str, Any], editor: str) -> None:
+    """State *changed* (field → new value, fields as ``table.fields`` names them) about the
+    shown row *owner* as *editor*'s correction, and derive the row again."""
+    values = tuple(_stated(f, changed[f]) if f in changed else None for f in table.fields)
+    if all(v is None for v in values):
+        return
+    source, _ = Source.objects.get_or_create(
+        dataset=EDITOR,
+        uri=f"admin:{editor}",
+        sha256="",
+        defaults={"retrieved_at": timezone.now(), "citation": "corrected by hand in the admin"},
+    )
+    statements.write(table, EDITOR, source.pk, None, {owner: (values, None)})
+
+
+def _stated(field: str, value: Any) -> Any:
+    """A value as a source's statement holds it: no text is no statement."""
+    if value in ("", None):
+        return None
+    if field == "stage_finishes" and not isinstance(value, str):
+        return json.dumps(list(value))
+    if field == "prize_money":
+        return statements.money(value)
+    return value
