@@ -17,7 +17,26 @@ def _select(fields, alias):
 
 
 def statements_from_rows(apps, schema_editor):
-    """Every stored result and race becomes the statement of the dataset that wrote it."""
+    """Every stored result and race becomes the statement of the dataset that wrote it; one
+    entered by hand (no source) becomes the statement of the editor dataset, which outranks
+    every source, so that no import can take its figures away."""
+    Result = apps.get_model("records", "Result")
+    Race = apps.get_model("records", "Race")
+    editor = None
+    if Result.objects.filter(source__isnull=True).exists() or Race.objects.filter(
+        source__isnull=True
+    ).exists():
+        from django.utils import timezone
+
+        editor, _ = apps.get_model("records", "Source").objects.get_or_create(
+            dataset="editor",
+            uri="admin:before-sources",
+            sha256="",
+            defaults={
+                "retrieved_at": timezone.now(),
+                "citation": "entered by hand before pitboard kept each source's statements",
+            },
+        )
     for shown, statements, owner, fields in (
         ("records_result", "records_resultstatement", "result_id", RESULT_FIELDS),
         ("records_race", "records_racestatement", "race_id", RACE_FIELDS),
@@ -28,6 +47,14 @@ def statements_from_rows(apps, schema_editor):
             f"SELECT x.id, s.dataset, x.source_id, x.source_row, NULL, {_select(fields, 'x')} "
             f"FROM {shown} x JOIN records_source s ON s.id = x.source_id"
         )
+        if editor is not None:
+            schema_editor.execute(
+                f"INSERT INTO {statements} ({owner}, dataset, source_id, source_row, run_id, "
+                f"{', '.join(fields)}) "
+                f"SELECT x.id, 'editor', %s, NULL, NULL, {_select(fields, 'x')} "
+                f"FROM {shown} x WHERE x.source_id IS NULL",
+                [editor.pk],
+            )
     # The generic format used to store "running" for a finisher whose file gave no status: that
     # was filled in, not stated, and must not outrank a status another source gives.
     schema_editor.execute(
