@@ -129,6 +129,9 @@ def test_a_correction_outlasts_a_reimport_and_is_listed_as_a_conflict(
         ("editor", 47, True),
         ("results-format", 49, False),
     ]
+    page = admin_client.get("/races/thunder-stock/2025/1/").content.decode()
+    assert "corrected by hand by pitboard&#x27;s editors" in page
+    assert "47 (editor); 49 (results-format)" in page
 
 
 def test_a_race_correction_is_kept_the_same_way(imported: Path, admin_client: Client) -> None:

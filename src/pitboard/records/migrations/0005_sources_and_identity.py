@@ -30,11 +30,11 @@ def statements_from_rows(apps, schema_editor):
 
         editor, _ = apps.get_model("records", "Source").objects.get_or_create(
             dataset="editor",
-            uri="admin:before-sources",
+            uri="admin, before sources were kept",
             sha256="",
             defaults={
                 "retrieved_at": timezone.now(),
-                "citation": "entered by hand before pitboard kept each source's statements",
+                "citation": "entered by hand by pitboard's editors",
             },
         )
     for shown, statements, owner, fields in (

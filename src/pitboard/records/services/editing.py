@@ -21,17 +21,21 @@ from pitboard.records.services.statements import Table
 EDITOR = "editor"
 
 
-def record_edit(table: Table, owner: int, changed: Mapping[str, Any], editor: str) -> None:
+def record_edit(table: Table, owner: int, changed: Mapping[str, Any]) -> None:
     """State *changed* (field → new value, fields as ``table.fields`` names them) about the
-    shown row *owner* as *editor*'s correction, and derive the row again."""
+    shown row *owner* as an editor's correction, and derive the row again. Who made it is in
+    the admin's own log (its history of each record), not on the public pages."""
     values = tuple(_stated(f, changed[f]) if f in changed else None for f in table.fields)
     if all(v is None for v in values):
         return
     source, _ = Source.objects.get_or_create(
         dataset=EDITOR,
-        uri=f"admin:{editor}",
+        uri="admin",
         sha256="",
-        defaults={"retrieved_at": timezone.now(), "citation": "corrected by hand in the admin"},
+        defaults={
+            "retrieved_at": timezone.now(),
+            "citation": "corrected by hand by pitboard's editors",
+        },
     )
     statements.write(table, EDITOR, source.pk, None, {owner: (values, None)})
 
