@@ -8,7 +8,6 @@ beside what the sources say. Clearing a field states nothing: the sources' value
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +24,11 @@ def record_edit(table: Table, owner: int, changed: Mapping[str, Any]) -> None:
     """State *changed* (field → new value, fields as ``table.fields`` names them) about the
     shown row *owner* as an editor's correction, and derive the row again. Who made it is in
     the admin's own log (its history of each record), not on the public pages."""
-    values = tuple(_stated(f, changed[f]) if f in changed else None for f in table.fields)
+    # as a source's statement holds them: no text is no statement, stages and money as the
+    # frame gives them
+    values = table.normalize(
+        tuple(changed.get(f) if changed.get(f) != "" else None for f in table.fields)
+    )
     if all(v is None for v in values):
         return
     source, _ = Source.objects.get_or_create(
@@ -38,14 +41,3 @@ def record_edit(table: Table, owner: int, changed: Mapping[str, Any]) -> None:
         },
     )
     statements.write(table, EDITOR, source.pk, None, {owner: (values, None)})
-
-
-def _stated(field: str, value: Any) -> Any:
-    """A value as a source's statement holds it: no text is no statement."""
-    if value in ("", None):
-        return None
-    if field == "stage_finishes" and not isinstance(value, str):
-        return json.dumps(list(value))
-    if field == "prize_money":
-        return statements.money(value)
-    return value

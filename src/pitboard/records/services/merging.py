@@ -9,7 +9,6 @@ and the merge is refused). A split of that merge puts every piece back where it 
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypedDict
 
 from django.db import transaction
@@ -270,9 +269,6 @@ def _uncombine(log: list[list[Any]], back: Driver) -> None:
         ResultStatement.objects.filter(pk__in=moved).update(result_id=other)
         said = statements.load(RESULTS, [other, kept])
         values, lead = statements.derive(RESULTS, said[other])
-        shown = dict(zip(RESULTS.fields, values, strict=True))
-        if isinstance(shown["stage_finishes"], str):
-            shown["stage_finishes"] = json.loads(shown["stage_finishes"])
         Result.objects.create(
             pk=other,
             race_id=race,
@@ -280,7 +276,7 @@ def _uncombine(log: list[list[Any]], back: Driver) -> None:
             entry=entry,
             source_id=lead.source_id,
             source_row=lead.source_row,
-            **shown,
+            **statements.model_fields(values),
         )
         statements.rederive(RESULTS, {kept: said[kept]}, Written())
 

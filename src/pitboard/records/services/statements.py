@@ -202,6 +202,15 @@ def shown_rows(table: Table, owners: Iterable[int]) -> dict[int, tuple[Any, ...]
     return found
 
 
+def model_fields(values: Sequence[Any]) -> dict[str, Any]:
+    """A result's shown values (``RESULT_FIELDS`` order, as the frame gives them) as the
+    keyword arguments that create its ``Result`` row."""
+    fields = dict(zip(RESULT_FIELDS, values, strict=True))
+    if isinstance(fields["stage_finishes"], str):
+        fields["stage_finishes"] = json.loads(fields["stage_finishes"])
+    return fields
+
+
 def derive(table: Table, statements: Sequence[Stated]) -> tuple[tuple[Any, ...], Stated]:
     """The shown values from *statements*, and the statement of the first-ranked dataset."""
     merged, _ = merge(table.fields, [(s.dataset, s.values) for s in statements], precedence())

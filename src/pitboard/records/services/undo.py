@@ -9,7 +9,6 @@ built on what this one wrote.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -261,9 +260,7 @@ def _recreate_owners(
             ids[id(before)] = before["owner"]
             continue
         race_id, driver_id, entry = before["key"]
-        shown = dict(zip(table.fields, table.fill(list(values)), strict=True))
-        if isinstance(shown["stage_finishes"], str):
-            shown["stage_finishes"] = json.loads(shown["stage_finishes"])
+        shown = statements.model_fields(table.fill(list(values)))
         result = Result.objects.create(
             pk=before["owner"], race_id=race_id, driver_id=driver_id, entry=entry, **shown
         )
