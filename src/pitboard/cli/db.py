@@ -28,9 +28,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def migrate(verbose: bool = False) -> None:
     """Bring the schema up to date (creating the database file for SQLite)."""
-    from django.core.management import call_command
+    from pitboard.schema import migrate as migrate_schema
 
-    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    migrate_schema(verbose=verbose)
 
 
 def run_init(args: argparse.Namespace) -> int:
