@@ -88,3 +88,61 @@ def write(path: Path, rows: list[dict]) -> Path:
     else:
         df.to_parquet(path, index=False)
     return path
+
+
+RR_HEADER = (
+    "season,series_id,race_id,race_id_short,finish_position,starting_position,driver_number,"
+    "driver_nationality,driver_id,driver_name,sponsor,owner_id,car,race_laps_run,race_status,"
+    "race_laps_lead,points_earned,playoff_points_earned"
+)
+RR_SCHEDULE_HEADER = (
+    "season,series_id,race_num,race_date,race_short_id,race_track_name,race_track_id,"
+    "race_car_count,race_winner_name,race_winner_real_id,race_winner_starting_pos,"
+    "race_winner_make,race_lap_len,race_track_surface,race_miles_completed,race_purse_completed,"
+    "race_pole_time,race_cautions,race_speed,race_lead_changes,race_url,race_track_url,"
+    "race_winner_url"
+)
+
+
+def rr_season(
+    root: Path,
+    folder: str,
+    code: str,
+    season: int,
+    entries: list[tuple[str, str, str]],
+    *,
+    older: bool = False,
+    races: int = 2,
+    dates: list[str] | None = None,
+) -> Path:
+    """A fictional racing-reference season: *entries* are (driver_id, driver_name, car) and
+    finish in that order in every race; *older* writes the layout with the prize-money column
+    (status, laps led and points one column right of their headers)."""
+    results = root / folder / "race_results"
+    schedule = root / folder / "schedule"
+    results.mkdir(parents=True, exist_ok=True)
+    schedule.mkdir(parents=True, exist_ok=True)
+    lines = [RR_HEADER]
+    plan = [RR_SCHEDULE_HEADER]
+    for race in range(1, races + 1):
+        short = f"{season}_{race:02d}" + (f"_{code}" if older else "")
+        for position, (driver_id, name, car) in enumerate(entries, start=1):
+            led = 30 if position == 1 else 0
+            points = 50 - position
+            tail = (
+                f"100,{1000 - position},running,{led},{points}"
+                if older
+                else f"100,running,{led},{points},"
+            )
+            lines.append(
+                f"{season},{code},{season}_Fictional_{race}00,{short},{position},{position},"
+                f'{car},usa,{driver_id},"{name}",Acme Widgets,,Ford,{tail}'
+            )
+        when = (dates or [])[race - 1] if dates else f"05/{race:02d}/{season % 100:02d}"
+        plan.append(
+            f"{season},{code},{race},{when},{season}_{race:02d},Lakeview,Lakeview_Oval,"
+            f"{len(entries)},x,x,1,Ford,0.375,P,37,,90.1,3,70.2,4,u,u,u"
+        )
+    (results / f"{season}_race_results.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    (schedule / f"{season}_schedule.csv").write_text("\n".join(plan) + "\n", "utf-8")
+    return root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,19 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
             )
         else:
             sub.add_argument("target", metavar="FILE", help=entry.target_help)
+        if entry.selects:
+            sub.add_argument(
+                "--series",
+                metavar="SLUG,…",
+                default=None,
+                help="only these series (comma-separated slugs)",
+            )
+            sub.add_argument(
+                "--seasons",
+                metavar="A-B",
+                default=None,
+                help="only these seasons (one year, or a span such as 2016-2024)",
+            )
         sub.add_argument(
             "--dry-run", action="store_true", help="check and count everything, write nothing"
         )
@@ -72,6 +86,25 @@ def rejects_folder() -> Path:
     return path.parent / f"{path.stem}-rejects"
 
 
+def _slugs(text: str | None) -> list[str] | None:
+    slugs = [s.strip().lower() for s in (text or "").split(",") if s.strip()]
+    return slugs or None
+
+
+def _span(text: str | None) -> tuple[int, int] | None:
+    """``2016`` or ``2016-2024`` as (first, last); ValueError for anything else."""
+    if not text:
+        return None
+    found = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
+    if not found:
+        raise ValueError(f"--seasons {text!r}: expected a year or a span such as 2016-2024")
+    first = int(found.group(1))
+    last = int(found.group(2) or first)
+    if last < first:
+        raise ValueError(f"--seasons {text!r}: the span ends before it starts")
+    return first, last
+
+
 def run_import(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -82,6 +115,11 @@ def run_import(args: argparse.Namespace) -> int:
 
     migrate()
     importer = registry.IMPORTERS[args.importer].load()()
+    if getattr(args, "series", None) or getattr(args, "seasons", None):
+        try:
+            importer.select(_slugs(args.series), _span(args.seasons))
+        except ValueError as exc:
+            raise CommandError(str(exc), status=2) from exc
     target = args.target or importer.default()
     quiet = args.format == "json"
     with Progress(
@@ -192,7 +230,9 @@ def _print_summary(reports: list[FileReport], rejects: Path | None, dry_run: boo
     if races:
         stderr.print(f"races updated: {races}")
     for report in reports:
-        if report.error:
+        if report.error and report.status == "skipped":
+            stderr.print(f"[yellow]skipped[/]: {report.error}")
+        elif report.error:
             stderr.print(f"[red]failed[/]: {report.error}")
         for problem in (p for p in report.remarks if p.where.row is None):
             stderr.print(f"note: {problem}")
@@ -208,7 +248,7 @@ def _print_summary(reports: list[FileReport], rejects: Path | None, dry_run: boo
             stderr.print(f"… and {len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")
     if rejects:
         stderr.print(f"all rejected rows, with their original values: {rejects}")
-    if not any(r.changed for r in reports) and not any(r.error for r in reports):
+    if not any(r.changed for r in reports) and not any(r.status == "failed" for r in reports):
         stderr.print("nothing changed: the database already holds these results")
     elif not dry_run and any(r.changed for r in reports) and reports[0].run_id is not None:
         run = reports[0].run_id

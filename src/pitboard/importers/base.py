@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from pitboard.importers.files import InputFile, count_rows, read_chunks
-from pitboard.importers.problems import FileError, Location, Problem
+from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
 from pitboard.importers.table import header_key
 from pitboard.records.models import ImportRun, Series, Source
 from pitboard.records.services.results_writer import WriteOutcome, settle_missing, write_results
@@ -120,6 +120,10 @@ class Importer:
         """The files to import for *target*, or the error that stands for a missing one."""
         raise NotImplementedError
 
+    def select(self, series: list[str] | None, seasons: tuple[int, int] | None) -> None:
+        """Import only these series (slugs) and seasons; ValueError names what is unknown."""
+        raise ValueError(f"{self.name} files cannot be selected by series or season")
+
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         raise NotImplementedError
 
@@ -160,7 +164,8 @@ def run_import(
     try:
         for item in importer.inputs(target):
             if isinstance(item, FileError):
-                reports.append(FileReport(item.where.file, "failed", error=str(item)))
+                status = "skipped" if isinstance(item, SkippedFile) else "failed"
+                reports.append(FileReport(item.where.file, status, error=str(item)))
                 continue
             reports.append(_import_file(importer, item, run, dry_run, prune, progress))
             reports[-1].run_id = run.pk

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from pitboard.core.status import classify
 from pitboard.importers.table import Table
 
 
@@ -83,3 +84,12 @@ def stage_lists(frame: pd.DataFrame, stages: Sequence[str]) -> list[object]:
     for position, row in zip(given.nonzero()[0], zip(*columns, strict=True), strict=True):
         out[position] = [None if pd.isna(v) else int(v) for v in row]
     return out
+
+
+def status_classes(status: pd.Series, finish: pd.Series) -> pd.Series:
+    """Per row, the class of its status text (docs/statistics.md); a row without a finishing
+    position is not classified, whatever its status says."""
+    classes = status.map({text: classify(text).value for text in status.dropna().unique()})
+    classes = classes.fillna(classify(None).value)
+    classes[finish.isna()] = classify(None, classified=False).value
+    return classes

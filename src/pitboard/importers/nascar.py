@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pitboard.core.status import classify, is_known
+from pitboard.core.status import is_known
 from pitboard.core.tracks import layout_of, surface_of
 from pitboard.importers.base import Importer, Prepared
 from pitboard.importers.checks import (
@@ -25,6 +25,7 @@ from pitboard.importers.checks import (
     reject_duplicates,
     remark_doubles,
     stage_lists,
+    status_classes,
 )
 from pitboard.importers.files import InputFile, download, local, temporary_folder
 from pitboard.importers.problems import FileError, Location
@@ -140,13 +141,7 @@ class NascarImporter(Importer):
         owners = [bool(OWNER_SUFFIX.search(t)) for t in teams]
         is_owner = np.array([*owners, False])[codes]
         team = np.array([*(OWNER_SUFFIX.sub("", t) for t in teams), None], dtype=object)[codes]
-        classified = frame["Finish"].notna()
-        status_class = (
-            frame["Status"]
-            .map({text: classify(text).value for text in frame["Status"].dropna().unique()})
-            .fillna(classify(None).value)
-        )
-        status_class[~classified] = classify(None, classified=False).value
+        status_class = status_classes(frame["Status"], frame["Finish"])
         kinds = frame.drop_duplicates(["Track", "Surface"])[["Track", "Surface"]]
         kinds = kinds.assign(
             layout=[layout_of(t, s) for t, s in zip(kinds["Track"], kinds["Surface"], strict=True)],

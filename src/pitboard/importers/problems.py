@@ -43,3 +43,7 @@ class FileError(Exception):
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
+
+
+class SkippedFile(FileError):
+    """A file left out on purpose (a copy of another, say): reported, not a failure."""

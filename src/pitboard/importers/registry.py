@@ -21,6 +21,7 @@ class Registration:
     help: str
     source_option: bool  # True: takes --source DIR_OR_URL with a default; False: a FILE argument
     target_help: str
+    selects: bool = False  # takes --series SLUG,… and --seasons A-B (Importer.select)
 
     def load(self) -> type[Importer]:
         module, _, cls = self.path.partition(":")
@@ -52,5 +53,17 @@ register(
         "results in pitboard's generic format (CSV or JSON; see docs/results-format.md)",
         False,
         "a .csv or .json file",
+    )
+)
+register(
+    Registration(
+        "racing-reference",
+        "pitboard.importers.racing_reference:RacingReferenceImporter",
+        "ARCA, East, West, regional tours, Pinty's, Mexico… from racing-reference.info",
+        True,
+        "folder of series folders (<series>/race_results, <series>/schedule) or the base URL "
+        "(default: $PITBOARD_RACING_REFERENCE_SOURCE, else armstjc/racing-data-repository on "
+        "GitHub)",
+        selects=True,
     )
 )

@@ -21,7 +21,9 @@ class Series(models.Model):
 
     class Level(models.TextChoices):
         NATIONAL = "national"
+        DEVELOPMENT = "development"
         REGIONAL = "regional"
+        INTERNATIONAL = "international"
         TOURING = "touring"
         WEEKLY = "weekly"
         EXHIBITION = "exhibition"
@@ -38,7 +40,7 @@ class Series(models.Model):
     sanctioning_body = models.ForeignKey(
         SanctioningBody, null=True, blank=True, on_delete=models.PROTECT
     )
-    level = models.CharField(max_length=12, choices=Level.choices)
+    level = models.CharField(max_length=16, choices=Level.choices)
     discipline = models.CharField(max_length=12, choices=Discipline.choices)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
     display_order = models.PositiveSmallIntegerField(default=100)

@@ -28,7 +28,7 @@ def ensure_series(catalog: dict[str, Any], slug: str, source: Source | None = No
     spec = next((s for s in catalog["series"] if s["slug"] == slug), None)
     if spec is None:
         raise KeyError(f"series {slug!r} is not in the catalog")
-    body_spec = catalog["sanctioning_body"]
+    body_spec = spec.get("sanctioning_body") or catalog["sanctioning_body"]
     body, _ = SanctioningBody.objects.get_or_create(
         name=body_spec["name"],
         defaults={"abbreviation": body_spec.get("abbreviation", ""), "source": source},

@@ -70,7 +70,11 @@ def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
 
 
 def drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    named = _named(frame["driver"])
+    """A source with its own driver ids gives them as ``driver_key``; else the name is the key."""
+    if "driver_key" in frame:
+        named = _named(frame["driver_key"], key=lambda k: k)
+    else:
+        named = _named(frame["driver"])
     names = _first_names(named, frame["driver"])
 
     def evidence(keys: list[str]) -> dict[str, Evidence]:

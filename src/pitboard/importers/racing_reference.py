@@ -1,0 +1,609 @@
+"""racing-reference.info, as scraped by the public ``armstjc/racing-data-repository`` project:
+ARCA, the East and West series, NASCAR's regional tours, Pinty's, Mexico and other tours.
+
+A source is a folder of series folders, each with ``race_results/<year>_race_results.csv`` and
+``schedule/<year>_schedule.csv``, or that repository's base URL. One results file is one input
+(one transaction, one report); its season's schedule gives each race its track, date and facts.
+What the files get wrong is found from their content, not from names or years, and reported
+(docs/racing-reference.md lists every trap).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pitboard.core.names import name_key
+from pitboard.core.tracks import layout_of, surface_of
+from pitboard.importers.base import Importer, Prepared
+from pitboard.importers.checks import reject_duplicates, remark_doubles, status_classes
+from pitboard.importers.files import (
+    CSV_OPTIONS,
+    InputFile,
+    download,
+    local,
+    temporary_folder,
+)
+from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
+from pitboard.importers.table import SMALL, Column, Kind, Table, read_table
+from pitboard.records.models import Series, Source, SourceKey
+from pitboard.records.services.catalog import ensure_series
+
+DEFAULT_URL = (
+    "https://raw.githubusercontent.com/armstjc/racing-data-repository/main/racing_reference"
+)
+SOURCE_ENV = "PITBOARD_RACING_REFERENCE_SOURCE"
+
+# The header every results file has, whichever of the two layouts its values follow.
+HEADER = (
+    "season",
+    "series_id",
+    "race_id",
+    "race_id_short",
+    "finish_position",
+    "starting_position",
+    "driver_number",
+    "driver_nationality",
+    "driver_id",
+    "driver_name",
+    "sponsor",
+    "owner_id",
+    "car",
+    "race_laps_run",
+    "race_status",
+    "race_laps_lead",
+    "points_earned",
+    "playoff_points_earned",
+)
+# What the last four headed columns hold in each layout. The older one has a prize-money column
+# after the laps, which pushes status, laps led and points one column to the right.
+LAYOUTS = {
+    "newer": {
+        "race_status": "status",
+        "race_laps_lead": "laps_led",
+        "points_earned": "points",
+        "playoff_points_earned": "playoff_points",
+    },
+    "older": {
+        "race_status": "prize_money",
+        "race_laps_lead": "status",
+        "points_earned": "laps_led",
+        "playoff_points_earned": "points",
+    },
+}
+SAME = {
+    "season": "season",
+    "series_id": "series_id",
+    "race_id": "race_id",
+    "finish_position": "finish",
+    "starting_position": "start",
+    "driver_number": "car",
+    "driver_nationality": "nationality",
+    "driver_id": "driver_id",
+    "driver_name": "driver",
+    "sponsor": "sponsor",
+    "owner_id": "owner_id",
+    "car": "make",
+    "race_laps_run": "laps",
+}
+COLUMNS = (
+    Column("season", Kind.INT, required=True, value_required=True, minimum=1900, maximum=2999),
+    Column("series_id", Kind.TEXT, required=True, value_required=True, max_length=10),
+    Column("race_id", Kind.TEXT, max_length=300),
+    Column("round", Kind.INT, required=True, value_required=True, minimum=1, maximum=SMALL),
+    Column("finish", Kind.INT, minimum=0, maximum=SMALL),
+    Column("start", Kind.INT, minimum=0, maximum=SMALL),
+    Column("car", Kind.TEXT, max_length=10),
+    Column("nationality", Kind.TEXT, max_length=100),
+    Column("driver_id", Kind.TEXT, max_length=300),
+    Column("driver", Kind.TEXT, required=True, value_required=True, max_length=200),
+    Column("sponsor", Kind.TEXT, max_length=200),
+    Column("owner_id", Kind.TEXT, max_length=300),
+    Column("make", Kind.TEXT, max_length=100),
+    Column("laps", Kind.INT, minimum=0),
+    Column("prize_money", Kind.FLOAT, minimum=0),
+    Column("status", Kind.TEXT, max_length=100),
+    Column("laps_led", Kind.INT, minimum=0),
+    Column("points", Kind.FLOAT),
+    Column("playoff_points", Kind.INT),
+)
+MISSING = ("\u2013", "-")  # a lone dash, en dash or hyphen, stands for "no value"
+ROOKIE = re.compile(r"\s*\*\s*$")
+# A series named after a driver: the series he normally races (racing-reference's tags).
+SERIES_TAG = re.compile(
+    r"\s*\((?:Cup|Busch|East|West|North|OC|GN|Midwest|ARCA|Southwest|Southeast|LMS)\)\s*$"
+)
+ROUND = re.compile(r"^(\d{4})_(\d+)(?:_[A-Z]+)?$")
+SURFACES = {"P": "paved", "D": "dirt", "R": "road"}
+
+
+def series_catalog() -> dict[str, Any]:
+    return tomllib.loads(files("pitboard.data").joinpath("regional_series.toml").read_text())
+
+
+def slugs_by_code() -> dict[str, str]:
+    """racing-reference's ``series_id`` → pitboard's series slug (a contract: docs)."""
+    return {s["code"]: s["slug"] for s in series_catalog()["series"]}
+
+
+@dataclass
+class _Pair:
+    """A season's results file and its schedule, as found in a series folder."""
+
+    folder: str
+    season: int
+    results: InputFile
+    schedule: InputFile | None
+
+
+class RacingReferenceImporter(Importer):
+    name = "racing-reference"
+    dataset = "racing-reference"
+    race_columns = ("series_id", "race_id_short")
+    license = "MIT (armstjc/racing-data-repository); data from racing-reference.info"
+    citation = "racing-reference.info, scraped by armstjc/racing-data-repository"
+    source_env = SOURCE_ENV
+
+    def __init__(self) -> None:
+        self.series_wanted: set[str] | None = None
+        self.seasons: tuple[int, int] | None = None
+        self._schedules: dict[str, InputFile | None] = {}
+        self._layouts: dict[str, str] = {}
+        self._flagged: dict[str, set[int]] = {}
+
+    def default(self) -> str:
+        import os
+
+        return os.environ.get(SOURCE_ENV) or DEFAULT_URL
+
+    def select(self, series: list[str] | None, seasons: tuple[int, int] | None) -> None:
+        known = set(slugs_by_code().values())
+        unknown = sorted(set(series or ()) - known)
+        if unknown:
+            listed = ", ".join(sorted(known))
+            raise ValueError(f"unknown series {', '.join(unknown)} (racing-reference: {listed})")
+        self.series_wanted = set(series) if series else None
+        self.seasons = seasons
+
+    def _wanted_season(self, season: int) -> bool:
+        return self.seasons is None or self.seasons[0] <= season <= self.seasons[1]
+
+    # ---- finding the files ------------------------------------------------------------
+
+    def inputs(self, target: str) -> Iterator[InputFile | FileError]:
+        if re.match(r"^https?://", target):
+            yield from self._remote(target.rstrip("/"))
+            return
+        root = Path(target).expanduser()
+        if not root.is_dir():
+            yield FileError(Location(str(root)), "no such folder")
+            return
+        pairs = []
+        for folder in sorted(p for p in root.iterdir() if (p / "race_results").is_dir()):
+            for path in sorted((folder / "race_results").glob("*_race_results.csv")):
+                season = _season_of(path.name)
+                if season is None or not self._wanted_season(season):
+                    continue
+                schedule = folder / "schedule" / f"{season}_schedule.csv"
+                pairs.append(
+                    _Pair(
+                        folder.name,
+                        season,
+                        _named(local(path), folder.name),
+                        _named(local(schedule), folder.name) if schedule.is_file() else None,
+                    )
+                )
+        if not pairs:
+            yield FileError(
+                Location(str(root)), "no <series>/race_results/<year>_race_results.csv here"
+            )
+            return
+        yield from self._checked(pairs)
+
+    def _remote(self, base: str) -> Iterator[InputFile | FileError]:
+        with temporary_folder() as tmp:
+            pairs = []
+            for spec in series_catalog()["series"]:
+                if self.series_wanted and spec["slug"] not in self.series_wanted:
+                    continue
+                for season in range(spec["first"], spec["last"] + 1):
+                    if not self._wanted_season(season):
+                        continue
+                    folder = Path(tmp) / spec["folder"] / str(season)
+                    folder.mkdir(parents=True)
+                    url = f"{base}/{spec['folder']}"
+                    try:
+                        results = download(f"{url}/race_results/{season}_race_results.csv", folder)
+                    except FileError as exc:
+                        yield exc
+                        continue
+                    try:
+                        schedule: InputFile | None = download(
+                            f"{url}/schedule/{season}_schedule.csv", folder
+                        )
+                    except FileError:
+                        schedule = None
+                    pairs.append(
+                        _Pair(
+                            spec["folder"],
+                            season,
+                            _named(results, spec["folder"]),
+                            schedule and _named(schedule, spec["folder"]),
+                        )
+                    )
+            yield from self._checked(pairs)
+
+    def _checked(self, pairs: list[_Pair]) -> Iterator[InputFile | FileError]:
+        """The results files to import: a file with the same content as one already listed
+        (the scraped project keeps copies of whole series under other names) is refused."""
+        codes = slugs_by_code()
+        seen: dict[str, str] = {}
+        for pair in pairs:
+            item = pair.results
+            if item.sha256 in seen:
+                yield SkippedFile(
+                    Location(item.name),
+                    f"the same content as {seen[item.sha256]}: a copy, not imported again",
+                )
+                continue
+            seen[item.sha256] = item.name
+            code = _first_value(item.path, "series_id")
+            slug = codes.get(code or "")
+            if slug is None:
+                yield FileError(
+                    Location(item.name, 2, "series_id"),
+                    f"series_id {code!r} is not a racing-reference series pitboard knows "
+                    f"({', '.join(sorted(codes))})",
+                )
+                continue
+            if self.series_wanted and slug not in self.series_wanted:
+                continue
+            self._schedules[item.name] = pair.schedule
+            yield item
+
+    # ---- reading a file ---------------------------------------------------------------
+
+    def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
+        where = Location(source.name, csv=True)
+        missing = [h for h in HEADER if h not in raw.columns]
+        if missing:
+            raise FileError(where, f"missing required column {', '.join(map(repr, missing))}")
+        remarks: list[Problem] = []
+        raw, dashes = _blank_dashes(raw)
+        layout, why = _layout(raw)
+        earlier = self._layouts.setdefault(source.name, layout)
+        if earlier != layout:
+            raise FileError(where, f"rows in the {earlier} layout and in the {layout} one")
+        remarks.append(Problem(where, f"{layout} column layout: {why}"))
+        renamed = {**SAME, **LAYOUTS[layout]}
+        frame = raw[list(renamed)].rename(columns=renamed)
+        frame["round"] = raw["race_id_short"].str.extract(ROUND, expand=True)[1]
+        frame.index = raw.index
+        table = read_table(frame, COLUMNS, source.name, True)
+        table.remarks += remarks
+        table.remark(
+            pd.Series(dashes, index=raw.index).reindex(table.frame.index, fill_value=False),
+            None,
+            "a dash for 'no value' read as empty",
+        )
+        _reject_bad_rounds(table, raw)
+        _odd_numbers(table)
+        _clean_names(table)
+        codes = slugs_by_code()
+        slug = table.frame["series_id"].map(codes)
+        table.reject(slug.isna(), "series_id", "not a racing-reference series pitboard knows")
+        reject_duplicates(table)
+        remark_doubles(table, ("series_id", "round"), "driver_key", "finish")
+        races = self._races(source, table)
+        frame = table.frame.merge(races, how="left", on=["series_id", "round"])
+        frame.index = table.frame.index
+        table.frame = frame
+        table.reject(
+            frame["track"].isna(),
+            "race_id_short",
+            f"this race is not in the season's schedule ({self._schedule_name(source)})",
+        )
+        return Prepared(
+            self._frame(table), _series_names(table.frame), table.rejected, table.remarks
+        )
+
+    def _schedule_name(self, source: InputFile) -> str:
+        schedule = self._schedules.get(source.name)
+        return schedule.name if schedule else "none found"
+
+    def _races(self, source: InputFile, table: Table) -> pd.DataFrame:
+        """Per race of the file (series_id, round): its track, date and facts from the schedule."""
+        columns = ["series_id", "round", "track", "surface_code", "length", "race_date"]
+        schedule = self._schedules.get(source.name)
+        if schedule is None:
+            table.remarks.append(
+                Problem(Location(source.name), "no schedule for this season: races have no track")
+            )
+            return pd.DataFrame(columns=columns)
+        raw = pd.read_csv(schedule.path, **CSV_OPTIONS)
+        raw, _ = _blank_dashes(raw)
+        if "series_id" not in raw or not {"race_num", "race_short_id"} & set(raw.columns):
+            raise FileError(
+                Location(schedule.name, csv=True),
+                "a schedule needs series_id, and race_num or race_short_id",
+            )
+
+        def column(name: str) -> pd.Series:
+            found = raw.get(name)
+            return found if found is not None else pd.Series([None] * len(raw), dtype=object)
+
+        if "race_num" in raw:
+            rounds = pd.to_numeric(column("race_num"), errors="coerce")
+        else:
+            rounds = pd.to_numeric(
+                column("race_short_id").astype("string").str.extract(ROUND)[1], errors="coerce"
+            )
+        season = int(table.frame["season"].iloc[0]) if len(table.frame) else None
+        dates, outside = _dates(column("race_date"), season)
+        flagged = self._flagged.setdefault(source.name, set())  # once per file, not per chunk
+        for position in (p for p in outside if p not in flagged):
+            flagged.add(position)
+            table.remarks.append(
+                Problem(
+                    Location(schedule.name, position + 1, "race_date", True),
+                    f"race date outside the {season} season: kept as given",
+                    str(raw["race_date"].iloc[position]),
+                )
+            )
+        track = column("race_track_id").fillna(column("race_track_name")).astype("string")
+        races = pd.DataFrame(
+            {
+                "series_id": column("series_id").astype("string").str.strip(),
+                "round": rounds.astype("Int64"),
+                "track": track.str.replace("_", " ").str.strip(),
+                "surface_code": column("race_track_surface"),
+                "length": pd.to_numeric(column("race_lap_len"), errors="coerce"),
+                "race_date": dates,
+            }
+        )
+        races = races.dropna(subset=["round"]).drop_duplicates(["series_id", "round"])
+        table.frame["round"] = table.frame["round"].astype("Int64")
+        return races
+
+    def _frame(self, table: Table) -> pd.DataFrame:
+        frame = table.frame
+        codes = slugs_by_code()
+        surfaces = [SURFACES.get(c) if isinstance(c, str) else None for c in frame["surface_code"]]
+        tracks = frame["track"].fillna("")
+        layout = [layout_of(t, s) for t, s in zip(tracks, surfaces, strict=True)]
+        status_class = status_classes(frame["status"], frame["finish"])
+        names = frame["race_id"].fillna("").str.replace(r"^\d{4}_", "", regex=True)
+        return pd.DataFrame(
+            {
+                "row": frame["row"],
+                "series": frame["series_id"].map(codes),
+                "season": frame["season"],
+                "round": frame["round"],
+                "race_name": names.str.replace("_", " ").str.strip().replace("", None),
+                "race_date": frame["race_date"],
+                "track": frame["track"],
+                "layout": layout,
+                "surface": [surface_of(s) for s in surfaces],
+                "length": frame["length"],
+                "scheduled_laps": None,
+                "car": frame["car"].fillna(""),
+                "driver": frame["driver"],
+                "driver_key": frame["driver_key"],
+                "team": None,
+                "team_kind": "owner",
+                "make": frame["make"].where(frame["make"] != "-", None),
+                "sponsor": frame["sponsor"].fillna(""),
+                "start": frame["start"].mask(frame["start"].eq(0).fillna(False)),
+                "finish": frame["finish"],
+                "laps": frame["laps"],
+                "laps_led": frame["laps_led"],
+                "status": frame["status"].fillna(""),
+                "status_class": status_class,
+                "stage_finishes": None,
+                "points": frame["points"],
+                "stage_points": None,
+                "rating": None,
+                "prize_money": frame["prize_money"],
+            },
+            index=frame.index,
+        )
+
+    def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
+        catalog = series_catalog()
+        return {slug: ensure_series(catalog, slug, source) for slug in prepared.series}
+
+
+def _named(item: InputFile, folder: str) -> InputFile:
+    """Files of different series share names (``2010_race_results.csv``): show the folder."""
+    item.name = f"{folder}/{item.path.parent.name}/{item.path.name}"
+    return item
+
+
+def _season_of(name: str) -> int | None:
+    found = re.match(r"^(\d{4})_", name)
+    return int(found.group(1)) if found else None
+
+
+def _first_value(path: Path, column: str) -> str | None:
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        for row in csv.DictReader(handle):
+            return (row.get(column) or "").strip()
+    return None
+
+
+def _blank_dashes(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Cells that hold only a dash (or spaces) become empty; per row, whether one held a
+    dash. Non-breaking spaces are spaces."""
+    text = raw.astype("string")
+    stripped = text.apply(lambda c: c.str.replace("\u00a0", " ").str.strip())
+    dashes = stripped.isin(MISSING).fillna(False)
+    cleaned = stripped.mask(dashes | (stripped == "").fillna(False))
+    rows = dashes.to_numpy(dtype=bool).any(axis=1)
+    return cleaned.astype(object).where(cleaned.notna(), None), rows
+
+
+def _layout(raw: pd.DataFrame) -> tuple[str, str]:
+    """Which layout the file's values follow: in the older one the column headed
+    ``race_laps_lead`` holds status words, and the one headed ``race_status`` numbers."""
+
+    def wordy(column: str) -> tuple[int, int]:
+        values = raw[column].dropna().astype(str)
+        words = values.str.contains(r"[A-Za-z]", regex=True)
+        return int(words.sum()), int((~words).sum())
+
+    status_words, _ = wordy("race_status")
+    led_words, led_numbers = wordy("race_laps_lead")
+    if led_words > status_words:
+        return "older", (
+            "the column headed 'race_laps_lead' holds status words, so the one headed "
+            "'race_status' is prize money, and status, laps led and points sit one column right "
+            "of their headers"
+        )
+    if status_words or led_numbers:
+        return "newer", "the values follow the header"
+    return "newer", "no status or laps led to tell: read as the header says"
+
+
+def _reject_bad_rounds(table: Table, raw: pd.DataFrame) -> None:
+    """A race is keyed by series, season and round; ``race_id_short`` must give the round."""
+    shown = raw["race_id_short"].reindex(table.frame.index)
+    bad = table.frame["round"].isna()
+    table.reject(bad, "race_id_short", "not <season>_<round>: the race cannot be placed", shown)
+    seasons = raw["race_id_short"].str.extract(ROUND)[0].astype("Float64")
+    other = (seasons.reindex(table.frame.index) != table.frame["season"]).fillna(False)
+    table.reject(
+        other.astype(bool),
+        "race_id_short",
+        "another season than the row's",
+        shown.reindex(table.frame.index),
+    )
+
+
+def _odd_numbers(table: Table) -> None:
+    """Values the source gives that pitboard cannot hold as they are: kept out of the row, the
+    row kept, and each reported (the file keeps the value)."""
+    frame = table.frame
+    zero = frame["finish"].eq(0).fillna(False).astype(bool)
+    table.remark(zero, "finish", "finish 0 (no position): stored as not classified")
+    fraction = (frame["points"].notna() & (frame["points"] % 1 != 0)).fillna(False).astype(bool)
+    table.remark(
+        fraction, "points", "points with a fraction: not stored (pitboard keeps whole points)"
+    )
+    frame = table.frame
+    frame["finish"] = frame["finish"].mask(zero)
+    frame["points"] = frame["points"].mask(fraction).round().astype("Int64")
+    table.frame = frame
+
+
+def _clean_names(table: Table) -> None:
+    """Rookie marks and series tags are not part of a name; a row without a ``driver_id`` is
+    keyed by its name, for identity to match to the person's other rows."""
+    frame = table.frame
+    names = frame["driver"].astype(str)
+    rookie = names.str.contains(ROOKIE)
+    names = names.str.replace(ROOKIE, "", regex=True)
+    tagged = names.str.contains(SERIES_TAG)
+    names = names.str.replace(SERIES_TAG, "", regex=True).str.replace(ROOKIE, "", regex=True)
+    table.remark(rookie, "driver_name", "rookie mark ' *' taken out of the name")
+    table.remark(tagged, "driver_name", "series tag such as '(Cup)' taken out of the name")
+    frame = table.frame
+    frame["driver"] = names.str.strip()
+    frame["driver_key"] = frame["driver_id"]
+    no_id = frame["driver_id"].isna()
+    if no_id.any():
+        found = frame.loc[no_id, "driver"].map(_known_ids(frame))
+        matched = no_id & frame.index.isin(found.dropna().index)
+        table.remark(
+            matched,
+            "driver_id",
+            "no driver_id: given the id of the one person of this source with this name, "
+            "or with this name but for the letters a lost encoding dropped",
+        )
+        table.remark(
+            no_id & ~matched,
+            "driver_id",
+            "no driver_id and no person of this source by this name: keyed by the name",
+        )
+        frame = table.frame
+        frame["driver_key"] = frame["driver_id"].where(
+            ~no_id, found.reindex(frame.index).fillna("name:" + frame["driver"].map(name_key))
+        )
+    table.frame = frame
+
+
+def _dropped(short: str, full: str) -> bool:
+    """Whether *short* is *full* with a few letters dropped, as a file that lost its accented
+    letters writes it ("Alex Labb" for "Alex Labbé", stored elsewhere as "Alex Labbe"): the
+    same words, each the same or missing at most two letters, never its first."""
+    words, full_words = name_key(short).split(), name_key(full).split()
+    if len(words) != len(full_words) or words == full_words:
+        return False
+    for word, whole in zip(words, full_words, strict=True):
+        if word[:1] != whole[:1] or not 0 <= len(whole) - len(word) <= 2:
+            return False
+        letters = iter(whole)
+        if not all(letter in letters for letter in word):  # a subsequence of the whole word
+            return False
+    return True
+
+
+def _known_ids(frame: pd.DataFrame) -> Callable[[str], str | None]:
+    """For a name without an id: the id of the one person of this source (in this file or
+    stored) with this name, or this name with the letters a lost encoding dropped."""
+    named = frame.dropna(subset=["driver_id"])
+    pairs = set(zip(named["driver_id"], named["driver"], strict=True))
+    pairs |= set(
+        SourceKey.objects.filter(
+            dataset=RacingReferenceImporter.dataset, kind=SourceKey.Kind.DRIVER
+        ).values_list("key", "name")
+    )
+    known = [(key, name) for key, name in pairs if not key.startswith("name:")]
+
+    def lookup(name: str) -> str | None:
+        same = {key for key, other in known if name_key(other) == name_key(name)}
+        if not same:
+            same = {key for key, other in known if _dropped(name, other)}
+        return next(iter(same)) if len(same) == 1 else None
+
+    return lookup
+
+
+def _dates(column: pd.Series, season: int | None) -> tuple[list[date | None], list[int]]:
+    """MM/DD/YY dates, the century taken from the season; the positions of dates outside the
+    season's calendar year."""
+    out: list[date | None] = []
+    outside: list[int] = []
+    for position, text in enumerate(column.tolist()):
+        found = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$", str(text or ""))
+        if not found:
+            out.append(None)
+            continue
+        month, day, year = (int(g) for g in found.groups())
+        if year < 100:
+            base = (season or 2000) // 100 * 100
+            candidates = [base - 100 + year, base + year, base + 100 + year]
+            year = min(candidates, key=lambda y: abs(y - (season or y)))
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            out.append(None)
+            continue
+        if season is not None and when.year != season:
+            outside.append(position)
+        out.append(when)
+    return out, outside
+
+
+def _series_names(frame: pd.DataFrame) -> dict[str, str]:
+    codes = slugs_by_code()
+    return {codes[c]: "" for c in frame["series_id"].dropna().unique() if c in codes}

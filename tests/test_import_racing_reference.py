@@ -1,0 +1,218 @@
+"""`pitboard import racing-reference`: the traps of the scraped files, found from their content.
+
+Fictional drivers in files laid out like the public repository's; the last test reads the shared
+files (realdata) for the articles' driver's published figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.builders import rr_season
+from tests.conftest import SHARED, Pitboard, query
+
+RR = SHARED / "data" / "racing-reference"
+ENTRIES = [
+    ("Avery_Quill", "Avery Quill", "7"),
+    ("Jordan_Marsh", "Jordan Marsh", "12"),
+    ("Riley_Stroud", "Riley Stroud", "3"),
+]
+
+
+def imported(pitboard: Pitboard, root: Path, *args: str) -> dict[str, Any]:
+    done = pitboard.run(
+        "import", "racing-reference", "--source", str(root), *args, "--format", "json"
+    )
+    assert done.returncode in (0, 3), done.stderr
+    import json
+
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def career(pitboard: Pitboard, name: str) -> dict[str, dict[str, Any]]:
+    found = pitboard.json("driver", name, "--by", "series")
+    return {**{r["series"]: r for r in found["rows"]}, "total": found["total"]}
+
+
+def remarks(report: dict[str, Any]) -> dict[str, int]:
+    return {r["reason"]: r["count"] for f in report["files"] for r in f["remarks"]}
+
+
+def test_both_column_layouts_read_alike(pitboard: Pitboard, tmp_path: Path) -> None:
+    """The older layout's prize money pushes status, laps led and points one column right of
+    their headers; the layout is told from the values of each file, not from its year."""
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2010, ENTRIES, older=True)
+    rr_season(root, "nascar_arca", "A", 2022, ENTRIES)
+    report = imported(pitboard, root)
+    assert [f["status"] for f in report["files"]] == ["imported", "imported"]
+    assert sum(f["inserted"] for f in report["files"]) == 12
+    notes = " ".join(remarks(report))
+    assert "older column layout" in notes and "newer column layout" in notes
+
+    winner = pitboard.json("driver", "Avery Quill", "--by", "season")["rows"]
+    by_season = {r["season"]: r for r in winner}
+    for season in (2010, 2022):
+        row = by_season[season]
+        assert (row["starts"], row["wins"], row["laps_led"], row["points"]) == (2, 2, 60, 98)
+    statuses = query(
+        pitboard.database, "SELECT DISTINCT status_text FROM records_result ORDER BY 1"
+    )
+    assert statuses == [("running",)]
+    money = query(
+        pitboard.database,
+        "SELECT COUNT(*) FROM records_result WHERE prize_money IS NOT NULL",
+    )
+    assert money == [(6,)]  # the older file's six entries have prize money, the newer none
+
+
+def test_the_series_comes_from_series_id_not_the_folder(pitboard: Pitboard, tmp_path: Path) -> None:
+    root = tmp_path / "rr"
+    # As in the public repository: the folder named for the East holds the West series.
+    rr_season(root, "nascar_arca_east", "P", 2015, ENTRIES)
+    rr_season(root, "nascar_arca_west", "E", 2015, ENTRIES)
+    imported(pitboard, root)
+    assert set(career(pitboard, "Avery Quill")) == {"arca-west", "arca-east", "total"}
+    names = dict(query(pitboard.database, "SELECT slug, name FROM records_series"))
+    assert names == {
+        "arca-east": "ARCA Menards Series East",
+        "arca-west": "ARCA Menards Series West",
+    }
+
+
+def test_names_lose_rookie_marks_tags_and_odd_spaces_and_keep_their_ids(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2021, ENTRIES)
+    marked = [
+        ("Avery_Quill", "Avery Quill *", "7"),
+        ("Jordan_Marsh", "Jordan Marsh\u00a0(Cup)", "12"),
+        ("Riley_Stroud", "Riley\u00a0Stroud ", "3"),
+    ]
+    rr_season(root, "nascar_arca", "A", 2022, marked)
+    report = imported(pitboard, root)
+    notes = remarks(report)
+    assert notes["rookie mark ' *' taken out of the name"] == 2
+    assert notes["series tag such as '(Cup)' taken out of the name"] == 2
+    drivers = query(pitboard.database, "SELECT name FROM records_person ORDER BY name")
+    assert drivers == [("Avery Quill",), ("Jordan Marsh",), ("Riley Stroud",)]
+    assert career(pitboard, "Jordan Marsh")["arca"]["starts"] == 4
+    keys = query(
+        pitboard.database,
+        "SELECT key FROM records_sourcekey WHERE dataset = 'racing-reference' AND kind = 'driver' "
+        "ORDER BY key",
+    )
+    assert keys == [("Avery_Quill",), ("Jordan_Marsh",), ("Riley_Stroud",)]
+
+
+def test_dashes_are_missing_values_and_a_row_without_id_finds_its_person(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_pintys", "T", 2023, [("Elodie_Brule", "Elodie Brulé", "5")])
+    rr_season(root, "nascar_pintys", "T", 2024, [("", "Elodie Brul", "5"), *ENTRIES[:1]])
+    path = root / "nascar_pintys" / "race_results" / "2024_race_results.csv"
+    text = path.read_text("utf-8").replace("Acme Widgets", "\u2013", 1)
+    path.write_text(text.replace(",1,1,5,", ",1,-,5,", 1), "utf-8")
+    report = imported(pitboard, root)
+    assert all(f["rejected"] == 0 for f in report["files"])
+    notes = remarks(report)
+    assert notes["a dash for 'no value' read as empty"] == 1
+    assert any(n.startswith("no driver_id: given the id") for n in notes)
+    assert career(pitboard, "Elodie")["pintys"]["starts"] == 4
+    starts = query(
+        pitboard.database,
+        "SELECT COUNT(*) FROM records_result WHERE start IS NULL AND sponsor = ''",
+    )
+    assert starts == [(1,)]
+
+
+def test_dates_take_their_century_from_the_season_and_odd_ones_are_flagged(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_midwest_series", "MW", 2000, ENTRIES, dates=["04/02/99", "06/10/00"])
+    rr_season(root, "nascar_north_tour", "NN", 1980, ENTRIES, dates=["05/03/80", "07/12/80"])
+    report = imported(pitboard, root)
+    dates = query(pitboard.database, "SELECT date FROM records_race ORDER BY date")
+    assert [str(d[0])[:10] for d in dates] == [
+        "1980-05-03",
+        "1980-07-12",
+        "1999-04-02",
+        "2000-06-10",
+    ]
+    assert remarks(report)["race date outside the 2000 season: kept as given"] == 1
+
+
+def test_selection_copies_and_reruns(pitboard: Pitboard, tmp_path: Path) -> None:
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2021, ENTRIES)
+    rr_season(root, "nascar_arca", "A", 2022, ENTRIES)
+    rr_season(root, "nascar_pintys", "T", 2022, ENTRIES)
+    # The public repository keeps a copy of the ARCA files under another name.
+    copy = root / "nascar_modified" / "race_results"
+    copy.mkdir(parents=True)
+    source = root / "nascar_arca" / "race_results" / "2022_race_results.csv"
+    (copy / "2022_race_results.csv").write_bytes(source.read_bytes())
+
+    only = imported(pitboard, root, "--series", "arca", "--seasons", "2022")
+    done = {f["file"]: f["status"] for f in only["files"]}
+    assert done == {
+        "nascar_arca/race_results/2022_race_results.csv": "imported",
+        "nascar_modified/race_results/2022_race_results.csv": "skipped",
+    }
+
+    everything = imported(pitboard, root)
+    refused = [f for f in everything["files"] if f["status"] != "imported"]
+    assert refused[0]["status"] == "skipped"
+    assert len(refused) == 1 and "a copy, not imported again" in refused[0]["error"]
+    assert refused[0]["file"] == "nascar_modified/race_results/2022_race_results.csv"
+    before = pitboard.stats()
+    again = imported(pitboard, root)
+    assert again["changed"] is False and pitboard.stats() == before
+
+    wrong = pitboard.run("import", "racing-reference", "--source", str(root), "--series", "nope")
+    assert wrong.returncode == 2 and "unknown series nope" in wrong.stderr
+    span = pitboard.run("import", "racing-reference", "--source", str(root), "--seasons", "24")
+    assert span.returncode == 2 and "expected a year or a span" in span.stderr
+
+
+def test_a_race_missing_from_the_schedule_is_rejected_with_its_line(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2022, ENTRIES)
+    plan = root / "nascar_arca" / "schedule" / "2022_schedule.csv"
+    plan.write_text("\n".join(plan.read_text("utf-8").splitlines()[:2]) + "\n", "utf-8")
+    report = imported(pitboard, root)
+    (file,) = report["files"]
+    assert (file["inserted"], file["rejected"]) == (3, 3)
+    assert {r["row"] for r in file["rejects"]} == {4, 5, 6}  # data rows: lines 5 to 7
+    assert "not in the season's schedule" in file["rejects"][0]["reason"]
+
+
+@pytest.mark.realdata
+def test_the_articles_driver_from_the_shared_files(pitboard: Pitboard) -> None:
+    """Amber Balcaen's published record: 46 starts (43 ARCA, 1 East, 2 Pinty's), 14 top tens,
+    best finish 6th, 3 laps led; every row of the three series stored or rejected."""
+    if not (RR / "nascar_arca").is_dir():
+        pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
+    report = imported(pitboard, RR, "--series", "arca,arca-east,pintys")
+    read = sum(f["read"] for f in report["files"])
+    stored = sum(f["inserted"] for f in report["files"])
+    rejected = sum(f["rejected"] for f in report["files"])
+    assert read == 28_272 + 17_574 + 4_748 and stored + rejected == read
+    rows = career(pitboard, "Amber Balcaen")
+    assert {s: r["starts"] for s, r in rows.items()} == {
+        "arca": 43,
+        "arca-east": 1,
+        "pintys": 2,
+        "total": 46,
+    }
+    total = rows["total"]
+    assert (total["top10"], total["best_finish"], total["laps_led"]) == (14, 6, 3)
