@@ -216,3 +216,68 @@ def test_the_articles_driver_from_the_shared_files(pitboard: Pitboard) -> None:
     }
     total = rows["total"]
     assert (total["top10"], total["best_finish"], total["laps_led"]) == (14, 6, 3)
+
+
+def test_national_schedules_date_the_races_nascar_data_gave(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """Matched by series, season and round, checked by the winner: a race whose winner is
+    another driver (rounds numbered differently) gets nothing, and is reported."""
+    from tests.builders import RR_SCHEDULE_HEADER, season_rows, write_folder
+
+    root = tmp_path / "rr"
+    plan = root / "nascar_cup" / "schedule"
+    plan.mkdir(parents=True)
+    rows = [
+        "2021,W,1,02/14/21,2021_01,Lakeview,Lakeview_Oval,5,Avery Quill,x,1,Ford,0.375,P,",
+        "2021,W,2,02/21/21,2021_02,Cedar,Cedar_Ridge,5,Morgan J. Pike,x,1,Ford,1.500,P,",
+        "2021,W,3,02/28/21,2021_03,Pinecrest,Pinecrest,5,Riley Stroud,x,1,Ford,2.200,R,",
+    ]
+    (plan / "2021_schedule.csv").write_text(
+        "\n".join([RR_SCHEDULE_HEADER, *(r + ",,,,,,,," for r in rows)]) + "\n", "utf-8"
+    )
+    early = imported(pitboard, root)
+    assert early["files"][0]["status"] == "skipped"
+    assert "`pitboard import nascar` first" in early["files"][0]["error"]
+
+    folder = write_folder(tmp_path / "n", {"cup": season_rows(2021, 3)})
+    pitboard.run("import", "nascar", "--source", str(folder), check=True)
+    report = imported(pitboard, root)
+    notes = remarks(report)
+    assert notes["2 races held from another source carry this file's date, length and surface"]
+    assert any("winner Riley Stroud here, Casey Dunmore in the database" in n for n in notes)
+    dates = query(
+        pitboard.database,
+        "SELECT r.round, r.date FROM records_race r JOIN records_season s ON s.id = r.season_id "
+        "JOIN records_series x ON x.id = s.series_id WHERE x.slug = 'cup' ORDER BY r.round",
+    )
+    assert [(n, str(d)[:10] if d else None) for n, d in dates] == [
+        (1, "2021-02-14"),
+        (2, "2021-02-21"),
+        (3, None),
+    ]
+    again = imported(pitboard, root)
+    assert again["changed"] is False
+
+
+@pytest.mark.realdata
+def test_cup_races_get_their_dates_from_the_shared_schedules(pitboard: Pitboard) -> None:
+    if not (RR / "nascar_cup").is_dir() or not (SHARED / "data" / "nascar").is_dir():
+        pytest.skip(f"the shared files are not at {SHARED} (set PITBOARD_SHARED)")
+    cup = SHARED / "data" / "nascar" / "cup.parquet"
+    pitboard.run("import", "nascar", "--source", str(cup), check=True)
+    report = imported(pitboard, RR, "--series", "cup", "--seasons", "2016-2017")
+    assert [f["status"] for f in report["files"]] == ["imported", "imported"]
+    first = query(
+        pitboard.database,
+        "SELECT r.date FROM records_race r JOIN records_season s ON s.id = r.season_id "
+        "JOIN records_series x ON x.id = s.series_id "
+        "WHERE x.slug = 'cup' AND s.year = 2016 AND r.round = 1",
+    )
+    assert str(first[0][0])[:10] == "2016-02-21"
+    undated = query(
+        pitboard.database,
+        "SELECT COUNT(*) FROM records_race r JOIN records_season s ON s.id = r.season_id "
+        "WHERE s.year IN (2016, 2017) AND r.date IS NULL",
+    )
+    assert undated == [(0,)]

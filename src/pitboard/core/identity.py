@@ -329,3 +329,10 @@ def blocking_keys(name: str) -> frozenset[str]:
     if parsed.given:
         keys.add(f"initial:{parsed.surname} {parsed.given[0]}")
     return frozenset(keys)
+
+
+def may_be_one_person(a: str, b: str) -> bool:
+    """Whether two names may be one person's (a shared blocking key): "Geoff Bodine" and
+    "Geoffrey Bodine", "Dick Rathman" and "Dick Rathmann" may; "Buck Baker" and "John Soares"
+    may not. A check that a record is about the person expected, not an identity decision."""
+    return bool(blocking_keys(a) & blocking_keys(b))

@@ -26,7 +26,12 @@ from pitboard.importers.files import InputFile, count_rows, read_chunks
 from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
 from pitboard.importers.table import header_key
 from pitboard.records.models import ImportRun, Series, Source
-from pitboard.records.services.results_writer import WriteOutcome, settle_missing, write_results
+from pitboard.records.services.results_writer import (
+    WriteOutcome,
+    settle_missing,
+    write_race_facts,
+    write_results,
+)
 from pitboard.records.services.standings import mark_stale
 
 
@@ -100,6 +105,9 @@ class Prepared:
     series: dict[str, str]  # slug → name, for series the file may create
     rejected: list[Problem]
     remarks: list[Problem]
+    # A schedule without results: a row per race, its facts stated on races already held
+    # (``write_race_facts``); *frame* is then empty.
+    races: pd.DataFrame | None = None
 
 
 class Importer:
@@ -257,6 +265,22 @@ def _import_file(
                     _keep_rejects(report, raw, prepared.rejected)
                     _keep_remarks(report, prepared.remarks, seen_remarks)
                     series = importer.series(prepared, source)
+                    if prepared.races is not None:
+                        facts = write_race_facts(prepared.races, series, source, run_id)
+                        outcome.races_updated += facts.changed
+                        said = Problem(
+                            Location(item.name, csv=item.csv),
+                            f"{facts.stated} races held from another source carry this file's "
+                            "date, length and surface",
+                        )
+                        missed = [
+                            Problem(Location(item.name, row, None, item.csv), f"not stated: {why}")
+                            for row, why in facts.unknown
+                        ]
+                        _keep_remarks(report, [said, *missed], seen_remarks)
+                        if tick:
+                            tick(len(raw))
+                        continue
                     done = write_results(prepared.frame, series, source, tick, run_id=run_id)
                     rejected = [
                         Problem(Location(item.name, row, column, item.csv), reason, value)

@@ -125,6 +125,10 @@ SERIES_TAG = re.compile(
 )
 ROUND = re.compile(r"^(\d{4})_(\d+)(?:_[A-Z]+)?$")
 SURFACES = {"P": "paved", "D": "dirt", "R": "road"}
+# The national series, whose results come from nascaR.data: racing-reference gives their
+# schedules only (dates and race facts), stated on the races already held.
+NATIONAL = {"W": "cup", "B": "nxs", "C": "truck"}
+NATIONAL_FOLDERS = {"nascar_cup": 1949, "nascar_busch": 1982, "nascar_trucks": 1995}
 
 
 def series_catalog() -> dict[str, Any]:
@@ -142,8 +146,9 @@ class _Pair:
 
     folder: str
     season: int
-    results: InputFile
+    results: InputFile  # a schedule, for a national series (schedule_only)
     schedule: InputFile | None
+    schedule_only: bool = False
 
 
 class RacingReferenceImporter(Importer):
@@ -160,6 +165,7 @@ class RacingReferenceImporter(Importer):
         self._schedules: dict[str, InputFile | None] = {}
         self._layouts: dict[str, str] = {}
         self._flagged: dict[str, set[int]] = {}
+        self._national: set[str] = set()  # the national series' schedules among the inputs
 
     def default(self) -> str:
         import os
@@ -167,7 +173,7 @@ class RacingReferenceImporter(Importer):
         return os.environ.get(SOURCE_ENV) or DEFAULT_URL
 
     def select(self, series: list[str] | None, seasons: tuple[int, int] | None) -> None:
-        known = set(slugs_by_code().values())
+        known = set(slugs_by_code().values()) | set(NATIONAL.values())
         unknown = sorted(set(series or ()) - known)
         if unknown:
             listed = ", ".join(sorted(known))
@@ -203,6 +209,13 @@ class RacingReferenceImporter(Importer):
                         _named(local(schedule), folder.name) if schedule.is_file() else None,
                     )
                 )
+        for folder in sorted(p for p in root.iterdir() if p.name in NATIONAL_FOLDERS):
+            for path in sorted((folder / "schedule").glob("*_schedule.csv")):
+                season = _season_of(path.name)
+                if season is not None and self._wanted_season(season):
+                    pairs.append(
+                        _Pair(folder.name, season, _named(local(path), folder.name), None, True)
+                    )
         if not pairs:
             yield FileError(
                 Location(str(root)), "no <series>/race_results/<year>_race_results.csv here"
@@ -241,6 +254,17 @@ class RacingReferenceImporter(Importer):
                             schedule and _named(schedule, spec["folder"]),
                         )
                     )
+            for name, first in NATIONAL_FOLDERS.items():
+                for season in range(first, date.today().year + 1):
+                    if not self._wanted_season(season):
+                        continue
+                    folder = Path(tmp) / name / str(season)
+                    folder.mkdir(parents=True)
+                    try:
+                        plan = download(f"{base}/{name}/schedule/{season}_schedule.csv", folder)
+                    except FileError:
+                        continue  # a season the repository does not hold yet
+                    pairs.append(_Pair(name, season, _named(plan, name), None, True))
             yield from self._checked(pairs)
 
     def _checked(self, pairs: list[_Pair]) -> Iterator[InputFile | FileError]:
@@ -258,6 +282,22 @@ class RacingReferenceImporter(Importer):
                 continue
             seen[item.sha256] = item.name
             code = _first_value(item.path, "series_id")
+            if pair.schedule_only:
+                slug = NATIONAL.get(code or "")
+                if slug is None:
+                    continue
+                if self.series_wanted and slug not in self.series_wanted:
+                    continue
+                if not Series.objects.filter(slug=slug).exists():
+                    yield SkippedFile(
+                        Location(item.name),
+                        f"a {slug} schedule, and no {slug} results to date: "
+                        "`pitboard import nascar` first",
+                    )
+                    continue
+                self._national.add(item.name)
+                yield item
+                continue
             slug = codes.get(code or "")
             if slug is None:
                 yield FileError(
@@ -274,6 +314,8 @@ class RacingReferenceImporter(Importer):
     # ---- reading a file ---------------------------------------------------------------
 
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
+        if source.name in self._national:
+            return self._schedule(raw, source)
         where = Location(source.name, csv=True)
         missing = [h for h in HEADER if h not in raw.columns]
         if missing:
@@ -317,6 +359,50 @@ class RacingReferenceImporter(Importer):
             self._frame(table), _series_names(table.frame), table.rejected, table.remarks
         )
 
+    def _schedule(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
+        """A national series' schedule: its races' date, length and surface, to state on the
+        races nascaR.data gave (matched by round, checked by winner)."""
+        raw, _ = _blank_dashes(raw)
+        rows = pd.Series(np.asarray(raw.index) + 1, index=raw.index)
+        season = pd.to_numeric(_column(raw, "season"), errors="coerce").astype("Int64")
+        rounds = pd.to_numeric(_column(raw, "race_num"), errors="coerce").astype("Int64")
+        first = int(season.dropna().iloc[0]) if season.notna().any() else None
+        dates, outside = _dates(_column(raw, "race_date"), first)
+        remarks = [
+            Problem(
+                Location(source.name, int(rows.iloc[p]), "race_date", True),
+                f"race date outside the {first} season: kept as given",
+                str(raw["race_date"].iloc[p]),
+            )
+            for p in outside
+        ]
+        codes = raw["series_id"].map(NATIONAL)
+        surfaces = [
+            SURFACES.get(c) if isinstance(c, str) else None
+            for c in _column(raw, "race_track_surface")
+        ]
+        races = pd.DataFrame(
+            {
+                "row": rows,
+                "series": codes,
+                "season": season,
+                "round": rounds,
+                "race_date": dates,
+                "length": pd.to_numeric(_column(raw, "race_lap_len"), errors="coerce"),
+                "surface": [surface_of(x) for x in surfaces],
+                "winner": _column(raw, "race_winner_name"),
+            },
+            index=raw.index,
+        )
+        bad = races[["series", "season", "round"]].isna().any(axis=1)
+        rejected = [
+            Problem(Location(source.name, int(r), "race_num", True), "no series, season or round")
+            for r in races.loc[bad, "row"]
+        ]
+        races = races.loc[~bad]
+        slugs = dict.fromkeys(races["series"].unique(), "")
+        return Prepared(pd.DataFrame(), slugs, rejected, remarks, races=races)
+
     def _schedule_name(self, source: InputFile) -> str:
         schedule = self._schedules.get(source.name)
         return schedule.name if schedule else "none found"
@@ -339,8 +425,7 @@ class RacingReferenceImporter(Importer):
             )
 
         def column(name: str) -> pd.Series:
-            found = raw.get(name)
-            return found if found is not None else pd.Series([None] * len(raw), dtype=object)
+            return _column(raw, name)
 
         if "race_num" in raw:
             rounds = pd.to_numeric(column("race_num"), errors="coerce")
@@ -419,8 +504,16 @@ class RacingReferenceImporter(Importer):
         )
 
     def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
+        if prepared.races is not None:  # the national series: nascaR.data's, never created here
+            return {s.slug: s for s in Series.objects.filter(slug__in=list(prepared.series))}
         catalog = series_catalog()
         return {slug: ensure_series(catalog, slug, source) for slug in prepared.series}
+
+
+def _column(raw: pd.DataFrame, name: str) -> pd.Series:
+    """The column *name*, or one of Nones where the file has none."""
+    found = raw.get(name)
+    return found if found is not None else pd.Series([None] * len(raw), dtype=object)
 
 
 def _named(item: InputFile, folder: str) -> InputFile:

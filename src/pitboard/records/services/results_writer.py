@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from pitboard.core.identity import may_be_one_person
 from pitboard.records.models import (
     Championship,
     ChampionshipRace,
@@ -30,6 +31,7 @@ from pitboard.records.models import (
     Season,
     Series,
     Source,
+    SourceKey,
 )
 from pitboard.records.services import bulk, naming, statements
 from pitboard.records.services.naming import py_list
@@ -328,3 +330,78 @@ def settle_missing(
 
 def _text_column(column: pd.Series) -> list[Any]:
     return [v if v else None for v in py_list(column)]
+
+
+@dataclass
+class RaceFacts:
+    """What a schedule-only file did to races another source holds."""
+
+    stated: int = 0  # races that carry this source's statement
+    changed: int = 0  # races whose shown facts changed
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not stated
+
+
+def write_race_facts(
+    frame: pd.DataFrame, series: Mapping[str, Series], source: Source, run_id: int | None
+) -> RaceFacts:
+    """State *source*'s facts (date, length, surface) of races already held, never creating one.
+
+    *frame* has a row per race: ``row, series, season, round, race_date, length, surface,
+    winner``. A race is matched by series, season and round, and checked by its winner: where
+    the stored winner is another driver, the rounds may be numbered differently, so nothing is
+    stated and the row is reported.
+    """
+    out = RaceFacts()
+    seasons = {
+        (slug, year): pk
+        for pk, slug, year in Season.objects.filter(
+            series__in=[series[s] for s in set(frame["series"])]
+        ).values_list("id", "series__slug", "year")
+    }
+    races = {
+        (sid, rnd): pk
+        for chunk in bulk.chunks(sorted(seasons.values()))
+        for pk, sid, rnd in Race.objects.filter(season_id__in=chunk).values_list(
+            "id", "season_id", "round"
+        )
+    }
+    # Every name a race's winner is known by: the shown one and each source's.
+    won: dict[int, set[int]] = {}
+    names: dict[int, set[str]] = {}
+    for chunk in bulk.chunks(sorted(races.values())):
+        for race, driver, name in Result.objects.filter(race_id__in=chunk, finish=1).values_list(
+            "race_id", "driver_id", "driver__person__name"
+        ):
+            won.setdefault(race, set()).add(driver)
+            names.setdefault(driver, set()).add(name)
+    for chunk in bulk.chunks(sorted(names)):
+        for driver, name in SourceKey.objects.filter(
+            kind=SourceKey.Kind.DRIVER, object_id__in=chunk
+        ).values_list("object_id", "name"):
+            names[driver].add(name)
+    winners = {race: {n for d in drivers for n in names[d]} for race, drivers in won.items()}
+    stated: dict[int, tuple[tuple[Any, ...], int | None]] = {}
+    for row, slug, year, rnd, when, length, surface, winner in zip(
+        *(
+            py_list(frame[c])
+            for c in (
+                *("row", "series", "season", "round"),
+                *("race_date", "length", "surface", "winner"),
+            )
+        ),
+        strict=True,
+    ):
+        race = races.get((seasons.get((slug, int(year)), 0), int(rnd)), 0)
+        if not race:
+            out.unknown.append((row, f"no {slug} {year} race {rnd} in the database"))
+            continue
+        held = winners.get(race, set())
+        if winner and held and not any(may_be_one_person(str(winner), n) for n in held):
+            shown = ", ".join(sorted(held))
+            out.unknown.append((row, f"winner {winner} here, {shown} in the database"))
+            continue
+        stated[race] = ((None, None, when, None, length, surface or None), row)
+    done = statements.write(RACES, source.dataset, source.pk, run_id, stated)
+    out.stated = len(stated)
+    out.changed = len(done.changed_owners)
+    return out
