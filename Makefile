@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Where `make run` imports NASCAR history from: a folder or URL (default: the public files).
 NASCAR_SOURCE ?= $(PITBOARD_NASCAR_SOURCE)
+# And the regional series (ARCA, East, West, Pinty's…) and national race dates: folder or URL.
+RACING_REFERENCE_SOURCE ?= $(PITBOARD_RACING_REFERENCE_SOURCE)
 DRIVER ?= Richard Petty
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -23,6 +25,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/pitboard init
 	-$(BIN)/pitboard import nascar $(if $(NASCAR_SOURCE),--source "$(NASCAR_SOURCE)")
+	-$(BIN)/pitboard import racing-reference $(if $(RACING_REFERENCE_SOURCE),--source "$(RACING_REFERENCE_SOURCE)")
 	$(BIN)/pitboard db refresh-standings
 	-$(BIN)/pitboard driver "$(DRIVER)"
 	$(BIN)/pitboard serve --host $(HOST) --port $(PORT)

@@ -22,7 +22,7 @@ ENTRIES = [
 ]
 
 
-def imported(pitboard: Pitboard, root: Path, *args: str) -> dict[str, Any]:
+def imported(pitboard: Pitboard, root: Path | str, *args: str) -> dict[str, Any]:
     done = pitboard.run(
         "import", "racing-reference", "--source", str(root), *args, "--format", "json"
     )
@@ -281,3 +281,32 @@ def test_cup_races_get_their_dates_from_the_shared_schedules(pitboard: Pitboard)
         "WHERE s.year IN (2016, 2017) AND r.date IS NULL",
     )
     assert undated == [(0,)]
+
+
+def test_the_public_repository_layout_by_url(pitboard: Pitboard, tmp_path: Path) -> None:
+    """The default source is the repository's base URL: files are fetched by series and season,
+    and a season the repository does not hold (HTTP 404) is simply not there."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2021, ENTRIES)
+    rr_season(root, "nascar_arca", "A", 2023, ENTRIES)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        report = imported(pitboard, url, "--series", "arca", "--seasons", "2020-2024")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [(f["file"], f["status"], f["inserted"]) for f in report["files"]] == [
+        ("nascar_arca/race_results/2021_race_results.csv", "imported", 6),
+        ("nascar_arca/race_results/2023_race_results.csv", "imported", 6),
+    ]

@@ -22,7 +22,7 @@ import psycopg
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from pitboard.importers.files import InputFile, count_rows, read_chunks
+from pitboard.importers.files import InputFile, chunk_rows, count_rows, read_chunks
 from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
 from pitboard.importers.table import header_key
 from pitboard.records.models import ImportRun, Series, Source
@@ -359,11 +359,17 @@ def race_chunks(importer: Importer, item: InputFile) -> Iterator[pd.DataFrame]:
     """
     carry: pd.DataFrame | None = None
     done: set[int] = set()
-    for chunk in read_chunks(item):
+    size = chunk_rows()
+    # CSV chunks are exactly *size* rows but the last, and JSON is read whole; Parquet batches
+    # end at row groups, so a short one says nothing there.
+    exact = item.path.suffix.lower() in (".csv", ".json")
+    for chunk in read_chunks(item, size):
+        whole = exact and not done and carry is None and len(chunk) < size
         if carry is not None and len(carry):
             chunk = pd.concat([carry, chunk])
         columns = _race_columns(importer, chunk)
-        if not columns or not len(chunk):
+        if not columns or not len(chunk) or whole:
+            # A file shorter than a chunk holds its races whole: nothing to carry or check.
             carry = None
             yield chunk
             continue

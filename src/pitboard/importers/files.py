@@ -26,6 +26,10 @@ class NetworkError(Exception):
     """A URL could not be fetched at all (no network, no such host)."""
 
 
+class NotFound(FileError):
+    """The server answered that there is no such file (HTTP 404)."""
+
+
 @dataclass
 class InputFile:
     """An input ready to read: where it came from, the local copy, and its checksum."""
@@ -60,7 +64,8 @@ def download(url: str, folder: Path, timeout: float = 30.0) -> InputFile:
         with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
             shutil.copyfileobj(response, out)
     except urllib.error.HTTPError as exc:
-        raise FileError(Location(name), f"cannot download {url}: HTTP {exc.code}") from exc
+        kind = NotFound if exc.code == 404 else FileError
+        raise kind(Location(name), f"cannot download {url}: HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise NetworkError(f"cannot download {url} ({reason})") from exc

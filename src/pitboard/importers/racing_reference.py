@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from pitboard.importers.checks import reject_duplicates, remark_doubles, status_
 from pitboard.importers.files import (
     CSV_OPTIONS,
     InputFile,
+    NotFound,
     download,
     local,
     temporary_folder,
@@ -128,13 +130,19 @@ SURFACES = {"P": "paved", "D": "dirt", "R": "road"}
 # The national series, whose results come from nascaR.data: racing-reference gives their
 # schedules only (dates and race facts), stated on the races already held.
 NATIONAL = {"W": "cup", "B": "nxs", "C": "truck"}
-NATIONAL_FOLDERS = {"nascar_cup": 1949, "nascar_busch": 1982, "nascar_trucks": 1995}
+NATIONAL_FOLDERS = {
+    "nascar_cup": ("cup", 1949),
+    "nascar_busch": ("nxs", 1982),
+    "nascar_trucks": ("truck", 1995),
+}
 
 
+@cache
 def series_catalog() -> dict[str, Any]:
     return tomllib.loads(files("pitboard.data").joinpath("regional_series.toml").read_text())
 
 
+@cache
 def slugs_by_code() -> dict[str, str]:
     """racing-reference's ``series_id`` → pitboard's series slug (a contract: docs)."""
     return {s["code"]: s["slug"] for s in series_catalog()["series"]}
@@ -229,20 +237,26 @@ class RacingReferenceImporter(Importer):
             for spec in series_catalog()["series"]:
                 if self.series_wanted and spec["slug"] not in self.series_wanted:
                     continue
-                for season in range(spec["first"], spec["last"] + 1):
+                # Up to this year: the live repository may hold seasons the catalog does not.
+                for season in range(spec["first"], date.today().year + 1):
                     if not self._wanted_season(season):
                         continue
                     folder = Path(tmp) / spec["folder"] / str(season)
-                    folder.mkdir(parents=True)
+                    for kind in ("race_results", "schedule"):
+                        (folder / kind).mkdir(parents=True)
                     url = f"{base}/{spec['folder']}"
                     try:
-                        results = download(f"{url}/race_results/{season}_race_results.csv", folder)
+                        results = download(
+                            f"{url}/race_results/{season}_race_results.csv", folder / "race_results"
+                        )
+                    except NotFound:
+                        continue  # a season without races in the repository
                     except FileError as exc:
                         yield exc
                         continue
                     try:
                         schedule: InputFile | None = download(
-                            f"{url}/schedule/{season}_schedule.csv", folder
+                            f"{url}/schedule/{season}_schedule.csv", folder / "schedule"
                         )
                     except FileError:
                         schedule = None
@@ -254,16 +268,21 @@ class RacingReferenceImporter(Importer):
                             schedule and _named(schedule, spec["folder"]),
                         )
                     )
-            for name, first in NATIONAL_FOLDERS.items():
+            for name, (slug, first) in NATIONAL_FOLDERS.items():
+                if self.series_wanted and slug not in self.series_wanted:
+                    continue
                 for season in range(first, date.today().year + 1):
                     if not self._wanted_season(season):
                         continue
-                    folder = Path(tmp) / name / str(season)
+                    folder = Path(tmp) / name / str(season) / "schedule"
                     folder.mkdir(parents=True)
                     try:
                         plan = download(f"{base}/{name}/schedule/{season}_schedule.csv", folder)
-                    except FileError:
+                    except NotFound:
                         continue  # a season the repository does not hold yet
+                    except FileError as exc:
+                        yield exc
+                        continue
                     pairs.append(_Pair(name, season, _named(plan, name), None, True))
             yield from self._checked(pairs)
 
@@ -535,14 +554,21 @@ def _first_value(path: Path, column: str) -> str | None:
 
 
 def _blank_dashes(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Cells that hold only a dash (or spaces) become empty; per row, whether one held a
-    dash. Non-breaking spaces are spaces."""
-    text = raw.astype("string")
-    stripped = text.apply(lambda c: c.str.replace("\u00a0", " ").str.strip())
-    dashes = stripped.isin(MISSING).fillna(False)
-    cleaned = stripped.mask(dashes | (stripped == "").fillna(False))
-    rows = dashes.to_numpy(dtype=bool).any(axis=1)
-    return cleaned.astype(object).where(cleaned.notna(), None), rows
+    """Cells that hold only a dash (or spaces) become empty, non-breaking spaces plain ones;
+    per row, whether one of its cells held a dash. Plain Python over the cells: a file is a few
+    thousand of them, where pandas' string methods cost more to start than to run."""
+    dashed = np.zeros(len(raw), dtype=bool)
+    columns: dict[str, list[str | None]] = {}
+    for name in raw.columns:
+        cleaned: list[str | None] = []
+        for position, value in enumerate(raw[name].tolist()):
+            text = value.replace("\u00a0", " ").strip() if isinstance(value, str) else ""
+            if text in MISSING:
+                dashed[position] = True
+                text = ""
+            cleaned.append(text or None)
+        columns[str(name)] = cleaned
+    return pd.DataFrame(columns, index=raw.index, dtype=object), dashed
 
 
 def _layout(raw: pd.DataFrame) -> tuple[str, str]:
