@@ -23,8 +23,9 @@ REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
-def timed_child(cmd: list[str]) -> tuple[float, float, str]:
-    """Run *cmd*: its wall time in seconds, peak memory in MiB (from wait4), and its output."""
+def timed_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
+    """Run *cmd*: its wall time in seconds, peak memory in MiB (from wait4), and its output;
+    an exit status not in *ok* stops the benchmark."""
     env = {k: v for k, v in os.environ.items() if k != "PITBOARD_DATABASE_URL"}
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -34,7 +35,7 @@ def timed_child(cmd: list[str]) -> tuple[float, float, str]:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        if proc.returncode:
+        if proc.returncode not in ok:
             raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read().decode()}")
         return elapsed, usage.ru_maxrss / 1024, out.read().decode()
 

@@ -231,6 +231,10 @@ def test_namesakes_in_different_eras_stay_two_people(pitboard: Pitboard, tmp_pat
     assert by_file(report)["weekly.csv"]["created"]["drivers"] == 1
     found = pitboard.run("driver", "Casey Dunmore")
     assert "2 drivers are named 'Casey Dunmore'" in found.stderr  # two people, both listed
+    # Each is asked for by the slug the message gives (the one in its page's address).
+    assert "give one's slug (casey-dunmore, casey-dunmore-2)" in found.stderr
+    weekly_one = pitboard.json("driver", "casey-dunmore-2")
+    assert [r["series"] for r in weekly_one["rows"]] == ["thunder-stock"]
 
 
 def test_an_uncertain_match_waits_for_review_and_a_merge_is_reversible(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,6 +120,9 @@ KINDS = {
 }
 
 
+SLUG = re.compile(r"(?:[^\W_A-Z]+-)+[^\W_A-Z]+")  # lowercase words joined by hyphens
+
+
 def find(kind: str, query: str) -> tuple[Subject, Match | None]:
     """The one record *query* names, and how it matched when not exactly.
 
@@ -129,13 +133,20 @@ def find(kind: str, query: str) -> tuple[Subject, Match | None]:
     key = name_key(query)
     if not key:
         raise LookupError_(f"give a {kind}'s name (letters or digits), not {query!r}")
+    if SLUG.fullmatch(query.strip()):  # as in the page's address: one record, namesakes or not
+        found = spec.exact_slug(query.strip())
+        if found is not None:
+            return Subject(kind, *found), None
     for lookup in (spec.exact, spec.alias):
         hits = list(dict.fromkeys(lookup(key)))
         if len(hits) == 1:
             return Subject(kind, *hits[0]), None
         if len(hits) > 1:
             matches = [Match(Candidate(pk, name), MatchKind.EXACT, 100.0) for pk, name, _ in hits]
-            raise LookupError_(f"{len(hits)} {kind}s are named {query!r}", matches)
+            slugs = ", ".join(slug for _, _, slug in hits)
+            raise LookupError_(
+                f"{len(hits)} {kind}s are named {query!r}: give one's slug ({slugs})", matches
+            )
     matches = rank(query, spec.everyone(), limit=SHOWN)
     chosen = pick(matches)
     if chosen is None:
