@@ -424,3 +424,30 @@ def test_careers_match_an_independent_reading_of_the_raw_files(pitboard: Pitboar
         assert shown == expected[driver], driver
         both += bool({"cup", "nxs", "truck"} & set(rows))
     assert both >= 5  # drivers whose one document holds both sources' series
+
+
+def test_the_site_lists_every_series_by_level(pitboard: Pitboard, tmp_path: Path) -> None:
+    from tests.server import serving
+
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2022, ENTRIES)
+    rr_season(root, "nascar_pintys", "T", 2022, ENTRIES)
+    rr_season(root, "iroc", "I", 1990, ENTRIES)
+    path = root / "nascar_arca" / "race_results" / "2022_race_results.csv"
+    path.write_text(path.read_text("utf-8").replace("Fictional_100", "Acme%27s_150"), "utf-8")
+    imported(pitboard, root)
+    with serving(pitboard.database, tmp_path) as live:
+        status, _, body = live.get("/series/")
+        page = body.decode()
+        _, _, season = live.get("/series/arca/2022/")
+        _, _, home = live.get("/")
+    assert status == 200
+    levels = [page.index(f"<h2>{level}</h2>") for level in ("Development", "International")]
+    assert levels == sorted(levels) and "<h2>Exhibition</h2>" in page
+    assert "ARCA Menards Series" in page and "NASCAR Pinty&#x27;s Series" in page
+    assert "1990" in page and "International Race of Champions" in page
+    # The navigation names the first series of the catalog and leads to the rest.
+    nav = home.decode().split('<nav aria-label="Sections">')[1].split("</nav>")[0]
+    assert 'href="/series/arca/"' in nav and 'href="/series/iroc/"' not in nav
+    assert 'href="/series/">All series</a>' in nav
+    assert "Acme&#x27;s 150" in season.decode() and "%27" not in season.decode()

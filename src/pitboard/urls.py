@@ -28,6 +28,7 @@ urlpatterns = [
     path("teams/<name:slug>/", views.team, name="team"),
     path("tracks/", views.track_list, name="tracks"),
     path("tracks/<name:slug>/", views.track, name="track"),
+    path("series/", views.series_list, name="series-list"),
     path("series/<name:series>/", views.series, name="series"),
     path("series/<name:series>/<int:year>/", views.season, name="season"),
     path("races/<name:series>/<int:year>/<int:rnd>/", views.race, name="race"),

@@ -20,6 +20,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -486,7 +487,8 @@ class RacingReferenceImporter(Importer):
         tracks = frame["track"].fillna("")
         layout = [layout_of(t, s) for t, s in zip(tracks, surfaces, strict=True)]
         status_class = status_classes(frame["status"], frame["finish"])
-        names = frame["race_id"].fillna("").str.replace(r"^\d{4}_", "", regex=True)
+        # race_id is the race page's address: "2022_Bush%27s_Beans_200" is "Bush's Beans 200"
+        names = frame["race_id"].fillna("").str.replace(r"^\d{4}_", "", regex=True).map(unquote)
         return pd.DataFrame(
             {
                 "row": frame["row"],

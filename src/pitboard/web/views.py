@@ -199,6 +199,19 @@ def series(request: HttpRequest, series: str) -> HttpResponse:
 
 
 @require_GET
+def series_list(request: HttpRequest) -> HttpResponse:
+    groups = schedule.series_index()
+    count = sum(len(g["series"]) for g in groups)
+    return _page(
+        request,
+        "series_list.html",
+        "Series",
+        f"The {count} series pitboard holds, from the national series to regional tours.",
+        groups=groups,
+    )
+
+
+@require_GET
 def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
     page = _found(schedule.season_page, series, year)
     progression = page["progression"]

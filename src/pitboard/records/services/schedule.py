@@ -70,6 +70,41 @@ def champions(series: Series) -> dict[int, dict[str, str]]:
     }
 
 
+LEVELS = ("national", "development", "regional", "international", "touring", "weekly", "exhibition")
+
+
+def series_index() -> list[dict[str, Any]]:
+    """Every series with a season, grouped by level (national first), each with its span of
+    seasons, its number of races and its sanctioning body."""
+    rows = (
+        Series.objects.annotate(
+            first=Min("seasons__year"), last=Max("seasons__year"), races=Count("seasons__races")
+        )
+        .filter(first__isnull=False)
+        .order_by("display_order", "slug")
+        .values(
+            "slug",
+            "name",
+            "level",
+            "country",
+            "first",
+            "last",
+            "races",
+            "sanctioning_body__abbreviation",
+        )
+    )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        found = dict(row)
+        found["body"] = found.pop("sanctioning_body__abbreviation") or ""
+        groups.setdefault(str(found["level"]), []).append(found)
+    order = {level: i for i, level in enumerate(LEVELS)}
+    return [
+        {"level": level, "series": found}
+        for level, found in sorted(groups.items(), key=lambda g: order.get(g[0], len(order)))
+    ]
+
+
 def series_page(slug: str) -> dict[str, Any]:
     """A series: its names over the years and every season with races, winners and champion."""
     series = require_series(slug)
