@@ -451,3 +451,30 @@ def test_the_site_lists_every_series_by_level(pitboard: Pitboard, tmp_path: Path
     assert 'href="/series/arca/"' in nav and 'href="/series/iroc/"' not in nav
     assert 'href="/series/">All series</a>' in nav
     assert "Acme&#x27;s 150" in season.decode() and "%27" not in season.decode()
+
+
+def test_owners_come_from_owner_id_or_the_sponsors_suffix(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2023, ENTRIES, races=1)
+    path = root / "nascar_arca" / "race_results" / "2023_race_results.csv"
+    lines = path.read_text("utf-8").splitlines()
+    lines[1] = lines[1].replace("Acme Widgets,", '"Acme Widgets   (Pat Owner\n)",')
+    lines[2] = lines[2].replace("Acme Widgets,,", "Acme Widgets (AW),Lee_Holder,")
+    lines[3] = lines[3].replace("Acme Widgets", "W?linak Tools")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = imported(pitboard, root)
+    notes = remarks(report)
+    assert notes["owner's name after the sponsor: taken as the car owner"] == 1
+    assert notes["letters lost to an encoding ('?' or U+FFFD): kept as given"] == 1
+    rows = query(
+        pitboard.database,
+        "SELECT r.sponsor, t.name FROM records_result r LEFT JOIN records_team t "
+        "ON t.id = r.team_id ORDER BY r.finish",
+    )
+    assert rows == [
+        ("Acme Widgets", "Pat Owner"),
+        ("Acme Widgets (AW)", "Lee Holder"),
+        ("W?linak Tools", None),
+    ]

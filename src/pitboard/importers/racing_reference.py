@@ -360,6 +360,7 @@ class RacingReferenceImporter(Importer):
         )
         _reject_bad_rounds(table, raw)
         _odd_numbers(table)
+        _owners(table)
         _clean_names(table)
         codes = slugs_by_code()
         slug = table.frame["series_id"].map(codes)
@@ -505,7 +506,7 @@ class RacingReferenceImporter(Importer):
                 "car": frame["car"].fillna(""),
                 "driver": frame["driver"],
                 "driver_key": frame["driver_key"],
-                "team": None,
+                "team": frame["owner"],
                 "team_kind": "owner",
                 "make": frame["make"].where(frame["make"] != "-", None),
                 "sponsor": frame["sponsor"].fillna(""),
@@ -608,6 +609,35 @@ def _reject_bad_rounds(table: Table, raw: pd.DataFrame) -> None:
         "another season than the row's",
         shown.reindex(table.frame.index),
     )
+
+
+OWNER_IN_SPONSOR = re.compile(r"^(.*?)\s{2,}\(([^()]*)\)\s*$", re.DOTALL)
+LOST_LETTER = re.compile(r"\w\?\w|\ufffd")
+
+
+def _owners(table: Table) -> None:
+    """The car's owner: ``owner_id`` where given, else the name recent files append to the
+    sponsor after two or more spaces ("ICON Direct   (Billy Venturini)"); a parenthesis right
+    after the sponsor's words is part of it ("Consolidated Electrical Distributors (CED)")."""
+    frame = table.frame
+    sponsors = frame["sponsor"].astype(object)
+    split = sponsors.map(lambda v: OWNER_IN_SPONSOR.match(v) if isinstance(v, str) else None)
+    suffixed = split.notna()
+    table.remark(suffixed, "sponsor", "owner's name after the sponsor: taken as the car owner")
+    lost = sponsors.map(lambda v: isinstance(v, str) and bool(LOST_LETTER.search(v)))
+    table.remark(
+        lost.astype(bool), "sponsor", "letters lost to an encoding ('?' or U+FFFD): kept as given"
+    )
+    frame = table.frame
+    named = frame["owner_id"].map(
+        lambda v: v.replace("_", " ").strip() if isinstance(v, str) else None
+    )
+    from_sponsor = split.map(lambda m: " ".join(m.group(2).split()) if m else None)
+    frame["owner"] = named.where(named.notna(), from_sponsor)
+    frame["sponsor"] = sponsors.where(
+        ~suffixed, split.map(lambda m: m.group(1).strip() if m else None)
+    )
+    table.frame = frame
 
 
 def _odd_numbers(table: Table) -> None:
