@@ -237,7 +237,9 @@ def test_national_schedules_date_the_races_nascar_data_gave(
         "\n".join([RR_SCHEDULE_HEADER, *(r + ",,,,,,,," for r in rows)]) + "\n", "utf-8"
     )
     early = imported(pitboard, root)
-    assert early["files"][0]["status"] == "skipped"
+    assert [(f["file"], f["status"]) for f in early["files"]] == [
+        ("nascar_cup/schedule", "skipped")
+    ]
     assert "`pitboard import nascar` first" in early["files"][0]["error"]
 
     folder = write_folder(tmp_path / "n", {"cup": season_rows(2021, 3)})

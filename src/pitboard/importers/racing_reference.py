@@ -292,6 +292,7 @@ class RacingReferenceImporter(Importer):
         (the scraped project keeps copies of whole series under other names) is refused."""
         codes = slugs_by_code()
         seen: dict[str, str] = {}
+        without: set[str] = set()  # national series without results: their schedules wait
         for pair in pairs:
             item = pair.results
             if item.sha256 in seen:
@@ -309,11 +310,13 @@ class RacingReferenceImporter(Importer):
                 if self.series_wanted and slug not in self.series_wanted:
                     continue
                 if not Series.objects.filter(slug=slug).exists():
-                    yield SkippedFile(
-                        Location(item.name),
-                        f"a {slug} schedule, and no {slug} results to date: "
-                        "`pitboard import nascar` first",
-                    )
+                    if slug not in without:  # one line for the folder, not one per season
+                        without.add(slug)
+                        yield SkippedFile(
+                            Location(f"{pair.folder}/schedule"),
+                            f"{slug} schedules, and no {slug} results to date: "
+                            "`pitboard import nascar` first",
+                        )
                     continue
                 self._national.add(item.name)
                 yield item
