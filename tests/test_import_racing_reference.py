@@ -260,6 +260,11 @@ def test_national_schedules_date_the_races_nascar_data_gave(
     ]
     again = imported(pitboard, root)
     assert again["changed"] is False
+    # Undoing the run takes its dates away again; nascaR.data's races stay as they were.
+    pitboard.run("import", "undo", str(report["run"]), check=True)
+    assert query(pitboard.database, "SELECT COUNT(*) FROM records_race WHERE date IS NOT NULL") == [
+        (0,)
+    ]
 
 
 @pytest.mark.realdata
