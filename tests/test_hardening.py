@@ -60,6 +60,7 @@ PAGE_QUERY = {
     "team": (),
     "tracks": ("surface", "length", "region", "country"),
     "track": (),
+    "series-list": (),
     "series": (),
     "season": (),
     "race": (),
