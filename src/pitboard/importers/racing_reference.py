@@ -11,6 +11,7 @@ What the files get wrong is found from their content, not from names or years, a
 from __future__ import annotations
 
 import csv
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator
@@ -154,7 +155,6 @@ class _Pair:
     """A season's results file and its schedule, as found in a series folder."""
 
     folder: str
-    season: int
     results: InputFile  # a schedule, for a national series (schedule_only)
     schedule: InputFile | None
     schedule_only: bool = False
@@ -177,8 +177,6 @@ class RacingReferenceImporter(Importer):
         self._national: set[str] = set()  # the national series' schedules among the inputs
 
     def default(self) -> str:
-        import os
-
         return os.environ.get(SOURCE_ENV) or DEFAULT_URL
 
     def select(self, series: list[str] | None, seasons: tuple[int, int] | None) -> None:
@@ -213,7 +211,6 @@ class RacingReferenceImporter(Importer):
                 pairs.append(
                     _Pair(
                         folder.name,
-                        season,
                         _named(local(path), folder.name),
                         _named(local(schedule), folder.name) if schedule.is_file() else None,
                     )
@@ -222,9 +219,7 @@ class RacingReferenceImporter(Importer):
             for path in sorted((folder / "schedule").glob("*_schedule.csv")):
                 season = _season_of(path.name)
                 if season is not None and self._wanted_season(season):
-                    pairs.append(
-                        _Pair(folder.name, season, _named(local(path), folder.name), None, True)
-                    )
+                    pairs.append(_Pair(folder.name, _named(local(path), folder.name), None, True))
         if not pairs:
             yield FileError(
                 Location(str(root)), "no <series>/race_results/<year>_race_results.csv here"
@@ -264,7 +259,6 @@ class RacingReferenceImporter(Importer):
                     pairs.append(
                         _Pair(
                             spec["folder"],
-                            season,
                             _named(results, spec["folder"]),
                             schedule and _named(schedule, spec["folder"]),
                         )
@@ -284,7 +278,7 @@ class RacingReferenceImporter(Importer):
                     except FileError as exc:
                         yield exc
                         continue
-                    pairs.append(_Pair(name, season, _named(plan, name), None, True))
+                    pairs.append(_Pair(name, _named(plan, name), None, True))
             yield from self._checked(pairs)
 
     def _checked(self, pairs: list[_Pair]) -> Iterator[InputFile | FileError]:
