@@ -401,3 +401,14 @@ def test_thresholds_are_ordered() -> None:
     assert (
         identity.NAME_SAME > identity.NAME_NICKNAME > identity.NAME_INITIAL > identity.NAME_MISSPELT
     )
+
+
+def test_names_with_dropped_letters_and_names_that_may_be_one_person() -> None:
+    from pitboard.core.identity import dropped_letters, may_be_one_person
+
+    assert dropped_letters("Avery Quil", "Avery Quillé")
+    assert not dropped_letters("Avery Quill", "Avery Quill")  # the same name drops nothing
+    assert not dropped_letters("Avery Quill", "Jordan Quill")
+    assert not dropped_letters("Avery Q", "Avery Quill")  # more than two letters
+    assert may_be_one_person("Jordan Marsh", "Jordan Marshe")
+    assert not may_be_one_person("Jordan Marsh", "Riley Stroud")

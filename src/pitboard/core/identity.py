@@ -336,3 +336,19 @@ def may_be_one_person(a: str, b: str) -> bool:
     "Geoffrey Bodine", "Dick Rathman" and "Dick Rathmann" may; "Buck Baker" and "John Soares"
     may not. A check that a record is about the person expected, not an identity decision."""
     return bool(blocking_keys(a) & blocking_keys(b))
+
+
+def dropped_letters(short: str, full: str) -> bool:
+    """Whether *short* is *full* with a few letters dropped, as a file that lost its accented
+    letters writes it ("Alex Labb" for "Alex Labbé", stored elsewhere as "Alex Labbe"): the
+    same words, each the same or missing at most two letters, never its first."""
+    words, full_words = name_key(short).split(), name_key(full).split()
+    if len(words) != len(full_words) or words == full_words:
+        return False
+    for word, whole in zip(words, full_words, strict=True):
+        if word[:1] != whole[:1] or not 0 <= len(whole) - len(word) <= 2:
+            return False
+        letters = iter(whole)
+        if not all(letter in letters for letter in word):  # a subsequence of the whole word
+            return False
+    return True

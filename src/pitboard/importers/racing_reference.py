@@ -26,6 +26,7 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
+from pitboard.core.identity import dropped_letters
 from pitboard.core.names import name_key
 from pitboard.core.tracks import layout_of, surface_of
 from pitboard.importers.base import Importer, Prepared
@@ -173,7 +174,7 @@ class RacingReferenceImporter(Importer):
         self.seasons: tuple[int, int] | None = None
         self._schedules: dict[str, InputFile | None] = {}
         self._layouts: dict[str, str] = {}
-        self._flagged: dict[str, set[int]] = {}
+        self._races_of: dict[str, pd.DataFrame] = {}  # per results file, its schedule's races
         self._national: set[str] = set()  # the national series' schedules among the inputs
 
     def default(self) -> str:
@@ -364,6 +365,7 @@ class RacingReferenceImporter(Importer):
         table.reject(slug.isna(), "series_id", "not a racing-reference series pitboard knows")
         reject_duplicates(table)
         remark_doubles(table, ("series_id", "round"), "driver_key", "finish")
+        table.frame["round"] = table.frame["round"].astype("Int64")
         races = self._races(source, table)
         frame = table.frame.merge(races, how="left", on=["series_id", "round"])
         frame.index = table.frame.index
@@ -380,37 +382,11 @@ class RacingReferenceImporter(Importer):
     def _schedule(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         """A national series' schedule: its races' date, length and surface, to state on the
         races nascaR.data gave (matched by round, checked by winner)."""
-        raw, _ = _blank_dashes(raw)
-        rows = pd.Series(np.asarray(raw.index) + 1, index=raw.index)
-        season = pd.to_numeric(_column(raw, "season"), errors="coerce").astype("Int64")
-        rounds = pd.to_numeric(_column(raw, "race_num"), errors="coerce").astype("Int64")
-        first = int(season.dropna().iloc[0]) if season.notna().any() else None
-        dates, outside = _dates(_column(raw, "race_date"), first)
-        remarks = [
-            Problem(
-                Location(source.name, int(rows.iloc[p]), "race_date", True),
-                f"race date outside the {first} season: kept as given",
-                str(raw["race_date"].iloc[p]),
-            )
-            for p in outside
-        ]
-        codes = raw["series_id"].map(NATIONAL)
-        surfaces = [
-            SURFACES.get(c) if isinstance(c, str) else None
-            for c in _column(raw, "race_track_surface")
-        ]
-        races = pd.DataFrame(
-            {
-                "row": rows,
-                "series": codes,
-                "season": season,
-                "round": rounds,
-                "race_date": dates,
-                "length": pd.to_numeric(_column(raw, "race_lap_len"), errors="coerce"),
-                "surface": [surface_of(x) for x in surfaces],
-                "winner": _column(raw, "race_winner_name"),
-            },
-            index=raw.index,
+        races, remarks = _read_schedule(raw, source.name)
+        races = races.assign(
+            series=races["series_id"].map(NATIONAL),
+            season=pd.to_numeric(_column(raw, "season"), errors="coerce").astype("Int64"),
+            surface=[surface_of(x if isinstance(x, str) else None) for x in races["surface"]],
         )
         bad = races[["series", "season", "round"]].isna().any(axis=1)
         rejected = [
@@ -426,62 +402,32 @@ class RacingReferenceImporter(Importer):
         return schedule.name if schedule else "none found"
 
     def _races(self, source: InputFile, table: Table) -> pd.DataFrame:
-        """Per race of the file (series_id, round): its track, date and facts from the schedule."""
-        columns = ["series_id", "round", "track", "surface_code", "length", "race_date"]
+        """Per race of the file (series_id, round): its track, date and facts from the season's
+        schedule, read once per file (its remarks with it), whatever the number of chunks."""
+        if source.name in self._races_of:
+            return self._races_of[source.name]
         schedule = self._schedules.get(source.name)
         if schedule is None:
             table.remarks.append(
                 Problem(Location(source.name), "no schedule for this season: races have no track")
             )
-            return pd.DataFrame(columns=columns)
-        raw = pd.read_csv(schedule.path, **CSV_OPTIONS)
-        raw, _ = _blank_dashes(raw)
-        if "series_id" not in raw or not {"race_num", "race_short_id"} & set(raw.columns):
-            raise FileError(
-                Location(schedule.name, csv=True),
-                "a schedule needs series_id, and race_num or race_short_id",
+            races = pd.DataFrame(
+                columns=["series_id", "round", "track", "surface", "length", "race_date"]
             )
-
-        def column(name: str) -> pd.Series:
-            return _column(raw, name)
-
-        if "race_num" in raw:
-            rounds = pd.to_numeric(column("race_num"), errors="coerce")
         else:
-            rounds = pd.to_numeric(
-                column("race_short_id").astype("string").str.extract(ROUND)[1], errors="coerce"
+            races, remarks = _read_schedule(
+                pd.read_csv(schedule.path, **CSV_OPTIONS), schedule.name
             )
-        season = int(table.frame["season"].iloc[0]) if len(table.frame) else None
-        dates, outside = _dates(column("race_date"), season)
-        flagged = self._flagged.setdefault(source.name, set())  # once per file, not per chunk
-        for position in (p for p in outside if p not in flagged):
-            flagged.add(position)
-            table.remarks.append(
-                Problem(
-                    Location(schedule.name, position + 1, "race_date", True),
-                    f"race date outside the {season} season: kept as given",
-                    str(raw["race_date"].iloc[position]),
-                )
-            )
-        track = column("race_track_id").fillna(column("race_track_name")).astype("string")
-        races = pd.DataFrame(
-            {
-                "series_id": column("series_id").astype("string").str.strip(),
-                "round": rounds.astype("Int64"),
-                "track": track.str.replace("_", " ").str.strip(),
-                "surface_code": column("race_track_surface"),
-                "length": pd.to_numeric(column("race_lap_len"), errors="coerce"),
-                "race_date": dates,
-            }
-        )
-        races = races.dropna(subset=["round"]).drop_duplicates(["series_id", "round"])
-        table.frame["round"] = table.frame["round"].astype("Int64")
+            table.remarks += remarks
+            races = races.dropna(subset=["round"]).drop_duplicates(["series_id", "round"])
+            races = races.drop(columns=["row", "winner"])
+        self._races_of[source.name] = races
         return races
 
     def _frame(self, table: Table) -> pd.DataFrame:
         frame = table.frame
         codes = slugs_by_code()
-        surfaces = [SURFACES.get(c) if isinstance(c, str) else None for c in frame["surface_code"]]
+        surfaces = [c if isinstance(c, str) else None for c in frame["surface"]]
         tracks = frame["track"].fillna("")
         layout = [layout_of(t, s) for t, s in zip(tracks, surfaces, strict=True)]
         status_class = status_classes(frame["status"], frame["finish"])
@@ -505,7 +451,7 @@ class RacingReferenceImporter(Importer):
                 "driver_key": frame["driver_key"],
                 "team": frame["owner"],
                 "team_kind": "owner",
-                "make": frame["make"].where(frame["make"] != "-", None),
+                "make": frame["make"],
                 "sponsor": frame["sponsor"].fillna(""),
                 "start": frame["start"].mask(frame["start"].eq(0).fillna(False)),
                 "finish": frame["finish"],
@@ -527,6 +473,57 @@ class RacingReferenceImporter(Importer):
             return {s.slug: s for s in Series.objects.filter(slug__in=list(prepared.series))}
         catalog = series_catalog()
         return {slug: ensure_series(catalog, slug, source) for slug in prepared.series}
+
+
+def _read_schedule(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """A season's schedule as a row per race: ``row, series_id, round`` (``race_num``, else
+    from ``race_short_id``), ``track``, ``surface`` (paved, dirt or road), ``length``,
+    ``race_date`` (two-digit years resolved from the season) and ``winner``; and a remark for
+    each date outside the season."""
+    raw, _ = _blank_dashes(raw)
+    if "series_id" not in raw or not {"race_num", "race_short_id"} & set(raw.columns):
+        raise FileError(
+            Location(name, csv=True), "a schedule needs series_id, and race_num or race_short_id"
+        )
+    if "race_num" in raw:
+        rounds = pd.to_numeric(raw["race_num"], errors="coerce")
+    else:
+        rounds = pd.to_numeric(
+            raw["race_short_id"].astype("string").str.extract(ROUND)[1], errors="coerce"
+        )
+    seasons = pd.to_numeric(_column(raw, "season"), errors="coerce").dropna()
+    season = int(seasons.iloc[0]) if len(seasons) else None
+    dates, outside = _dates(_column(raw, "race_date"), season)
+    remarks = [
+        Problem(
+            Location(name, position + 1, "race_date", True),
+            f"race date outside the {season} season: kept as given",
+            str(raw["race_date"].iloc[position]),
+        )
+        for position in outside
+    ]
+    track = _column(raw, "race_track_id").fillna(_column(raw, "race_track_name"))
+    races = pd.DataFrame(
+        {
+            "row": np.arange(1, len(raw) + 1),
+            "series_id": raw["series_id"].astype("string").str.strip(),
+            "round": rounds.astype("Int64"),
+            "track": track.astype("string").str.replace("_", " ").str.strip(),
+            "surface": pd.Series(
+                [
+                    SURFACES.get(c) if isinstance(c, str) else None
+                    for c in _column(raw, "race_track_surface")
+                ],
+                index=raw.index,
+                dtype=object,
+            ),
+            "length": pd.to_numeric(_column(raw, "race_lap_len"), errors="coerce"),
+            "race_date": dates,
+            "winner": _column(raw, "race_winner_name"),
+        },
+        index=raw.index,
+    )
+    return races, remarks
 
 
 def _column(raw: pd.DataFrame, name: str) -> pd.Series:
@@ -689,22 +686,6 @@ def _clean_names(table: Table) -> None:
     table.frame = frame
 
 
-def _dropped(short: str, full: str) -> bool:
-    """Whether *short* is *full* with a few letters dropped, as a file that lost its accented
-    letters writes it ("Alex Labb" for "Alex Labbé", stored elsewhere as "Alex Labbe"): the
-    same words, each the same or missing at most two letters, never its first."""
-    words, full_words = name_key(short).split(), name_key(full).split()
-    if len(words) != len(full_words) or words == full_words:
-        return False
-    for word, whole in zip(words, full_words, strict=True):
-        if word[:1] != whole[:1] or not 0 <= len(whole) - len(word) <= 2:
-            return False
-        letters = iter(whole)
-        if not all(letter in letters for letter in word):  # a subsequence of the whole word
-            return False
-    return True
-
-
 def _known_ids(frame: pd.DataFrame) -> Callable[[str], str | None]:
     """For a name without an id: the id of the one person of this source (in this file or
     stored) with this name, or this name with the letters a lost encoding dropped."""
@@ -720,7 +701,7 @@ def _known_ids(frame: pd.DataFrame) -> Callable[[str], str | None]:
     def lookup(name: str) -> str | None:
         same = {key for key, other in known if name_key(other) == name_key(name)}
         if not same:
-            same = {key for key, other in known if _dropped(name, other)}
+            same = {key for key, other in known if dropped_letters(name, other)}
         return next(iter(same)) if len(same) == 1 else None
 
     return lookup

@@ -70,9 +70,6 @@ def champions(series: Series) -> dict[int, dict[str, str]]:
     }
 
 
-LEVELS = ("national", "development", "regional", "international", "touring", "weekly", "exhibition")
-
-
 def series_index() -> list[dict[str, Any]]:
     """Every series with a season, grouped by level (national first), each with its span of
     seasons, its number of races and its sanctioning body."""
@@ -98,7 +95,7 @@ def series_index() -> list[dict[str, Any]]:
         found = dict(row)
         found["body"] = found.pop("sanctioning_body__abbreviation") or ""
         groups.setdefault(str(found["level"]), []).append(found)
-    order = {level: i for i, level in enumerate(LEVELS)}
+    order = {level: i for i, level in enumerate(Series.Level.values)}  # national first
     return [
         {"level": level, "series": found}
         for level, found in sorted(groups.items(), key=lambda g: order.get(g[0], len(order)))
