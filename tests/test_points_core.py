@@ -258,3 +258,31 @@ def test_mismatch_causes_are_named() -> None:
     assert mismatch_cause(r, Entry(1, 2, official_points=9), got) == (
         "other difference (a typo in the record?)"
     )
+
+
+def test_a_segment_bonus_for_entering_every_race_of_each_whole_segment() -> None:
+    """ARCA from 2020: 50 points for each five races entered in full, paid after the fifth."""
+    from pitboard.core.season import SeasonFacts, score_season
+    from pitboard.core.standings import standings_by_round, with_official_points
+
+    r = rules(segments={"races": 2, "points": 50})
+    # Driver 1 enters all five races; driver 2 misses race 3; driver 3 only the last one.
+    season = [
+        (1, race(1, 2)),
+        (2, race(2, 1)),
+        (3, race(1)),
+        (4, race(1, 2)),
+        (5, race(1, 2, 3)),
+    ]
+    scored = score_season(r, season, SeasonFacts())
+    table = {row.driver: row.points for row in season_standings(r, scored)}
+    assert table == {1: 10 + 8 + 10 + 10 + 10 + 100, 2: 8 + 10 + 8 + 8 + 50, 3: 6}
+    # The bonus counts from the segment's last race on (round 5 opens a segment it cannot close).
+    by_round = {
+        rnd: {s.driver: s.points for s in rows} for rnd, rows in standings_by_round(r, scored)
+    }
+    assert (by_round[1][1], by_round[2][1], by_round[4][2]) == (10, 68, 8 + 10 + 8 + 50)
+    # A record that adds the bonus to the race's points agrees with the rules there.
+    embedded = [Entry(1, 1, official_points=60), Entry(2, 2, official_points=8)]
+    _, used = with_official_points([ScoredRace(2, embedded, score_race(r, embedded))], 50)
+    assert used == set()

@@ -135,6 +135,8 @@ def mismatch_cause(rules: RuleSet, entry: Entry, got: RacePoints) -> str:
     diff = want - got.total
     if want == 0 and got.total > 0:
         return "zero in the official record"
+    if rules.segments is not None and diff == rules.segments.points:
+        return "segment bonus in the race's points"
     stages = rules.stage_points
     if stages and 0 < diff <= max(stages.table, default=0):
         return "missing stage data"  # a stage the record has no positions for paid this

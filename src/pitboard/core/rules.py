@@ -75,6 +75,16 @@ class Drops:
 
 
 @dataclass(frozen=True)
+class Segments:
+    """A bonus for entering every race of a segment of the season (ARCA: each five races as
+    run): paid after the segment's last race to each driver who entered all of its races.
+    Only whole segments pay; the record's starting lists stand for the entries."""
+
+    races: int
+    points: int
+
+
+@dataclass(frozen=True)
 class Round:
     name: str
     races: int
@@ -125,6 +135,7 @@ class RuleSet:
     min_laps_fraction: float = 0.0  # a car must complete this share of the laps to score
     eligibility: Eligibility = Eligibility()
     drops: Drops = Drops()
+    segments: Segments | None = None
     tiebreakers: tuple[str, ...] = ("wins", "countback")
     playoff: Playoff | None = None
     notes: str = ""
@@ -186,6 +197,10 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
             rules[key] = data[key]
     if "tiebreakers" in data:
         rules["tiebreakers"] = tuple(data["tiebreakers"])
+    if "segments" in data:
+        rules["segments"] = _build(
+            Segments, _section(data, "segments", where), f"{where}: segments"
+        )
     if "playoff" in data:
         rules["playoff"] = _playoff(_section(data, "playoff", where), f"{where}: playoff")
     applies = []
@@ -204,6 +219,7 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
         "bonuses",
         "eligibility",
         "drops",
+        "segments",
         "stage_points",
         "show_up",
         "attempt",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pitboard.core.points import Entry, score_race
-from pitboard.core.rules import RuleSet
+from pitboard.core.rules import RuleSet, Segments
 from pitboard.core.standings import (
     Penalty,
     PlayoffFacts,
@@ -70,7 +70,8 @@ def score_season(
     for rnd, entries in races:
         finalists: frozenset[int] = frozenset()
         if spare_finalists and has_final and rnd == final_round:
-            before = with_official_points(scored)[0] if official_fallback else scored
+            embedded = rules.segments.points if rules.segments else 0
+            before = with_official_points(scored, embedded)[0] if official_fallback else scored
             finalists = _finalists(rules, before, facts, scheduled)
         race_rules = rules
         if rnd in facts.close_up_rounds:
@@ -84,7 +85,28 @@ def score_season(
             finalists=finalists,
         )
         scored.append(ScoredRace(rnd, entries, points))
+    if rules.segments is not None:
+        scored = _segment_bonus(rules.segments, scored, facts)
     return scored
+
+
+def _segment_bonus(
+    segments: Segments, scored: list[ScoredRace], facts: SeasonFacts
+) -> list[ScoredRace]:
+    """Each whole segment's bonus, paid after its last race to the drivers who entered (and
+    could score in) every one of its races."""
+    out = list(scored)
+    for first in range(0, len(scored) - segments.races + 1, segments.races):
+        part = scored[first : first + segments.races]
+        entered = set.intersection(
+            *(
+                {p.driver for p in race.points if p.eligible} - facts.no_points(race.round)
+                for race in part
+            )
+        )
+        last = first + segments.races - 1
+        out[last] = replace(out[last], after=dict.fromkeys(sorted(entered), segments.points))
+    return out
 
 
 def _finalists(

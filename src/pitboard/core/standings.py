@@ -18,6 +18,8 @@ class ScoredRace:
     round: int
     entries: Sequence[Entry]
     points: Sequence[RacePoints]
+    # Points paid after this race that are not points of the race: a segment bonus, by driver.
+    after: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ def _countback(
 
 
 def _add(rows: dict[int, Standing], race: ScoredRace) -> None:
+    for driver, extra in race.after.items():
+        rows.setdefault(driver, Standing(driver)).points += extra
     for entry, scored in zip(race.entries, race.points, strict=True):
         if not scored.eligible:
             continue
@@ -452,9 +456,12 @@ def standings_by_round(
     return out
 
 
-def with_official_points(scored: list[ScoredRace]) -> tuple[list[ScoredRace], set[int]]:
+def with_official_points(
+    scored: list[ScoredRace], embedded: int = 0
+) -> tuple[list[ScoredRace], set[int]]:
     """Races whose computed points are replaced by the official ones wherever they differ;
-    and the drivers that affected."""
+    and the drivers that affected. A record that adds a segment bonus (*embedded* points, paid
+    apart by the rules) to a race's points agrees with the rules on that race."""
     out, official_used = [], set()
     for race in scored:
         points = []
@@ -463,13 +470,14 @@ def with_official_points(scored: list[ScoredRace]) -> tuple[list[ScoredRace], se
                 got.eligible
                 and entry.official_points is not None
                 and entry.official_points != got.total
+                and not (embedded and entry.official_points == got.total + embedded)
             ):
                 official_used.add(entry.driver)
                 got = RacePoints(
                     entry.driver, position=entry.official_points, stage_wins=got.stage_wins
                 )
             points.append(got)
-        out.append(ScoredRace(race.round, race.entries, points))
+        out.append(ScoredRace(race.round, race.entries, points, race.after))
     return out, official_used
 
 

@@ -51,7 +51,8 @@ def _scored(series: str, year: int, kind: str = "driver", rules_name: str | None
     races = score_season(rules, season.races, facts, official_fallback=rules_name is None)
     official_used: set[int] = set()
     if rules_name is None and kind == "driver":
-        races, official_used = with_official_points(races)
+        embedded = rules.segments.points if rules.segments else 0
+        races, official_used = with_official_points(races, embedded)
     names = dict(season.names)
     if kind != "driver":
         races, keys = regroup(races, kind)
