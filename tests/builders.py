@@ -114,10 +114,15 @@ def rr_season(
     older: bool = False,
     races: int = 2,
     dates: list[str] | None = None,
+    names: list[str] | None = None,
+    points_from: int = 50,
+    track: tuple[str, str, str, str] = ("Lakeview", "Lakeview_Oval", "0.375", "P"),
 ) -> Path:
     """A fictional racing-reference season: *entries* are (driver_id, driver_name, car) and
-    finish in that order in every race; *older* writes the layout with the prize-money column
-    (status, laps led and points one column right of their headers)."""
+    finish in that order in every race (the winner scores *points_from* - 1); *older* writes
+    the layout with the prize-money column (status, laps led and points one column right of
+    their headers); *names* names the races (``Fictional_100``, ``Fictional_200``…); *track*
+    is the schedule's (location label, track id, length, surface) of every race."""
     results = root / folder / "race_results"
     schedule = root / folder / "schedule"
     results.mkdir(parents=True, exist_ok=True)
@@ -126,22 +131,23 @@ def rr_season(
     plan = [RR_SCHEDULE_HEADER]
     for race in range(1, races + 1):
         short = f"{season}_{race:02d}" + (f"_{code}" if older else "")
+        called = names[race - 1] if names else f"Fictional_{race}00"
         for position, (driver_id, name, car) in enumerate(entries, start=1):
             led = 30 if position == 1 else 0
-            points = 50 - position
+            points = points_from - position
             tail = (
                 f"100,{1000 - position},running,{led},{points}"
                 if older
                 else f"100,running,{led},{points},"
             )
             lines.append(
-                f"{season},{code},{season}_Fictional_{race}00,{short},{position},{position},"
+                f"{season},{code},{season}_{called},{short},{position},{position},"
                 f'{car},usa,{driver_id},"{name}",Acme Widgets,,Ford,{tail}'
             )
         when = (dates or [])[race - 1] if dates else f"05/{race:02d}/{season % 100:02d}"
         plan.append(
-            f"{season},{code},{race},{when},{season}_{race:02d},Lakeview,Lakeview_Oval,"
-            f"{len(entries)},x,x,1,Ford,0.375,P,37,,90.1,3,70.2,4,u,u,u"
+            f"{season},{code},{race},{when},{season}_{race:02d},{track[0]},{track[1]},"
+            f"{len(entries)},x,x,1,Ford,{track[2]},{track[3]},37,,90.1,3,70.2,4,u,u,u"
         )
     (results / f"{season}_race_results.csv").write_text("\n".join(lines) + "\n", "utf-8")
     (schedule / f"{season}_schedule.csv").write_text("\n".join(plan) + "\n", "utf-8")

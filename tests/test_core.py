@@ -112,6 +112,17 @@ def test_career_groups_in_series_order() -> None:
     assert [r.series for r in by_series] == ["a", "b"]
 
 
+def test_a_combination_race_counts_in_both_series_rows_and_once_in_the_total() -> None:
+    shared = line("east", 2019, 1)
+    lines = [line("east", 2019, 3), shared, shared._replace(series="west", also=True)]
+    rows, total = career(lines, Grouping.SERIES)
+    assert [(r.series, r.starts, r.wins) for r in rows] == [("east", 2, 1), ("west", 1, 1)]
+    assert (total.starts, total.wins) == (2, 1)
+    # Asked for one series, its total is its row.
+    _, west = career(lines[2:], Grouping.SERIES, total_series="west")
+    assert (west.series, west.starts) == ("west", 1)
+
+
 def test_best_of_ranks_wins_then_average_finish_among_enough_starts() -> None:
     rows = [
         StatLine("", None, "Lakeview Oval", starts=10, wins=2, avg_finish=8.0),

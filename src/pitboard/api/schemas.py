@@ -249,6 +249,15 @@ class SeriesDetail(Schema):
     seasons: list[SeasonSummary]
 
 
+class CountedIn(Schema):
+    """Another season a combination race counts in, at its round there."""
+
+    series: str
+    series_name: str
+    season: int
+    round: int
+
+
 class ScheduledRace(Schema):
     round: int
     date: str | None
@@ -258,12 +267,14 @@ class ScheduledRace(Schema):
     length_miles: float | None
     scheduled_laps: int | None
     winner: Ref | None
+    also_counts_for: list[CountedIn]
 
 
 class Schedule(Schema):
     series: str
     season: int
     name: str
+    name_source: str | None  # the page that gives the series' name that season
     races: list[ScheduledRace]
 
 
@@ -288,6 +299,7 @@ class RaceDetail(Schema):
     season: int
     round: int
     rounds: int
+    also_counts_for: list[CountedIn]
     name: str
     date: str | None
     track: Ref

@@ -42,17 +42,32 @@ def coalesce(new: Sequence[Any], old: Sequence[Any] | None) -> tuple[Any, ...]:
     return tuple(o if n is None else n for n, o in zip(new, old, strict=True))
 
 
+# A series' own account of a race another series holds (a combination race) is stated under
+# "<dataset>/<series>": its points are that series' championship points, never the race's.
+PER_CHAMPIONSHIP = frozenset({"points", "stage_points"})
+
+
+def own_account(dataset: str) -> bool:
+    """Whether *dataset* is one series' own account of a combination race."""
+    return "/" in dataset
+
+
 def merge(
     names: Sequence[str], statements: Sequence[Statement], precedence: Precedence
 ) -> tuple[list[Any], list[str | None]]:
-    """The shown values, field by field, and the dataset each came from (None: nobody said)."""
-    if len(statements) == 1:
+    """The shown values, field by field, and the dataset each came from (None: nobody said).
+    A series' own account of a combination race gives no shown points (PER_CHAMPIONSHIP)."""
+    if len(statements) == 1 and not own_account(statements[0][0]):
         dataset, values = statements[0]
         return list(values), [None if v is None else dataset for v in values]
     shown: list[Any] = []
     by: list[str | None] = []
     for i, name in enumerate(names):
-        stated = [(precedence.rank(ds, name), ds, vals[i]) for ds, vals in statements]
+        stated = [
+            (precedence.rank(ds, name), ds, vals[i])
+            for ds, vals in statements
+            if not (name in PER_CHAMPIONSHIP and own_account(ds))
+        ]
         stated = [s for s in stated if s[2] is not None]
         if stated:
             _, dataset, value = min(stated, key=lambda s: s[0])

@@ -40,6 +40,9 @@ class ResultLine(NamedTuple):
     laps_led: int | None
     status_class: str
     points: int | None
+    # The same start again, for the other series of a combination race: it counts in that
+    # series' rows, not a second time in a total.
+    also: bool = False
 
 
 @dataclass(slots=True)
@@ -89,7 +92,7 @@ class _Tally:
         tally = cls()
         if not lines:
             return tally
-        _, _, _, start, finish, laps, laps_led, status, points = zip(*lines, strict=True)
+        _, _, _, start, finish, laps, laps_led, status, points, _ = zip(*lines, strict=True)
         tally.laps = sum(filter(None, laps))
         tally.laps_led = sum(filter(None, laps_led))
         tally.points = sum(filter(None, points))
@@ -162,6 +165,7 @@ def career(
 
     Rows come in series order (as *series_order* ranks the slugs), then season or track name.
     """
+    lines = list(lines)
     tallies = _tallies(lines, by)
 
     def order(key: Key) -> tuple[int, str, int, str]:
@@ -173,6 +177,9 @@ def career(
     for key in sorted(tallies, key=order):
         rows.append(tallies[key].line(*key))
         total.merge(tallies[key])
+    if total_series is None and any(line.also for line in lines):
+        # Every series together: each start once.
+        total = _Tally.of([line for line in lines if not line.also])
     return rows, total.line(total_series, None, None)
 
 

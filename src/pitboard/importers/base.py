@@ -119,6 +119,9 @@ class Importer:
     license: ClassVar[str] = ""
     citation: ClassVar[str] = ""
     source_env: ClassVar[str] = ""
+    # Whether one race may be listed by two series' files (a combination race, one race that
+    # counts for both championships): see results_writer.write_results.
+    combinations: ClassVar[bool] = False
 
     def default(self) -> str:
         """The target used when none is given."""
@@ -281,7 +284,29 @@ def _import_file(
                         if tick:
                             tick(len(raw))
                         continue
-                    done = write_results(prepared.frame, series, source, tick, run_id=run_id)
+                    done = write_results(
+                        prepared.frame,
+                        series,
+                        source,
+                        tick,
+                        run_id=run_id,
+                        combinations=importer.combinations,
+                    )
+                    _keep_remarks(
+                        report,
+                        [
+                            Problem(
+                                Location(item.name, csv=item.csv),
+                                f"line {row} on: a combination race, the same race as {held}; "
+                                "it counts for this series too, and these rows are this "
+                                "series' account of it (its points)",
+                            )
+                            for row, held in done.combined
+                        ],
+                        seen_remarks,
+                    )
+                    if done.same_cars:
+                        report.remark_counts[SAME_CARS] += done.same_cars
                     rejected = [
                         Problem(Location(item.name, row, column, item.csv), reason, value)
                         for row, column, reason, value in done.rejected
@@ -398,6 +423,12 @@ def _race_columns(importer: Importer, frame: pd.DataFrame) -> list[str]:
 
 
 REMARKS_KEPT = 20  # rows kept per kind of remark: the count is reported, not every row
+
+
+SAME_CARS = (
+    "rows of combination races whose driver key the race does not hold: put on the car of the "
+    "same finishing position (two keys of one person that identity did not join)"
+)
 
 
 def _keep_remarks(

@@ -165,6 +165,7 @@ class RacingReferenceImporter(Importer):
     name = "racing-reference"
     dataset = "racing-reference"
     race_columns = ("series_id", "race_id_short")
+    combinations = True
     license = "MIT (armstjc/racing-data-repository); data from racing-reference.info"
     citation = "racing-reference.info, scraped by armstjc/racing-data-repository"
     source_env = SOURCE_ENV

@@ -246,7 +246,7 @@ def race(request: HttpRequest, series: str, year: int, rnd: int) -> HttpResponse
         + (f", won by {winner['driver']['name']}." if winner else "."),
         race=page,
         winner=winner,
-        provenance=race_sources(series, year, rnd),
+        provenance=race_sources(series, year, rnd, page["id"]),
     )
 
 

@@ -55,12 +55,17 @@ class Series(models.Model):
 
     def name_in(self, season: int) -> str:
         """The series' name in a given season (its current name when history is unknown)."""
+        entry = self.name_entry(season)
+        return entry.name if entry else self.name
+
+    def name_entry(self, season: int) -> SeriesName | None:
+        """The name history's entry for a season, with its source; None when unknown."""
         for entry in self.names.all():
             if entry.first_season <= season and (
                 entry.last_season is None or season <= entry.last_season
             ):
-                return entry.name
-        return self.name
+                return entry
+        return None
 
 
 class SeriesName(models.Model):
@@ -130,12 +135,40 @@ class Championship(models.Model):
 
 
 class ChampionshipRace(models.Model):
+    """A race that counts toward a championship.
+
+    A race counts toward its own season's championships with ``round`` empty. A combination
+    race, run once for two series, also counts toward the other series' championship: that link
+    holds the race's round in the other season, and the dataset under which that series' own
+    results of the race are stated (its official points among them), and the import run that
+    found the race to be shared.
+    """
+
     championship = models.ForeignKey(Championship, on_delete=models.CASCADE)
     race = models.ForeignKey("records.Race", on_delete=models.CASCADE)
+    round = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="the round in another series' season (combination race)"
+    )
+    dataset = models.CharField(
+        max_length=100, blank=True, help_text="whose statements carry this championship's points"
+    )
+    run = models.ForeignKey(
+        "records.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["championship", "race"], name="championshiprace_unique")
+            models.UniqueConstraint(
+                fields=["championship", "race"], name="championshiprace_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["championship", "round"], name="championshiprace_unique_round"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -200,22 +200,46 @@ def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLin
     # The columns in ResultLine's order: rows become lines without unpacking. The track is
     # looked up only when the rows are by track.
     track = "r.track_id" if by is Grouping.TRACK else "''"
-    sql = f"""
-        SELECT s.slug, se.year, {track}, res.start, res.finish, res.laps, res.laps_led,
-               res.status_class, res.points
-        FROM records_result res
-        JOIN records_race r ON r.id = res.race_id
-        JOIN records_season se ON se.id = r.season_id
-        JOIN records_series s ON s.id = se.series_id
-        WHERE {where}
-    """
+    sql = in_every_season(
+        f"SELECT s.slug, se.year, {track}, res.start, res.finish, res.laps, res.laps_led, "
+        "res.status_class, {points}, {also}",
+        f"JOIN records_series s ON s.id = se.series_id WHERE {where}",
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params * 2)
         rows = cursor.fetchall()
     if by is not Grouping.TRACK:
         return list(map(ResultLine._make, rows))
     labels = track_labels({row[2] for row in rows})
     return [ResultLine(slug, year, labels[track], *rest) for slug, year, track, *rest in rows]
+
+
+# How a result's race joins the season (``se``) it counts in, with the points it earned there:
+# its own season; and, through a combination race's link, the other series' season, with the
+# points that series' own account gives (``also``: counted there, not again in a total).
+OWN_SEASON = """
+    JOIN records_race r ON r.id = res.race_id
+    JOIN records_season se ON se.id = r.season_id
+"""
+LINKED_SEASON = """
+    JOIN records_championshiprace cr ON cr.race_id = res.race_id AND cr.round IS NOT NULL
+    JOIN records_championship c ON c.id = cr.championship_id
+    JOIN records_season se ON se.id = c.season_id
+    JOIN records_race r ON r.id = res.race_id
+    LEFT JOIN records_resultstatement st ON st.result_id = res.id AND st.dataset = cr.dataset
+"""
+
+
+def in_every_season(select: str, rest: str) -> str:
+    """*select* … *rest* for each season a result counts in (see OWN_SEASON), as one query
+    whose parameters are given twice. *select* may use {points}, {also} and {round} (the
+    race's round in that season); *rest* holds the joins after the season's and a WHERE."""
+    own = select.format(points="res.points", also=0, round="r.round")
+    linked = select.format(points="st.points", also=1, round="cr.round")
+    return (
+        f"{own} FROM records_result res {OWN_SEASON} {rest} "
+        f"UNION ALL {linked} FROM records_result res {LINKED_SEASON} {rest}"
+    )
 
 
 def track_labels(track_ids: set[int]) -> dict[int, str]:

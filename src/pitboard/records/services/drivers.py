@@ -6,6 +6,7 @@ best tracks and the paged results list are all computed from those lines by the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from pitboard.records.models import (
     SlugRedirect,
     Track,
 )
-from pitboard.records.services.careers import driver_candidates
+from pitboard.records.services.careers import driver_candidates, in_every_season
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound, require_series
@@ -130,28 +131,33 @@ class _Line:
     status_text: str
 
 
-# The first columns in ResultLine's order, then what the results table adds.
-_LINES_SQL = """
-    SELECT s.slug, se.year, '', res.start, res.finish, res.laps, res.laps_led,
-           res.status_class, res.points, r.track_id, r.round, r.name, res.car_number, t.name,
-           m.name, res.status_text
-    FROM records_result res
-    JOIN records_race r ON r.id = res.race_id
-    JOIN records_season se ON se.id = r.season_id
-    JOIN records_series s ON s.id = se.series_id
-    LEFT JOIN records_team t ON t.id = res.team_id
-    LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id
-    WHERE res.driver_id = %s
-    ORDER BY se.year, s.display_order, s.slug, r.round, res.entry
-"""
+# The first columns in ResultLine's order, then what the results table adds, then the order.
+_LINES_SQL = (
+    in_every_season(
+        "SELECT s.slug, se.year, '', res.start, res.finish, res.laps, res.laps_led, "
+        "res.status_class, {points}, {also}, r.track_id, {round}, r.name, res.car_number, "
+        "t.name, m.name, res.status_text, s.display_order, res.entry",
+        """
+        JOIN records_series s ON s.id = se.series_id
+        LEFT JOIN records_team t ON t.id = res.team_id
+        LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id
+        WHERE res.driver_id = %s
+        """,
+    )
+    + " ORDER BY 2, 18, 1, 12, 19"
+)
 _STAT_COLUMNS = len(ResultLine._fields)
+_LINE_COLUMNS = _STAT_COLUMNS + 7
 
 
 def _driver_lines(driver_id: int) -> list[_Line]:
     with connection.cursor() as cursor:
-        cursor.execute(_LINES_SQL, [driver_id])
+        cursor.execute(_LINES_SQL, [driver_id, driver_id])
         rows = cursor.fetchall()
-    return [_Line(ResultLine._make(row[:_STAT_COLUMNS]), *row[_STAT_COLUMNS:]) for row in rows]
+    return [
+        _Line(ResultLine._make(row[:_STAT_COLUMNS]), *row[_STAT_COLUMNS:_LINE_COLUMNS])
+        for row in rows
+    ]
 
 
 def driver_header(slug: str) -> dict[str, Any]:
@@ -192,6 +198,7 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
     def rank_series(slug: str) -> int:
         return order.get(slug, 1000)
 
+    called = names_then({line.stat.series for line in lines})
     stats = [line.stat for line in lines]
     by_series, total = career(stats, Grouping.SERIES, rank_series)
     by_season, _ = career(stats, Grouping.SEASON, rank_series)
@@ -201,10 +208,11 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             id__in={line.track_id for line in lines}
         ).values_list("id", "name", "slug")
     }
-    # Every series together, track by track; a track's key sorts by its name.
+    # Every series together, track by track, each start once; a track's key sorts by its name.
     keys = {pk: f"{name}#{pk}" for pk, (name, _) in tracks.items()}
     track_of = {key: pk for pk, key in keys.items()}
-    at_track = [line.stat._replace(series="", track=keys[line.track_id]) for line in lines]
+    once = [line for line in lines if not line.stat.also]
+    at_track = [line.stat._replace(series="", track=keys[line.track_id]) for line in once]
     by_track, _ = career(at_track, Grouping.TRACK)
     best = [
         {
@@ -222,11 +230,14 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
         "series_names": {s: names.get(s, s) for s in order if s in {x.stat.series for x in lines}},
         "career": [row.as_dict() for row in by_series],
         "total": total.as_dict(),
-        "seasons": [row.as_dict() for row in by_season],
+        "seasons": [
+            {**row.as_dict(), "series_name": called(row.series or "", row.season or 0)}
+            for row in by_season
+        ],
         "best_tracks": best,
         "finishes": [
             {"season": x.stat.season, "series": x.stat.series, "finish": x.stat.finish}
-            for x in lines
+            for x in once
             if x.stat.finish is not None
         ],
         "ladder": _ladder(lines, rank_series),
@@ -235,6 +246,16 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             "items": [_result_row(x, tracks) for x in paging.window(lines)],
         },
     }
+
+
+def names_then(slugs: set[str]) -> Callable[[str, int], str]:
+    """A function giving a series' name in a season (two queries: the series, their names)."""
+    found = {s.slug: s for s in Series.objects.filter(slug__in=slugs).prefetch_related("names")}
+
+    def called(slug: str, season: int) -> str:
+        return found[slug].name_in(season) if slug in found else slug
+
+    return called
 
 
 def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, Any]:

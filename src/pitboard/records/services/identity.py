@@ -10,9 +10,12 @@ records is ambiguous and the caller rejects those rows rather than guess.
 
 from __future__ import annotations
 
+import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from django.utils import timezone
@@ -303,23 +306,77 @@ class TrackSeen:
     length_miles: float | None
 
 
+@dataclass(frozen=True)
+class CatalogTrack:
+    """A track of ``data/tracks.toml``: its current name, every name it went by, its place."""
+
+    name: str
+    layout: str
+    keys: tuple[str, ...]  # the name keys of its name and aliases
+    city: str
+    region: str
+    country: str
+    source: str
+
+
+@cache
+def track_catalog() -> dict[tuple[str, str], CatalogTrack]:
+    """The catalog's tracks by (name key, layout) of each of their names."""
+    data = tomllib.loads((files("pitboard.data") / "tracks.toml").read_text("utf-8"))
+    found: dict[tuple[str, str], CatalogTrack] = {}
+    for spec in data["track"]:
+        names = [spec["name"], *spec.get("aliases", [])]
+        entry = CatalogTrack(
+            spec["name"],
+            spec["layout"],
+            tuple(dict.fromkeys(name_key(n) for n in names)),
+            spec.get("city", ""),
+            spec.get("region", ""),
+            spec.get("country", ""),
+            spec.get("source", ""),
+        )
+        for key in entry.keys:
+            if (key, entry.layout) in found:
+                raise ValueError(f"tracks.toml: {key!r} ({entry.layout}) names two tracks")
+            found[(key, entry.layout)] = entry
+    return found
+
+
 def resolve_tracks(
     tracks: Mapping[tuple[str, str], TrackSeen], source: Source | None
 ) -> Resolution:
-    """Track ids for (name key, layout); a new pair becomes a new track with that name."""
-    keys = sorted({key for key, _ in tracks})
-    pairs: list[tuple[object, int]] = []
+    """Track ids for (name key, layout): the track that goes by that name, or the one the
+    track catalog knows under another of its names; a new pair becomes a new track, named and
+    placed as the catalog says where it lists it."""
+    catalog = track_catalog()
+    listed = {k: catalog[k] for k in tracks if k in catalog}
+    keys = sorted({key for key, _ in tracks} | {key for e in listed.values() for key in e.keys})
+    held: dict[tuple[str, str], set[int]] = defaultdict(set)
     for chunk in bulk.chunks(keys):
-        pairs += [
-            ((key, layout), ident)
-            for key, layout, ident in TrackName.objects.filter(name_key__in=chunk).values_list(
-                "name_key", "track__layout", "track_id"
-            )
-        ]
+        for key, layout, ident in TrackName.objects.filter(name_key__in=chunk).values_list(
+            "name_key", "track__layout", "track_id"
+        ):
+            held[(key, layout)].add(ident)
+    pairs: list[tuple[object, int]] = [(k, ident) for k in tracks for ident in held.get(k, ())]
+    for k, entry in listed.items():
+        # Held under another of its names: that track (the first, where a database made before
+        # the catalog listed them holds the names as several).
+        other = {ident for key in entry.keys for ident in held.get((key, k[1]), ())}
+        if k not in held and other:
+            pairs.append((k, min(other)))
     res = _collect(pairs)
     new = [k for k in tracks if k not in res.ids and k not in res.ambiguous]
+    source_id = source.pk if source else None
+    # The catalog's other names of a track found under one of them: aliases from now on.
+    aliases = [
+        (res.ids[k], tracks[k].name, k[0], "alias", source_id)
+        for k in tracks
+        if k in res.ids and k in listed and k not in held
+    ]
     if new:
-        source_id = source.pk if source else None
+        # One new track per catalog entry, whichever of its names the batch uses.
+        made = {k: (listed[k].keys[0], k[1]) if k in listed else k for k in new}
+        first = {m: k for k, m in reversed(list(made.items()))}
         taken = set(Track.objects.values_list("slug", flat=True))
         created = bulk.insert_with_ids(
             Track._meta.db_table,
@@ -336,32 +393,44 @@ def resolve_tracks(
                 "time_zone",
                 "source_id",
             ),
-            [
-                (
-                    unique_slug(_track_slug_name(tracks[k].name, k[1]), taken),
-                    tracks[k].name,
-                    k[0],
-                    k[1],
-                    tracks[k].surface,
-                    tracks[k].length_miles,
-                    "",
-                    "",
-                    "",
-                    "",
-                    source_id,
-                )
-                for k in new
-            ],
+            [_new_track(m, tracks[k], listed.get(k), taken, source_id) for m, k in first.items()],
             ("name_key", "layout"),
         )
-        bulk.insert_rows(
-            TrackName._meta.db_table,
-            ("track_id", "name", "name_key", "kind", "source_id"),
-            [(created[k], tracks[k].name, k[0], "alias", source_id) for k in new],
-        )
-        res.ids.update({k: created[k] for k in new})
-        res.created = len(new)
+        for k in new:
+            res.ids[k] = created[made[k]]
+        aliases += [(created[made[k]], tracks[k].name, k[0], "alias", source_id) for k in new]
+        aliases += [
+            (created[m], listed[k].name, m[0], "official", source_id)
+            for m, k in first.items()
+            if k in listed and m != k
+        ]
+        res.created = len(first)
+    bulk.insert_rows(
+        TrackName._meta.db_table, ("track_id", "name", "name_key", "kind", "source_id"), aliases
+    )
     return res
+
+
+def _new_track(
+    key: tuple[str, str],
+    seen: TrackSeen,
+    entry: CatalogTrack | None,
+    taken: set[str],
+    source_id: int | None,
+) -> tuple[Any, ...]:
+    name = entry.name if entry else seen.name
+    place = (entry.city, entry.region, entry.country) if entry else ("", "", "")
+    return (
+        unique_slug(_track_slug_name(name, key[1]), taken),
+        name,
+        key[0],
+        key[1],
+        seen.surface,
+        seen.length_miles,
+        *place,
+        "",
+        source_id,
+    )
 
 
 def _track_slug_name(name: str, layout: str) -> str:

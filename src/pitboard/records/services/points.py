@@ -26,6 +26,7 @@ from pitboard.core.season import SeasonFacts, score_season
 from pitboard.core.standings import Penalty, PlayoffFacts
 from pitboard.records.models import Penalty as PenaltyRecord
 from pitboard.records.models import Series, SourceKey
+from pitboard.records.services.careers import in_every_season
 
 RULESETS_ENV = "PITBOARD_RULESETS"
 
@@ -230,21 +231,21 @@ def load_season(series: str, year: int) -> Season:
     if not Series.objects.filter(slug=series).exists():
         known = ", ".join(Series.objects.values_list("slug", flat=True)) or "none imported yet"
         raise PointsError(f"no series {series!r} (known: {known})")
-    sql = """
-        SELECT r.round, res.driver_id, p.name, res.finish, res.start, res.laps, res.laps_led,
-               res.status_class, res.stage_finishes, res.points, res.team_id, res.manufacturer_id,
-               res.car_number
-        FROM records_result res
-        JOIN records_race r ON r.id = res.race_id
-        JOIN records_season se ON se.id = r.season_id
+    # A combination race counts at its round in each season it is linked to, with the points
+    # of that series' own account of it.
+    sql = in_every_season(
+        "SELECT {round}, res.driver_id, p.name, res.finish, res.start, res.laps, res.laps_led, "
+        "res.status_class, res.stage_finishes, {points}, res.team_id, res.manufacturer_id, "
+        "res.car_number",
+        """
         JOIN records_series s ON s.id = se.series_id
         JOIN records_driver d ON d.id = res.driver_id
         JOIN records_person p ON p.id = d.person_id
         WHERE s.slug = %s AND se.year = %s
-        ORDER BY r.round, res.finish
-    """
+        """,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [series, year])
+        cursor.execute(f"{sql} ORDER BY 1, 4", [series, year] * 2)
         rows = cursor.fetchall()
     by_round: dict[int, list[Entry]] = defaultdict(list)
     names: dict[int, str] = {}

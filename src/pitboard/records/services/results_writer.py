@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from pitboard.core.identity import may_be_one_person
+from pitboard.core.provenance import PER_CHAMPIONSHIP, own_account
 from pitboard.records.models import (
     Championship,
     ChampionshipRace,
@@ -63,6 +64,10 @@ class WriteOutcome:
     # every result of the batch's races, stated or not: id → (race, driver, entry)
     known: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     reviews: int = 0  # new driver keys that may be people already known: queued for review
+    # combination races another series holds: (first row, "series year round") of the holder
+    combined: list[tuple[int, str]] = field(default_factory=list)
+    # combination-race rows put on the result of the same car under another driver key
+    same_cars: int = 0
 
     def add(self, other: WriteOutcome) -> None:
         """Add a chunk's or a settlement's outcome to the file's."""
@@ -73,6 +78,8 @@ class WriteOutcome:
         self.seasons_changed |= other.seasons_changed
         self.stale_races |= other.stale_races
         self.reviews += other.reviews
+        self.combined += other.combined
+        self.same_cars += other.same_cars
 
 
 def write_results(
@@ -82,10 +89,17 @@ def write_results(
     progress: Callable[[int], None] | None = None,
     *,
     run_id: int | None = None,
+    combinations: bool = False,
 ) -> WriteOutcome:
     """Write *frame*'s results as *source*'s statements; other sources' are never touched.
     What the source no longer lists in these races is settled once they are written whole
-    (``settle_missing``)."""
+    (``settle_missing``).
+
+    With *combinations*, a race that another series of the same year already holds (same name,
+    track and mostly the same drivers) is that race, run once for two championships: it is
+    linked to this season's championship at this round, and this file's rows of it are stated
+    under ``<dataset>/<series>``, so that each series keeps its own points of it.
+    """
     out = WriteOutcome()
     frame = frame.copy()
     season_ids = _seasons(frame, series, source, out)
@@ -104,12 +118,26 @@ def write_results(
         frame, "manufacturer_id", "make", naming.makes(frame, source, run_id), out, "manufacturers"
     )
 
-    race_ids = _races(frame, source, run_id, out)
+    race_ids, guests = _races(frame, source, run_id, out, combinations)
     frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
-    changed = _results(frame, source, run_id, out, progress)
+    shared = frame["race_id"].isin(list(guests))
+    changed = set()
+    if not shared.all():
+        changed = _results(frame[~shared], source.dataset, source, run_id, out, progress)
+    for race, dataset in guests.items():
+        # This series' account of a race another series holds: statements of its own, which
+        # only this file settles (the holder's file settles the holder's).
+        guest = WriteOutcome()
+        rows = _same_cars(frame[frame["race_id"] == race], race, out)
+        if _results(rows, dataset, source, run_id, guest, progress):
+            changed.add(race)
+            out.seasons_changed |= set(
+                Race.objects.filter(pk=race).values_list("season__series__slug", "season__year")
+            )
+        out.results.update(guest.results)
     touched = frame.loc[frame["race_id"].isin(list(changed)), ["series", "season"]]
     touched = touched.drop_duplicates()
-    out.seasons_changed = {
+    out.seasons_changed |= {
         (series_slug, int(year))
         for series_slug, year in zip(touched["series"], touched["season"], strict=True)
     }
@@ -149,9 +177,10 @@ def _lookup(frame: pd.DataFrame, columns: list[str], ids: Mapping[tuple[Any, ...
 
 
 def _races(
-    frame: pd.DataFrame, source: Source, run_id: int | None, out: WriteOutcome
-) -> dict[tuple[int, int], int]:
-    """The race ids of the frame's (season, round), with this source's statement of each."""
+    frame: pd.DataFrame, source: Source, run_id: int | None, out: WriteOutcome, combinations: bool
+) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
+    """The race ids of the frame's (season, round), with this source's statement of each; and
+    the combination races held by another series, with the dataset this file states them as."""
     first = frame.drop_duplicates(["season_id", "round"])
     wanted = {
         (sid, rnd): ((track, name or None, date, laps, length, surface or None), row)
@@ -184,6 +213,16 @@ def _races(
                 )
             }
         )
+    # Per season of the frame, the dataset its rows of another series' race are stated under.
+    datasets = {
+        sid: f"{source.dataset}/{slug}"
+        for sid, slug in zip(py_list(first["season_id"]), py_list(first["series"]), strict=True)
+    }
+    hosts: dict[tuple[int, int], int] = {}
+    if combinations:
+        new = [k for k in wanted if k not in ids]
+        hosts = _combination_hosts(frame, new, wanted, datasets, run_id, out)
+        ids.update(hosts)
     new_keys = [k for k in wanted if k not in ids]
     if new_keys:
         created = bulk.insert_with_ids(
@@ -201,8 +240,8 @@ def _races(
             )
         bulk.insert_rows(
             ChampionshipRace._meta.db_table,
-            ("championship_id", "race_id"),
-            [(championships[k[0]], created[k]) for k in new_keys if k[0] in championships],
+            ("championship_id", "race_id", "dataset"),
+            [(championships[k[0]], created[k], "") for k in new_keys if k[0] in championships],
         )
         out.created["races"] += len(new_keys)
         ids.update(created)
@@ -211,11 +250,130 @@ def _races(
         source.dataset,
         source.pk,
         run_id,
-        {ids[k]: value for k, value in wanted.items()},
+        {ids[k]: value for k, value in wanted.items() if k not in hosts},
         fresh=created.values() if new_keys else (),
     )
     out.races_updated = len(done.changed_owners)
-    return {k: ids[k] for k in wanted}
+    return {k: ids[k] for k in wanted}, {race: datasets[k[0]] for k, race in hosts.items()}
+
+
+# A race another series holds is the same race when at least this share of the larger field
+# is in both (the 26 combination races of the shared files share 31 of 32 drivers or more;
+# races that only share a name and a track share none).
+SHARED_FIELD = 0.8
+
+
+def _combination_hosts(
+    frame: pd.DataFrame,
+    keys: list[tuple[int, int]],
+    wanted: Mapping[tuple[int, int], tuple[tuple[Any, ...], int]],
+    datasets: Mapping[int, str],
+    run_id: int | None,
+    out: WriteOutcome,
+) -> dict[tuple[int, int], int]:
+    """Of the new (season, round) *keys*, those another series' season of the same year holds
+    already: linked before, or found now by name, track and field, and linked."""
+    if not keys:
+        return {}
+    season_ids = sorted({sid for sid, _ in keys})
+    championships = dict(
+        Championship.objects.filter(
+            season_id__in=season_ids, kind=Championship.Kind.DRIVER
+        ).values_list("season_id", "id")
+    )
+    hosts = {
+        (sid, rnd): (race, f"{slug} {year} round {held}")
+        for sid, rnd, race, slug, year, held in ChampionshipRace.objects.filter(
+            championship__season_id__in=season_ids, round__isnull=False
+        ).values_list(
+            "championship__season_id",
+            "round",
+            "race_id",
+            "race__season__series__slug",
+            "race__season__year",
+            "race__round",
+        )
+    }
+    found = {k: hosts[k][0] for k in keys if k in hosts}
+    out.combined += [(wanted[k][1], hosts[k][1]) for k in keys if k in hosts]
+    named = [k for k in keys if k not in found and k[0] in championships and wanted[k][0][1]]
+    if not named:
+        return found
+    seasons = {
+        pk: (series, year)
+        for pk, series, year in Season.objects.filter(pk__in=season_ids).values_list(
+            "id", "series_id", "year"
+        )
+    }
+    candidates = list(
+        Race.objects.filter(
+            season__year__in={seasons[sid][1] for sid, _ in named},
+            name__in={wanted[k][0][1] for k in named},
+        ).values_list(
+            "id",
+            "season__series_id",
+            "season__series__slug",
+            "season__year",
+            "track_id",
+            "name",
+            "date",
+            "round",
+        )
+    )
+    if not candidates:
+        return found
+    fields: dict[int, set[int]] = {}
+    for race, driver in Result.objects.filter(race_id__in=[c[0] for c in candidates]).values_list(
+        "race_id", "driver_id"
+    ):
+        fields.setdefault(race, set()).add(driver)
+    drivers = frame.groupby(["season_id", "round"])["driver_id"].agg(set).to_dict()
+    links = []
+    for key in named:
+        series, year = seasons[key[0]]
+        track, name, when = wanted[key][0][:3]
+        mine = drivers.get(key, set())
+        for race, other, slug, held_in, at, called, day, rnd in candidates:
+            # The same track, or the same day where the two series name the track differently.
+            place = at == track or (when is not None and day == when)
+            if other == series or (held_in, called) != (year, name) or not place:
+                continue
+            theirs = fields.get(race, set())
+            if len(mine & theirs) >= SHARED_FIELD * max(len(mine), len(theirs), 1):
+                found[key] = race
+                links.append((championships[key[0]], race, key[1], datasets[key[0]], run_id))
+                out.combined.append((wanted[key][1], f"{slug} {year} round {rnd}"))
+                break
+    bulk.insert_rows(
+        ChampionshipRace._meta.db_table,
+        ("championship_id", "race_id", "round", "dataset", "run_id"),
+        links,
+    )
+    return found
+
+
+def _same_cars(rows: pd.DataFrame, race: int, out: WriteOutcome) -> pd.DataFrame:
+    """A combination race's rows from another series' file, each on the result of the car it
+    describes: where the file's driver is not one the race holds, the car of the same finishing
+    position (and number, where both give one) is that driver's. Such pairs are counted: two
+    keys of one person that identity did not join."""
+    held: dict[int, list[tuple[int, str]]] = {}
+    for finish, car, driver in Result.objects.filter(
+        race_id=race, finish__isnull=False
+    ).values_list("finish", "car_number", "driver_id"):
+        if finish is not None:
+            held.setdefault(finish, []).append((driver, car))
+    present = {d for cars in held.values() for d, _ in cars}
+    drivers = []
+    for driver, finish, car in zip(
+        py_list(rows["driver_id"]), py_list(rows["finish"]), py_list(rows["car"]), strict=True
+    ):
+        same = [d for d, c in held.get(finish, []) if not car or not c or c == car]
+        if driver not in present and finish is not None and len(same) == 1:
+            out.same_cars += 1
+            driver = same[0]
+        drivers.append(driver)
+    return rows.assign(driver_id=drivers)
 
 
 def _money_column(column: pd.Series) -> list[Decimal | None]:
@@ -229,13 +387,14 @@ def _stages_column(column: pd.Series) -> list[str | None]:
 
 def _results(
     frame: pd.DataFrame,
+    dataset: str,
     source: Source,
     run_id: int | None,
     out: WriteOutcome,
     progress: Callable[[int], None] | None,
 ) -> set[int]:
-    """Write this source's statement of each result; returns the ids of the races whose shown
-    results changed."""
+    """Write this source's statement of each result, as *dataset*'s; returns the ids of the races
+    whose shown results changed."""
     # A driver's rows within one race are numbered by what they say (finish, car, start), not
     # by where they stand in the file, so a reordered file matches what is stored.
     ordered = frame.sort_values(["finish", "car", "start"], na_position="last", kind="stable")
@@ -255,7 +414,12 @@ def _results(
     ]
     values = list(zip(*columns, strict=True))
     shown_columns = statements.fill_columns(
-        RESULTS, [columns[FRAME_FIELDS.index(f)] for f in FRAME_FIELDS]
+        RESULTS,
+        [
+            # A series' own account of a combination race: its points are not the race's.
+            [None] * len(frame) if own_account(dataset) and f in PER_CHAMPIONSHIP else column
+            for f, column in zip(RESULT_FIELDS, columns, strict=True)
+        ],
     )
     shown = list(zip(*shown_columns, strict=True))
     keys = list(zip(*(py_list(frame[c]) for c in ("race_id", "driver_id", "entry")), strict=True))
@@ -288,9 +452,7 @@ def _results(
     stated = {
         existing[key]: (value, row) for key, value, row in zip(keys, values, rows, strict=True)
     }
-    done = statements.write(
-        RESULTS, source.dataset, source.pk, run_id, stated, fresh=created.values()
-    )
+    done = statements.write(RESULTS, dataset, source.pk, run_id, stated, fresh=created.values())
     if progress:
         progress(len(keys))
     out.results.update(done.counts)

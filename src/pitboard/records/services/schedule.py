@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, prefetch_related_objects
+from django.db import connection
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, prefetch_related_objects
 
-from pitboard.records.models import Race, Result, Season, Series, StandingRow
+from pitboard.records.models import (
+    ChampionshipRace,
+    Race,
+    Result,
+    ResultStatement,
+    Season,
+    Series,
+    StandingRow,
+)
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import (
     KINDS,
@@ -139,26 +148,107 @@ def series_page(slug: str) -> dict[str, Any]:
     }
 
 
+# The links that make a race count for another series' season: combination races.
+_links = ChampionshipRace.objects.filter(round__isnull=False)
+
+
 def _races(season: Season) -> list[dict[str, Any]]:
+    """The season's races: its own, and the combination races another series holds, each at
+    its round in this season (a fixed number of queries)."""
+    races = list(
+        Race.objects.filter(
+            Q(season=season)
+            | Q(
+                championshiprace__championship__season=season, championshiprace__round__isnull=False
+            )
+        )
+        .select_related("track", "season__series")
+        .annotate(combined=Exists(_links.filter(race=OuterRef("pk"))))
+        .distinct()
+    )
+    ids = [race.pk for race in races]
     winners = {
         race_id: {"name": name, "slug": slug}
-        for race_id, name, slug in Result.objects.filter(race__season=season, finish=1)
+        for race_id, name, slug in Result.objects.filter(race_id__in=ids, finish=1)
         .values_list("race_id", "driver__person__name", "driver__slug")
         .order_by("race_id", "entry")
     }
-    return [
-        {
-            "round": race.round,
-            "date": race.date.isoformat() if race.date else None,
-            "name": race.name,
-            "track": {"name": race.track.name, "slug": race.track.slug},
-            "surface": race.surface,
-            "length_miles": race.length_miles,
-            "scheduled_laps": race.scheduled_laps,
-            "winner": winners.get(race.pk),
-        }
-        for race in Race.objects.filter(season=season).select_related("track").order_by("round")
-    ]
+    counted = counted_in([race for race in races if race.combined])
+    rows = []
+    for race in races:
+        seasons = counted.get(race.pk, [])
+        here = [c["round"] for c in seasons if c["series"] == season.series.slug]
+        rows.append(
+            {
+                "round": here[0] if here else race.round,
+                "date": race.date.isoformat() if race.date else None,
+                "name": race.name,
+                "track": {"name": race.track.name, "slug": race.track.slug},
+                "surface": race.surface,
+                "length_miles": race.length_miles,
+                "scheduled_laps": race.scheduled_laps,
+                "winner": winners.get(race.pk),
+                "also_counts_for": [c for c in seasons if c["series"] != season.series.slug],
+            }
+        )
+    return sorted(rows, key=lambda row: row["round"])
+
+
+def counted_in(races: list[Race]) -> dict[int, list[dict[str, Any]]]:
+    """Per combination race of *races* (loaded with their season and series), every season it
+    counts in, its own first: series, its name then, season, round. One query, and one more for
+    the series' names when there is a combination race among them."""
+    if not races:
+        return {}
+    links = list(
+        _links.filter(race_id__in=[race.pk for race in races]).select_related(
+            "championship__season__series"
+        )
+    )
+    if not links:
+        return {}
+    held = {race.pk: race for race in races}
+    series = {race.season.series for race in races} | {
+        link.championship.season.series for link in links
+    }
+    prefetch_related_objects(list(series), "names")
+    named = {s.pk: s for s in series}
+    found: dict[int, list[dict[str, Any]]] = {}
+    for link in links:
+        race = held[link.race_id]
+        if link.race_id not in found:
+            found[link.race_id] = [_counted(named, race.season, race.round)]
+        found[link.race_id].append(_counted(named, link.championship.season, link.round or 0))
+    return found
+
+
+def _counted(named: dict[int, Series], season: Season, rnd: int) -> dict[str, Any]:
+    series = named[season.series_id]
+    return {
+        "series": series.slug,
+        "series_name": series.name_in(season.year),
+        "season": season.year,
+        "round": rnd,
+    }
+
+
+def _last_round(season_id: int) -> int:
+    """A season's last round, counting the combination races another series holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT MAX(rnd) FROM (
+                SELECT round AS rnd FROM records_race WHERE season_id = %s
+                UNION ALL
+                SELECT cr.round FROM records_championshiprace cr
+                JOIN records_championship c ON c.id = cr.championship_id
+                WHERE c.season_id = %s AND cr.round IS NOT NULL
+            ) rounds
+            """,
+            [season_id, season_id],
+        )
+        found = cursor.fetchone()
+    return int(found[0] or 0) if found else 0
 
 
 def _season(series: str, year: int) -> Season:
@@ -175,10 +265,12 @@ def _season(series: str, year: int) -> Season:
 
 def schedule(series: str, year: int) -> dict[str, Any]:
     season = _season(series, year)
+    named = season.series.name_entry(year)
     return {
         "series": series,
         "season": year,
-        "name": season.series.name_in(year),
+        "name": named.name if named else season.series.name,
+        "name_source": named.source_url or None if named else None,
         "races": _races(season),
     }
 
@@ -245,14 +337,44 @@ RESULT_FIELDS = (
 
 def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
     """A race: its facts and every entry's result, finishers first in finishing order."""
-    race = (
+    own = (
         Race.objects.select_related("track", "season__series")
         .prefetch_related("season__series__names")
         .filter(season__series__slug=series, season__year=year, round=rnd)
+        .annotate(combined=Exists(_links.filter(race=OuterRef("pk"))))
         .first()
     )
-    if race is None:
+    # A combination race another series holds, seen as this series' round: its points.
+    link = None
+    if own is None:
+        link = (
+            _links.select_related(
+                "race__track", "race__season__series", "championship__season__series"
+            )
+            .prefetch_related("championship__season__series__names")
+            .filter(
+                championship__season__series__slug=series,
+                championship__season__year=year,
+                round=rnd,
+            )
+            .first()
+        )
+    if link is not None:
+        race, combined = link.race, True
+    elif own is not None:
+        race, combined = own, own.combined
+    else:
         raise NotFound(f"no round {rnd} of {series} {year}")
+    season = link.championship.season if link is not None else race.season
+    points = (
+        dict(
+            ResultStatement.objects.filter(result__race=race, dataset=link.dataset).values_list(
+                "result_id", "points"
+            )
+        )
+        if link is not None
+        else None
+    )
     results = [
         {
             "finish": row[0],
@@ -265,15 +387,15 @@ def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
             "laps_led": row[9],
             "status": row[10] or row[11],
             "status_class": row[11],
-            "points": row[12],
+            "points": row[12] if points is None else points.get(row[14]),
             "stage_finishes": row[13] or [],
         }
         for row in Result.objects.filter(race=race)
         .order_by("finish", "driver__person__name", "entry")
-        .values_list(*RESULT_FIELDS)
+        .values_list(*RESULT_FIELDS, "id")
     ]
     results.sort(key=lambda r: (r["finish"] is None, r["finish"] or 0))
-    rounds = race.season.races.aggregate(last=Max("round"))["last"]
+    rounds = _last_round(season.pk)
     led = [r for r in results if r["laps_led"]]
     distance = (
         round(race.scheduled_laps * race.length_miles, 1)
@@ -281,11 +403,17 @@ def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
         else None
     )
     return {
+        "id": race.pk,
         "series": series,
-        "series_name": race.season.series.name_in(year),
+        "series_name": season.series.name_in(year),
         "season": year,
         "round": rnd,
         "rounds": rounds,
+        "also_counts_for": [
+            c
+            for c in (counted_in([race]).get(race.pk, []) if combined else [])
+            if c["series"] != series
+        ],
         "name": race.name,
         "date": race.date.isoformat() if race.date else None,
         "track": {"name": race.track.name, "slug": race.track.slug},

@@ -6,7 +6,7 @@ from typing import Any, TypedDict
 
 from django.db.models import Count
 
-from pitboard.core.provenance import conflicts
+from pitboard.core.provenance import PER_CHAMPIONSHIP, conflicts, own_account
 from pitboard.records.models import (
     Manufacturer,
     Race,
@@ -82,9 +82,18 @@ def _rows(
     where: tuple[str, int, int, str | None],
 ) -> list[Disagreement]:
     out: list[Disagreement] = []
-    for conflict in conflicts(
-        fields, [(s.dataset, s.values) for s in said], statements.precedence(), DERIVED
-    ):
+    # Each series' own points of a combination race differ by design: not compared.
+    own = [i for i, f in enumerate(fields) if f in PER_CHAMPIONSHIP]
+    compared = [
+        (
+            s.dataset,
+            tuple(None if i in own else v for i, v in enumerate(s.values))
+            if own_account(s.dataset)
+            else s.values,
+        )
+        for s in said
+    ]
+    for conflict in conflicts(fields, compared, statements.precedence(), DERIVED):
         out.append(
             {
                 "series": where[0],
@@ -121,14 +130,11 @@ class RaceSources(TypedDict):
     disagreements: list[Disagreement]  # where two of them differ, each value with its source
 
 
-def race_sources(series: str, year: int, rnd: int) -> RaceSources:
-    """Who says what about one race: its sources, and the figures they disagree on (2 queries)."""
+def race_sources(series: str, year: int, rnd: int, race: int) -> RaceSources:
+    """Who says what about one race (*race*, its id, run as *series*' round *rnd* of *year*):
+    its sources, and the figures they disagree on (2 queries)."""
     stated_results = list(
-        ResultStatement.objects.filter(
-            result__race__season__series__slug=series,
-            result__race__season__year=year,
-            result__race__round=rnd,
-        )
+        ResultStatement.objects.filter(result__race_id=race)
         .order_by("result_id", "dataset")
         .values_list(
             "result_id",
@@ -141,9 +147,7 @@ def race_sources(series: str, year: int, rnd: int) -> RaceSources:
         )
     )
     stated_race = list(
-        RaceStatement.objects.filter(
-            race__season__series__slug=series, race__season__year=year, race__round=rnd
-        ).values_list(
+        RaceStatement.objects.filter(race_id=race).values_list(
             "race_id",
             "dataset",
             "source__uri",

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 
 from pitboard.records.models import (
+    ChampionshipRace,
     Change,
     Driver,
     IdentityReview,
@@ -62,6 +63,7 @@ def _wrote(run_id: int) -> bool:
         ResultStatement.objects.filter(run_id=run_id).exists()
         or RaceStatement.objects.filter(run_id=run_id).exists()
         or Change.objects.filter(run_id=run_id).exists()
+        or ChampionshipRace.objects.filter(run_id=run_id).exists()
     )
 
 
@@ -92,6 +94,12 @@ def undo_run(run_id: int) -> dict[str, Any]:
         counts["results_removed"] = len(gone.removed_owners)
         races = _undo_table(RACES, run_id, counts, set())
         counts["races_removed"] = len(races.removed_owners)
+        # The combination races the run found: the other series' season no longer counts them.
+        links = ChampionshipRace.objects.filter(run_id=run_id, round__isnull=False)
+        linked = set(
+            links.values_list("championship__season__series__slug", "championship__season__year")
+        )
+        counts["combinations_removed"] = links.delete()[0]
         seasons_left = set(counts.pop("race_seasons", set()))
         counts["records_removed"] = _drop_made(run_id, seasons_left)
         # Other source keys the run recorded stay: they still name records that were there
@@ -105,6 +113,7 @@ def undo_run(run_id: int) -> dict[str, Any]:
                 )
             }
             | set(counts.pop("seasons", set()))
+            | linked
         )
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.UNDONE)
     return counts
