@@ -241,12 +241,14 @@ def test_national_schedules_date_the_races_nascar_data_gave(
     plan = root / "nascar_cup" / "schedule"
     plan.mkdir(parents=True)
     rows = [
-        "2021,W,1,02/14/21,2021_01,Lakeview,Lakeview_Oval,5,Avery Quill,x,1,Ford,0.375,P,",
+        "2021,W,1,02/14/21,2021_01,Lakeview,Lakeview_Oval,5,Avery Quill,x,1,Ford,0.375,P,"
+        "125,,96.5,7,71.2,12",
         "2021,W,2,02/21/21,2021_02,Cedar,Cedar_Ridge,5,Morgan J. Pike,x,1,Ford,1.500,P,",
         "2021,W,3,02/28/21,2021_03,Pinecrest,Pinecrest,5,Riley Stroud,x,1,Ford,2.200,R,",
     ]
     (plan / "2021_schedule.csv").write_text(
-        "\n".join([RR_SCHEDULE_HEADER, *(r + ",,,,,,,," for r in rows)]) + "\n", "utf-8"
+        "\n".join([RR_SCHEDULE_HEADER, *(r + "," * (22 - r.count(",")) for r in rows)]) + "\n",
+        "utf-8",
     )
     early = imported(pitboard, root)
     assert [(f["file"], f["status"]) for f in early["files"]] == [
@@ -270,6 +272,13 @@ def test_national_schedules_date_the_races_nascar_data_gave(
         (2, "2021-02-21"),
         (3, None),
     ]
+    # With the race's facts the schedule gives: cars, cautions, lead changes, speeds.
+    facts = query(
+        pitboard.database,
+        "SELECT car_count, cautions, lead_changes, average_speed, pole_speed FROM records_race "
+        "WHERE date = '2021-02-14'",
+    )
+    assert facts == [(5, 7, 12, 71.2, 96.5)]
     again = imported(pitboard, root)
     assert again["changed"] is False
     # Undoing the run takes its dates away again; nascaR.data's races stay as they were.
@@ -607,6 +616,8 @@ def test_a_combination_race_is_one_race_counted_for_both_championships(
     for series, other in (("arca-east", "arca-west"), ("arca-west", "arca-east")):
         assert [c["series"] for c in harvest[series]["also_counts_for"]] == [other]
     assert len(seen_as_guest["results"]) == 6
+    facts = ("car_count", "cautions", "lead_changes", "average_speed", "pole_speed")
+    assert [seen_as_guest[f] for f in facts] == [6, 3, 4, 70.2, 90.1]
     assert seen_as_guest["results"][0]["points"] == (49 if guest == "arca-east" else 39)
     assert "A combination race: also counts for" in page.decode()
 

@@ -307,6 +307,11 @@ class RaceDetail(Schema):
     length_miles: float | None
     scheduled_laps: int | None
     distance_miles: float | None
+    car_count: int | None  # as the source states it (it may differ from the entries listed)
+    cautions: int | None
+    lead_changes: int | None
+    average_speed: float | None  # mph
+    pole_speed: float | None  # mph
     entries: int
     starters: int
     leaders: int

@@ -413,7 +413,10 @@ class RacingReferenceImporter(Importer):
                 Problem(Location(source.name), "no schedule for this season: races have no track")
             )
             races = pd.DataFrame(
-                columns=["series_id", "round", "track", "surface", "length", "race_date"]
+                columns=[
+                    *("series_id", "round", "track", "surface", "length", "race_date"),
+                    *SCHEDULE_FACTS,
+                ]
             )
         else:
             races, remarks = _read_schedule(
@@ -465,6 +468,7 @@ class RacingReferenceImporter(Importer):
                 "stage_points": None,
                 "rating": None,
                 "prize_money": frame["prize_money"],
+                **{fact: frame[fact] for fact in SCHEDULE_FACTS},
             },
             index=frame.index,
         )
@@ -474,6 +478,17 @@ class RacingReferenceImporter(Importer):
             return {s.slug: s for s in Series.objects.filter(slug__in=list(prepared.series))}
         catalog = series_catalog()
         return {slug: ensure_series(catalog, slug, source) for slug in prepared.series}
+
+
+# The race facts of a schedule: the writer's name, the column and its type. The column named
+# for the pole time holds the pole speed (196.314 for the 2016 Daytona 500).
+SCHEDULE_FACTS: dict[str, tuple[str, Any]] = {
+    "car_count": ("race_car_count", pd.Int64Dtype()),
+    "cautions": ("race_cautions", pd.Int64Dtype()),
+    "lead_changes": ("race_lead_changes", pd.Int64Dtype()),
+    "average_speed": ("race_speed", pd.Float64Dtype()),
+    "pole_speed": ("race_pole_time", pd.Float64Dtype()),
+}
 
 
 def _read_schedule(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -521,6 +536,10 @@ def _read_schedule(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Pro
             "length": pd.to_numeric(_column(raw, "race_lap_len"), errors="coerce"),
             "race_date": dates,
             "winner": _column(raw, "race_winner_name"),
+            **{
+                fact: pd.to_numeric(_column(raw, column), errors="coerce").astype(kind)
+                for fact, (column, kind) in SCHEDULE_FACTS.items()
+            },
         },
         index=raw.index,
     )

@@ -25,6 +25,11 @@ class Race(models.Model):
     scheduled_laps = models.PositiveIntegerField(null=True, blank=True)
     length_miles = models.FloatField(null=True, blank=True)
     surface = models.CharField(max_length=6, choices=Track.Surface.choices, blank=True)
+    car_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="as stated")
+    cautions = models.PositiveSmallIntegerField(null=True, blank=True)
+    lead_changes = models.PositiveSmallIntegerField(null=True, blank=True)
+    average_speed = models.FloatField(null=True, blank=True, help_text="mph")
+    pole_speed = models.FloatField(null=True, blank=True, help_text="mph")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
     source_row = models.PositiveIntegerField(null=True, blank=True)
 

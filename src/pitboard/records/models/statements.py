@@ -83,6 +83,11 @@ class RaceStatement(Statement):
     scheduled_laps = models.PositiveIntegerField(null=True, blank=True)
     length_miles = models.FloatField(null=True, blank=True)
     surface = models.CharField(max_length=6, choices=Track.Surface.choices, null=True, blank=True)
+    car_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    cautions = models.PositiveSmallIntegerField(null=True, blank=True)
+    lead_changes = models.PositiveSmallIntegerField(null=True, blank=True)
+    average_speed = models.FloatField(null=True, blank=True)
+    pole_speed = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [

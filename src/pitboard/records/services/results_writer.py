@@ -8,7 +8,8 @@ driver credited once is entry 1 in every source). The caller holds the transacti
 
 Frame columns: row, series, season, round, race_name, race_date, track, layout, surface, length,
 scheduled_laps, car, driver, team, team_kind, make, sponsor, start, finish, laps, laps_led,
-status, status_class, stage_finishes, points, stage_points, rating, prize_money.
+status, status_class, stage_finishes, points, stage_points, rating, prize_money; and, where the
+source gives them, the race facts car_count, cautions, lead_changes, average_speed, pole_speed.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ from pitboard.records.models import (
 )
 from pitboard.records.services import bulk, naming, statements
 from pitboard.records.services.naming import py_list
-from pitboard.records.services.statements import RACE_FIELDS, RACES, RESULT_FIELDS, RESULTS
+from pitboard.records.services.statements import (
+    RACE_FACTS,
+    RACE_FIELDS,
+    RACES,
+    RESULT_FIELDS,
+    RESULTS,
+)
 
 # The writer frame's columns that fill RESULT_FIELDS, in that order.
 FRAME_FIELDS = tuple(
@@ -182,9 +189,10 @@ def _races(
     """The race ids of the frame's (season, round), with this source's statement of each; and
     the combination races held by another series, with the dataset this file states them as."""
     first = frame.drop_duplicates(["season_id", "round"])
+    facts = _race_facts(first)
     wanted = {
-        (sid, rnd): ((track, name or None, date, laps, length, surface or None), row)
-        for sid, rnd, track, name, date, laps, length, surface, row in zip(
+        (sid, rnd): ((track, name or None, date, laps, length, surface or None, *told), row)
+        for sid, rnd, track, name, date, laps, length, surface, row, told in zip(
             *(
                 py_list(first[c])
                 for c in (
@@ -199,6 +207,7 @@ def _races(
                     "row",
                 )
             ),
+            facts,
             strict=True,
         )
     }
@@ -255,6 +264,13 @@ def _races(
     )
     out.races_updated = len(done.changed_owners)
     return {k: ids[k] for k in wanted}, {race: datasets[k[0]] for k, race in hosts.items()}
+
+
+def _race_facts(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Per row, the RACE_FACTS the frame gives (cautions, speeds…); None where it has no column
+    for one (the writer frame's race-fact columns are optional)."""
+    columns = [py_list(frame[c]) if c in frame.columns else [None] * len(frame) for c in RACE_FACTS]
+    return list(zip(*columns, strict=True)) if len(frame) else []
 
 
 # A race another series holds is the same race when at least this share of the larger field
@@ -543,7 +559,7 @@ def write_race_facts(
             names[driver].add(name)
     winners = {race: {n for d in drivers for n in names[d]} for race, drivers in won.items()}
     stated: dict[int, tuple[tuple[Any, ...], int | None]] = {}
-    for row, slug, year, rnd, when, length, surface, winner in zip(
+    for row, slug, year, rnd, when, length, surface, winner, told in zip(
         *(
             py_list(frame[c])
             for c in (
@@ -551,6 +567,7 @@ def write_race_facts(
                 *("race_date", "length", "surface", "winner"),
             )
         ),
+        _race_facts(frame),
         strict=True,
     ):
         race = races.get((seasons.get((slug, int(year)), 0), int(rnd)), 0)
@@ -562,7 +579,7 @@ def write_race_facts(
             shown = ", ".join(sorted(held))
             out.unknown.append((row, f"winner {winner} here, {shown} in the database"))
             continue
-        stated[race] = ((None, None, when, None, length, surface or None), row)
+        stated[race] = ((None, None, when, None, length, surface or None, *told), row)
     done = statements.write(RACES, source.dataset, source.pk, run_id, stated)
     out.stated = len(stated)
     out.changed = len(done.changed_owners)

@@ -85,7 +85,21 @@ RESULT_FIELDS = (
     "rating",
     "prize_money",
 )
-RACE_FIELDS = ("track_id", "name", "date", "scheduled_laps", "length_miles", "surface")
+RACE_FIELDS = (
+    "track_id",
+    "name",
+    "date",
+    "scheduled_laps",
+    "length_miles",
+    "surface",
+    "car_count",
+    "cautions",
+    "lead_changes",
+    "average_speed",
+    "pole_speed",
+)
+# What a schedule tells of a race beyond its place and date (the writer frame's columns).
+RACE_FACTS = RACE_FIELDS[RACE_FIELDS.index("car_count") :]
 STAGES = RESULT_FIELDS.index("stage_finishes")
 MONEY = RESULT_FIELDS.index("prize_money")
 DATE = RACE_FIELDS.index("date")

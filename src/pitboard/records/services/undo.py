@@ -278,7 +278,8 @@ def _recreate_owners(
 
 
 def _values(table: Table, stored: list[Any]) -> tuple[Any, ...]:
-    out = list(stored)
+    # A change logged before a field was added has no value for it: it was not stated.
+    out = [*stored, *[None] * (len(table.fields) - len(stored))]
     if table is RESULTS:
         i = table.fields.index("prize_money")
         if out[i] is not None:
