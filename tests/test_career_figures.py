@@ -7,8 +7,10 @@ following the contract of the ``driver`` command:
 - series slug = file stem (cup, nxs, truck); a driver is matched by the exact ``Driver`` string;
 - rows by series, by (series, Season) or by (series, track layout); a group exists wherever the
   driver has any row; order: cup, nxs, truck, then season / track label ascending. A track is
-  its name, and a race with Surface "road" under an oval's name is on that speedway's road
-  course: such a name is labelled "NAME (oval)" / "NAME (road course)" when the driver raced both;
+  its name (the current one where the track catalog, ``src/pitboard/data/tracks.toml``, lists
+  the file's name as another name of the track), and a race with Surface "road" under an oval's
+  name is on that speedway's road course: such a name is labelled "NAME (oval)" /
+  "NAME (road course)" when the driver raced both;
 - starts = rows with a Finish; wins / top5 / top10 / poles / averages / best over starts;
 - dnf = rows (entries, started or not) whose Status is not "running" (PRODUCT.md's contract);
 - laps, laps_led, points = sums over all the group's rows (missing = 0);
@@ -19,13 +21,14 @@ following the contract of the ``driver`` command:
 from __future__ import annotations
 
 import functools
+import tomllib
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from tests.conftest import NASCAR, Pitboard
+from tests.conftest import NASCAR, REPO, Pitboard
 
 pytestmark = pytest.mark.realdata
 
@@ -118,12 +121,22 @@ NXS_ONLY = [
 
 @functools.lru_cache(maxsize=1)
 def raw_results() -> pd.DataFrame:
-    """All three files, loaded once, with a ``series`` column holding the file stem."""
+    """All three files, loaded once, with a ``series`` column holding the file stem, and each
+    track under the name the track catalog gives it."""
     frames = []
     for slug in SERIES:
         frame = pd.read_parquet(NASCAR / f"{slug}.parquet")
         frames.append(frame.assign(series=slug))
-    return pd.concat(frames, ignore_index=True)
+    results = pd.concat(frames, ignore_index=True)
+    catalog = tomllib.loads((REPO / "src" / "pitboard" / "data" / "tracks.toml").read_text())
+    road = results["Surface"].eq("road").fillna(False) | results["Track"].str.contains(
+        "Road Course"
+    )
+    for track in catalog["track"]:
+        named = results["Track"].isin(track.get("aliases", []))
+        on_layout = road if track["layout"] == "road_course" else ~road
+        results.loc[named & on_layout, "Track"] = track["name"]
+    return results
 
 
 def _values(column: pd.Series) -> list[int | None]:
