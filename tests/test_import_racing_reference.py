@@ -557,10 +557,16 @@ def test_a_combination_race_is_one_race_counted_for_both_championships(
         ("Casey_Dunmore", "Casey Dunmore", "44"),
         ("Morgan_Pike", "Morgan Pike", "5"),
         ("Devon_Hale", "Devon Hale", "21"),
+        ("Skyler_Rowe", "Skyler Rowe", "9"),
+        ("Harper_Lind", "Harper Lind", "31"),
+        ("Emerson_Vale", "Emerson Vale", "47"),
+        ("Rowan_Tate", "Rowan Tate", "60"),
     ]
-    rr_season(root, "nascar_arca_west", "E", 2012, both, names=["Harvest_150", "Spring_100"])
-    # The West file knows the second driver under another key and spelling.
-    west = [both[0], ("J_Marsh", "J. Marsh", "12"), *both[2:]]
+    # Each file lists a car the other does not; the West file knows the second driver under
+    # another key and spelling.
+    east = [*both, ("Quinn_Harlow", "Quinn Harlow", "88")]
+    west = [both[0], ("J_Marsh", "J. Marsh", "12"), *both[2:], ("Reese_Moran", "Reese Moran", "77")]
+    rr_season(root, "nascar_arca_west", "E", 2012, east, names=["Harvest_150", "Spring_100"])
     rr_season(
         root,
         "nascar_arca_east",
@@ -581,7 +587,7 @@ def test_a_combination_race_is_one_race_counted_for_both_championships(
         "SELECT COUNT(*) FROM records_result res JOIN records_race r ON r.id = res.race_id "
         "WHERE r.name = 'Harvest 150'",
     )
-    assert harvest == [(6,)]
+    assert harvest == [(12,)]
     races = query(
         pitboard.database,
         "SELECT s.slug, r.round, r.name FROM records_race r "
@@ -613,11 +619,19 @@ def test_a_combination_race_is_one_race_counted_for_both_championships(
         guest = "arca-east" if harvest["arca-west"]["also_counts_for"] else "arca-west"
         seen_as_guest = live.json(f"/api/v1/races/{guest}/2012/{harvest[guest]['round']}")
         _, _, page = live.get(f"/races/{guest}/2012/{harvest[guest]['round']}/")
+        live_points = {
+            (s, r["driver"]["name"]): r["points"]
+            for s in harvest
+            for r in live.json(f"/api/v1/races/{s}/2012/{harvest[s]['round']}")["results"]
+        }
     for series, other in (("arca-east", "arca-west"), ("arca-west", "arca-east")):
         assert [c["series"] for c in harvest[series]["also_counts_for"]] == [other]
-    assert len(seen_as_guest["results"]) == 6
+    assert len(seen_as_guest["results"]) == 12
     facts = ("car_count", "cautions", "lead_changes", "average_speed", "pole_speed")
-    assert [seen_as_guest[f] for f in facts] == [6, 3, 4, 70.2, 90.1]
+    assert [seen_as_guest[f] for f in facts] == [11, 3, 4, 70.2, 90.1]
+    # A car only one file lists scores that series' points, and none of the other's.
+    assert [live_points[(s, "Quinn Harlow")] for s in ("arca-east", "arca-west")] == [39, None]
+    assert [live_points[(s, "Reese Moran")] for s in ("arca-east", "arca-west")] == [None, 29]
     assert seen_as_guest["results"][0]["points"] == (49 if guest == "arca-east" else 39)
     assert "A combination race: also counts for" in page.decode()
 

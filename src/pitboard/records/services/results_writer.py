@@ -468,7 +468,10 @@ def _results(
     stated = {
         existing[key]: (value, row) for key, value, row in zip(keys, values, rows, strict=True)
     }
-    done = statements.write(RESULTS, dataset, source.pk, run_id, stated, fresh=created.values())
+    # A new shown row holds its statement, to be copied from it; not a series' own account of a
+    # combination race, whose points the shown row leaves out.
+    fresh = () if own_account(dataset) else created.values()
+    done = statements.write(RESULTS, dataset, source.pk, run_id, stated, fresh=fresh)
     if progress:
         progress(len(keys))
     out.results.update(done.counts)
