@@ -45,6 +45,8 @@ def ensure_series(catalog: dict[str, Any], slug: str, source: Source | None = No
     if not created and any(getattr(series, k) != v for k, v in fields.items()):
         Series.objects.filter(pk=series.pk).update(**fields)
         series.refresh_from_db()
+    # The history as held, read once: every import file calls this for its series.
+    held = {n.first_season: n for n in SeriesName.objects.filter(series=series)}
     for entry in spec.get("names", []):
         wanted = {
             "name": entry["name"],
@@ -52,7 +54,7 @@ def ensure_series(catalog: dict[str, Any], slug: str, source: Source | None = No
             "source_url": entry.get("source_url", ""),
             "note": entry.get("note", ""),
         }
-        current = SeriesName.objects.filter(series=series, first_season=entry["first"]).first()
+        current = held.get(entry["first"])
         if current is None:
             SeriesName.objects.create(series=series, first_season=entry["first"], **wanted)
         elif any(getattr(current, k) != v for k, v in wanted.items()):
