@@ -117,12 +117,14 @@ def rr_season(
     names: list[str] | None = None,
     points_from: int = 50,
     track: tuple[str, str, str, str] = ("Lakeview", "Lakeview_Oval", "0.375", "P"),
+    nationalities: dict[str, str] | None = None,
 ) -> Path:
     """A fictional racing-reference season: *entries* are (driver_id, driver_name, car) and
     finish in that order in every race (the winner scores *points_from* - 1); *older* writes
     the layout with the prize-money column (status, laps led and points one column right of
     their headers); *names* names the races (``Fictional_100``, ``Fictional_200``…); *track*
-    is the schedule's (location label, track id, length, surface) of every race."""
+    is the schedule's (location label, track id, length, surface) of every race; a driver's
+    ``driver_nationality`` is "usa" unless *nationalities* (driver_id → word) says otherwise."""
     results = root / folder / "race_results"
     schedule = root / folder / "schedule"
     results.mkdir(parents=True, exist_ok=True)
@@ -142,7 +144,8 @@ def rr_season(
             )
             lines.append(
                 f"{season},{code},{season}_{called},{short},{position},{position},"
-                f'{car},usa,{driver_id},"{name}",Acme Widgets,,Ford,{tail}'
+                f"{car},{(nationalities or {}).get(driver_id, 'usa')},{driver_id},"
+                f'"{name}",Acme Widgets,,Ford,{tail}'
             )
         when = (dates or [])[race - 1] if dates else f"05/{race:02d}/{season % 100:02d}"
         plan.append(

@@ -688,3 +688,100 @@ def test_one_track_under_its_names_and_namesakes_kept_apart(
     # A second run finds the same tracks by their source keys.
     again = imported(pitboard, root)
     assert sum(f["inserted"] + f["updated"] for f in again["files"]) == 0
+
+
+def test_a_drivers_nationality_is_the_sources_statement(pitboard: Pitboard, tmp_path: Path) -> None:
+    """driver_nationality becomes the source's statement about the person, cited on the driver
+    page and in the API; "none" states nothing, a word naming two countries is reported, the
+    dataset's first statement stands, a re-run changes nothing, and undo takes it back."""
+    from tests.server import serving
+
+    root = tmp_path / "rr"
+    rr_season(
+        root,
+        "nascar_arca",
+        "A",
+        2021,
+        ENTRIES,
+        nationalities={"Avery_Quill": "canada", "Jordan_Marsh": "none", "Riley_Stroud": "none"},
+    )
+    rr_season(
+        root,
+        "nascar_arca",
+        "A",
+        2022,
+        ENTRIES,
+        nationalities={
+            "Avery_Quill": "usa",
+            "Jordan_Marsh": "new_zealand",
+            "Riley_Stroud": "virgin_islands",
+        },
+    )
+    first = imported(pitboard, root, "--seasons", "2021")
+    assert first["files"][0]["created"]["nationalities"] == 1
+    second = imported(pitboard, root, "--seasons", "2022")
+    (file,) = second["files"]
+    assert file["created"]["nationalities"] == 1  # Jordan Marsh's; Avery Quill's stands
+    said = {r["reason"]: r["rows"] for r in file["remarks"]}
+    assert said["nationality US here; racing-reference stated CA before, which stands"] == [1]
+    (ambiguous,) = [r for r in said if "'virgin_islands' may be" in r]
+    assert said[ambiguous] == [3]
+    assert imported(pitboard, root)["changed"] is False
+
+    with serving(pitboard.database, tmp_path) as live:
+        _, _, avery = live.get("/api/v1/drivers/avery-quill")
+        _, _, jordan = live.get("/api/v1/drivers/jordan-marsh")
+        _, _, riley = live.get("/api/v1/drivers/riley-stroud")
+        _, _, page = live.get("/drivers/avery-quill/")
+    import json
+
+    facts = json.loads(avery)["facts"]
+    assert (facts["nationality"], facts["nationality_name"]) == ("CA", "Canada")
+    cited = facts["nationality_source"]
+    assert (cited["dataset"], cited["file"], cited["row"]) == (
+        "racing-reference",
+        "2021_race_results.csv",
+        1,
+    )
+    assert json.loads(jordan)["facts"]["nationality_name"] == "New Zealand"
+    assert json.loads(riley)["facts"]["nationality"] is None
+    shown = page.decode().split('<span id="nationality">')[1].split("</span>")[0]
+    assert shown.startswith("Nationality: Canada") and "2021_race_results.csv, row 1" in shown
+
+    pitboard.run("import", "undo", str(second["run"]), check=True)
+    with serving(pitboard.database, tmp_path) as live:
+        _, _, jordan = live.get("/api/v1/drivers/jordan-marsh")
+        _, _, avery = live.get("/api/v1/drivers/avery-quill")
+    assert json.loads(jordan)["facts"]["nationality"] is None
+    assert json.loads(avery)["facts"]["nationality"] == "CA"
+
+
+def test_a_merge_carries_the_merged_drivers_nationality_and_a_split_takes_it_back(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    from tests.server import serving
+
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2021, ENTRIES, nationalities={"Avery_Quill": "none"})
+    rr_season(
+        root,
+        "nascar_pintys",
+        "T",
+        2022,
+        [("Ave_Quill", "Ave Quill", "7")],
+        nationalities={"Ave_Quill": "canada"},
+    )
+    imported(pitboard, root)
+
+    def nationality() -> Any:
+        with serving(pitboard.database, tmp_path) as live:
+            _, _, body = live.get("/api/v1/drivers/avery-quill")
+        import json
+
+        return json.loads(body)["facts"]["nationality"]
+
+    assert nationality() is None
+    merged = pitboard.json("identity", "merge", "avery-quill", "ave-quill")
+    assert nationality() == "CA"
+    pitboard.run("identity", "split", str(merged["merge"]), check=True)
+    assert nationality() is None

@@ -72,10 +72,22 @@ class DriverList(Paged):
     drivers: list[DriverListItem]
 
 
+class StatedBy(Schema):
+    """Where a fact comes from: the source's dataset, its file (and link), the line in it."""
+
+    dataset: str
+    citation: str | None = None
+    file: str
+    link: str | None = None
+    row: int | None = None
+
+
 class DriverFacts(Schema):
     birth_date: str | None = None
     hometown: str | None = None
-    nationality: str | None = None
+    nationality: str | None = None  # ISO 3166: a country (CA), or GB-SCT
+    nationality_name: str | None = None
+    nationality_source: StatedBy | None = None
 
 
 class DriverDetail(Schema):

@@ -17,6 +17,7 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
+from pitboard.core.countries import country_of
 from pitboard.core.names import name_key
 
 # Verdicts.
@@ -106,7 +107,7 @@ class Evidence:
     series: frozenset[str] = frozenset()  # series slugs, e.g. "cup", "arca"
     cars: frozenset[str] = frozenset()  # car numbers as written ("08" is not "8")
     teams: frozenset[str] = frozenset()  # team name keys (name_key of the team name)
-    nationality: str = ""  # ISO 3166 alpha-2 or ""
+    nationality: str = ""  # ISO 3166 code (CA, or GB-SCT) or ""
 
 
 class Verdict(StrEnum):
@@ -268,9 +269,10 @@ def score(known: Evidence, new: Evidence) -> Score:
             total += weight
             reasons.append(f"shared {what}: {', '.join(sorted(common))}")
     if known.nationality and new.nationality:
-        if known.nationality.upper() == new.nationality.upper():
+        # A Scot (GB-SCT) and a Briton (GB) are not a clash: compare countries.
+        if country_of(known.nationality) == country_of(new.nationality):
             total += NATIONALITY_SAME
-            reasons.append(f"same nationality: {known.nationality.upper()}")
+            reasons.append(f"same nationality: {country_of(known.nationality)}")
         else:
             total += NATIONALITY_CLASH
             reasons.append(f"nationality {known.nationality.upper()} vs {new.nationality.upper()}")

@@ -311,6 +311,14 @@ def _import_file(
                         Problem(Location(item.name, row, column, item.csv), reason, value)
                         for row, column, reason, value in done.rejected
                     ]
+                    _keep_remarks(
+                        report,
+                        [
+                            Problem(Location(item.name, row, column, item.csv), reason, value)
+                            for row, column, reason, value in done.remarks
+                        ],
+                        seen_remarks,
+                    )
                     _keep_rejects(report, raw, rejected)
                     # A chunk holds its races whole: what this source no longer lists in them
                     # is settled now, and nothing about the rest of the file is kept in memory.

@@ -453,6 +453,7 @@ class RacingReferenceImporter(Importer):
                 "car": frame["car"].fillna(""),
                 "driver": frame["driver"],
                 "driver_key": frame["driver_key"],
+                "nationality": frame["nationality"],
                 "team": frame["owner"],
                 "team_kind": "owner",
                 "make": frame["make"],

@@ -24,6 +24,7 @@ from pitboard.records.models.reports import ErrorReport
 from pitboard.records.models.standings import StandingRow
 from pitboard.records.models.statements import (
     Change,
+    PersonStatement,
     RaceStatement,
     ResultStatement,
     SourceKey,
@@ -46,6 +47,7 @@ __all__ = [
     "Penalty",
     "Person",
     "PersonAlias",
+    "PersonStatement",
     "Race",
     "RaceStatement",
     "Result",

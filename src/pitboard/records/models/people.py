@@ -20,7 +20,10 @@ class Person(models.Model):
     )
     birth_date = models.DateField(null=True, blank=True)
     hometown = models.CharField(max_length=200, blank=True)
-    nationality = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    # Shown: derived from the sources' statements (PersonStatement), the first-ranked first.
+    nationality = models.CharField(
+        max_length=6, blank=True, help_text="ISO 3166 code: a country (CA) or GB-SCT"
+    )
     gender = models.CharField(max_length=20, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
 

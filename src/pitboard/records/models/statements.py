@@ -98,6 +98,25 @@ class RaceStatement(Statement):
         return f"{self.dataset} on race {self.race_id}"
 
 
+class PersonStatement(Statement):
+    """One dataset's account of facts about a person: for now, the nationality a results table
+    gives its drivers. A dataset's first statement stands: a later file of the same dataset
+    saying otherwise is reported, not written over."""
+
+    person = models.ForeignKey(
+        "records.Person", related_name="statements", on_delete=models.CASCADE, db_index=False
+    )
+    nationality = models.CharField(max_length=6, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "dataset"], name="personstatement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} on person {self.person_id}"
+
+
 class Change(models.Model):
     """A statement an import changed or removed, as it was before: what ``import undo`` restores.
 
@@ -111,6 +130,7 @@ class Change(models.Model):
     class Table(models.TextChoices):
         RESULT = "result"
         RACE = "race"
+        PERSON = "person"
 
     run = models.ForeignKey(ImportRun, related_name="changes", on_delete=models.CASCADE)
     table = models.CharField(max_length=8, choices=Table.choices)

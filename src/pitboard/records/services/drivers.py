@@ -13,11 +13,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import Max, Min, Q
 
+from pitboard.core.countries import country_name
 from pitboard.core.names import rank
 from pitboard.core.stats import Grouping, ResultLine, best_of, career
 from pitboard.records.models import (
     Driver,
     PersonAlias,
+    PersonStatement,
     Race,
     Result,
     Series,
@@ -28,6 +30,7 @@ from pitboard.records.services.careers import driver_candidates, in_every_season
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound, require_series
+from pitboard.records.services.statements import precedence
 
 SEARCH_LIMIT = 200  # matches of a name query considered before filtering
 BEST_TRACKS = 10
@@ -168,17 +171,40 @@ def driver_header(slug: str) -> dict[str, Any]:
     aliases = list(
         PersonAlias.objects.filter(person=person).order_by("name").values_list("name", flat=True)
     )
-    facts = {
+    facts: dict[str, Any] = {
         "birth_date": person.birth_date.isoformat() if person.birth_date else None,
         "hometown": person.hometown or None,
         "nationality": person.nationality or None,
     }
+    if person.nationality:
+        facts["nationality_name"] = country_name(person.nationality)
+        facts["nationality_source"] = _stated_by(person.pk, "nationality")
     return {
         "id": str(driver.pk),
         "name": person.name,
         "slug": driver.slug,
         "aliases": aliases,
         "facts": {k: v for k, v in facts.items() if v},
+    }
+
+
+def _stated_by(person: int, fact: str) -> dict[str, Any] | None:
+    """Where the shown *fact* about a person comes from: the first-ranked source stating it."""
+    stated = list(
+        PersonStatement.objects.filter(person_id=person, **{f"{fact}__isnull": False})
+        .exclude(**{fact: ""})
+        .values("dataset", "source_row", "source__uri", "source__citation")
+    )
+    if not stated:
+        return None
+    lead = min(stated, key=lambda s: precedence().rank(s["dataset"], fact))
+    uri = lead["source__uri"]
+    return {
+        "dataset": lead["dataset"],
+        "citation": lead["source__citation"] or None,
+        "file": uri.rstrip("/").rsplit("/", 1)[-1],
+        "link": uri if uri.startswith(("https://", "http://")) else None,
+        "row": lead["source_row"],
     }
 
 

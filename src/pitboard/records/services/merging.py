@@ -21,6 +21,7 @@ from pitboard.records.models import (
     IdentityReview,
     Penalty,
     PersonAlias,
+    PersonStatement,
     Race,
     Result,
     ResultStatement,
@@ -31,7 +32,7 @@ from pitboard.records.models import (
 )
 from pitboard.records.services import statements
 from pitboard.records.services.standings import mark_stale
-from pitboard.records.services.statements import RESULTS, Written
+from pitboard.records.services.statements import PEOPLE, RESULTS, Written
 
 
 class IdentityError(Exception):
@@ -120,6 +121,7 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
     redirects = list(SlugRedirect.objects.filter(driver=other).values_list("pk", flat=True))
     SlugRedirect.objects.filter(pk__in=redirects).update(driver=keep)
     StandingRow.objects.filter(driver=other).delete()  # derived: recomputed from the results
+    facts = _move_facts(other.person_id, keep.person_id)
     reviews = list(
         IdentityReview.objects.filter(provisional=other, status=IdentityReview.Status.OPEN)
         .filter(candidate=keep)
@@ -137,6 +139,7 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
         "alias": alias.pk if alias else None,
         "redirects": redirects,
         "reviews": reviews,
+        "facts": facts,
     }
     change = IdentityChange.objects.create(
         action=IdentityChange.Action.MERGE,
@@ -184,6 +187,8 @@ def split(change_id: int, reason: str = "") -> IdentityChange:
     SlugRedirect.objects.filter(pk__in=moved["redirects"]).update(driver=back)
     if moved["alias"]:
         PersonAlias.objects.filter(pk=moved["alias"]).delete()
+    kept = Driver.objects.filter(pk=change.kept_id).values_list("person_id", flat=True).get()
+    _move_facts(kept, moved["person_id"], moved.get("facts", []))
     IdentityReview.objects.filter(pk__in=moved["reviews"]).update(
         status=IdentityReview.Status.OPEN, decided_at=None, provisional=back
     )
@@ -201,6 +206,22 @@ def split(change_id: int, reason: str = "") -> IdentityChange:
     change.save(update_fields=["undone_by"])
     mark_stale(_seasons([back.pk, change.kept_id]))
     return undo
+
+
+def _move_facts(source: int, target: int, only: list[int] | None = None) -> list[int]:
+    """The statements about person *source* that *target* has none of from the same dataset
+    (*only*: these ones), moved to *target*; both people's facts derived again."""
+    stated = PersonStatement.objects.filter(person_id=source)
+    if only is not None:
+        stated = stated.filter(pk__in=only)
+    else:
+        held = PersonStatement.objects.filter(person_id=target).values_list("dataset", flat=True)
+        stated = stated.exclude(dataset__in=list(held))
+    ids = list(stated.values_list("pk", flat=True))
+    PersonStatement.objects.filter(pk__in=ids).update(person_id=target)
+    said = statements.load(PEOPLE, [source, target])
+    statements.rederive(PEOPLE, {p: said.get(p, []) for p in (source, target)}, Written())
+    return ids
 
 
 def _combinable(keep: Driver, other: Driver) -> list[tuple[int, int]]:

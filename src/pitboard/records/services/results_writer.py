@@ -9,7 +9,8 @@ driver credited once is entry 1 in every source). The caller holds the transacti
 Frame columns: row, series, season, round, race_name, race_date, track, layout, surface, length,
 scheduled_laps, car, driver, team, team_kind, make, sponsor, start, finish, laps, laps_led,
 status, status_class, stage_finishes, points, stage_points, rating, prize_money; and, where the
-source gives them, the race facts car_count, cautions, lead_changes, average_speed, pole_speed.
+source gives them, the race facts car_count, cautions, lead_changes, average_speed, pole_speed,
+and the driver's nationality (the source's own word for it: "canada", "new_zealand").
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from typing import Any
 
 import pandas as pd
 
+from pitboard.core.countries import read_nationality
 from pitboard.core.identity import may_be_one_person
 from pitboard.core.provenance import PER_CHAMPIONSHIP, own_account
 from pitboard.records.models import (
     Championship,
     ChampionshipRace,
+    Driver,
+    PersonStatement,
     Race,
     Result,
     Season,
@@ -38,6 +42,7 @@ from pitboard.records.models import (
 from pitboard.records.services import bulk, naming, statements
 from pitboard.records.services.naming import py_list
 from pitboard.records.services.statements import (
+    PEOPLE,
     RACE_FACTS,
     RACE_FIELDS,
     RACES,
@@ -65,6 +70,7 @@ class WriteOutcome:
     created: Counter[str] = field(default_factory=Counter)
     races_updated: int = 0
     rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, why, value
+    remarks: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, what, value
     seasons_changed: set[tuple[str, int]] = field(default_factory=set)  # (series, year)
     stale_races: set[int] = field(default_factory=set)  # races with results the file dropped
     stated: set[int] = field(default_factory=set)  # the results this batch stated
@@ -82,6 +88,7 @@ class WriteOutcome:
         self.created.update(other.created)
         self.races_updated += other.races_updated
         self.rejected += other.rejected
+        self.remarks += other.remarks
         self.seasons_changed |= other.seasons_changed
         self.stale_races |= other.stale_races
         self.reviews += other.reviews
@@ -115,6 +122,8 @@ def write_results(
     drivers = naming.drivers(frame, source, run_id)
     out.reviews = drivers[1].reviews
     frame = naming.attach(frame, "driver_id", "driver", drivers, out, "drivers")
+    if "nationality" in frame:
+        _nationalities(frame, source, run_id, out)
     frame = naming.attach(
         frame, "track_id", "track", naming.tracks(frame, source, run_id), out, "tracks"
     )
@@ -149,6 +158,46 @@ def write_results(
         for series_slug, year in zip(touched["series"], touched["season"], strict=True)
     }
     return out
+
+
+def _nationalities(
+    frame: pd.DataFrame, source: Source, run_id: int | None, out: WriteOutcome
+) -> None:
+    """The nationality the frame gives each driver, stated as the source's statement about the
+    person. A dataset's first statement stands: a later file saying otherwise is reported."""
+    given = frame.loc[frame["nationality"].notna(), ["row", "driver_id", "nationality"]]
+    given = given.drop_duplicates(["driver_id", "nationality"])
+    said: dict[int, tuple[str, int]] = {}
+    for row, driver, word in zip(
+        *(py_list(given[c]) for c in ("row", "driver_id", "nationality")), strict=True
+    ):
+        reading = read_nationality(str(word))
+        if reading.problem:
+            out.remarks.append((row, "nationality", reading.problem, str(word)))
+        elif reading.code:
+            first = said.setdefault(driver, (reading.code, row))
+            if first[0] != reading.code:
+                why = f"nationality {reading.code} here, {first[0]} on line {first[1]}: "
+                out.remarks.append((row, "nationality", why + "the first stands", str(word)))
+    if not said:
+        return
+    people = dict(Driver.objects.filter(pk__in=list(said)).values_list("id", "person_id"))
+    held = dict(
+        PersonStatement.objects.filter(
+            dataset=source.dataset, person_id__in=list(people.values())
+        ).values_list("person_id", "nationality")
+    )
+    stated: dict[int, tuple[tuple[Any, ...], int | None]] = {}
+    for driver, (code, row) in said.items():
+        person = people[driver]
+        earlier = held.get(person) or (stated[person][0][0] if person in stated else None)
+        if earlier is None:
+            stated[person] = ((code,), row)
+        elif earlier != code:
+            why = f"nationality {code} here; {source.dataset} stated {earlier} before, which stands"
+            out.remarks.append((row, "nationality", why, code))
+    done = statements.write(PEOPLE, source.dataset, source.pk, run_id, stated)
+    out.created["nationalities"] += done.counts["inserted"]
 
 
 def _seasons(

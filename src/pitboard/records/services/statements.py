@@ -19,7 +19,15 @@ from typing import Any
 
 from pitboard.core.provenance import Precedence, coalesce, merge, shipped_precedence
 from pitboard.core.status import NOT_STARTED, implied
-from pitboard.records.models import Change, Race, RaceStatement, Result, ResultStatement
+from pitboard.records.models import (
+    Change,
+    Person,
+    PersonStatement,
+    Race,
+    RaceStatement,
+    Result,
+    ResultStatement,
+)
 from pitboard.records.services import bulk
 
 
@@ -36,6 +44,11 @@ class Table:
     text: tuple[str, ...]  # shown as "" where no source said anything
     filled: tuple[str, ...]  # other fields that fill gives a value where no source did
     restate: Callable[[tuple[Any, ...], tuple[Any, ...] | None], tuple[Any, ...]] = coalesce
+    # Whether the shown row exists only through its statements (a result, a race): without
+    # any it goes. A person stays, with the fields no source states any more emptied.
+    owned: bool = True
+    # Whether the shown row names the statement it shows (source_id, source_row).
+    cites: bool = True
 
     def fill(self, values: list[Any]) -> list[Any]:
         """One shown row's values where no source said anything (see ``fill_columns``)."""
@@ -155,6 +168,19 @@ RACES = Table(
     normalize_race,
     ("name", "surface"),
     (),
+)
+PERSON_FIELDS = ("nationality",)
+PEOPLE = Table(
+    Change.Table.PERSON,
+    Person._meta.db_table,
+    PersonStatement._meta.db_table,
+    "person_id",
+    PERSON_FIELDS,
+    lambda values: values,
+    ("nationality",),
+    (),
+    owned=False,
+    cites=False,
 )
 
 
@@ -372,16 +398,22 @@ def rederive(table: Table, statements: Mapping[int, Sequence[Stated]], out: Writ
     shown = shown_rows(table, statements)
     updates: list[tuple[Any, ...]] = []
     gone: list[int] = []
+    cited = ("source_id", "source_row") if table.cites else ()
+    unstated = tuple(table.fill([None] * len(table.fields)))
     for owner, said in statements.items():
-        if not said:
+        if not said and table.owned:
             if owner in shown:
                 gone.append(owner)
             continue
-        values, lead = derive(table, said)
+        if said:
+            values, lead = derive(table, said)
+            cite = (lead.source_id, lead.source_row)
+        else:
+            values, cite = unstated, (None, None)
         if shown.get(owner) != values:
-            updates.append((*values, lead.source_id, lead.source_row, owner))
+            updates.append((*values, *cite[: len(cited)], owner))
             out.changed_owners.add(owner)
-    bulk.update_rows(table.shown, (*table.fields, "source_id", "source_row"), updates)
+    bulk.update_rows(table.shown, (*table.fields, *cited), updates)
     bulk.delete_ids(table.shown, gone)
     out.removed_owners.update(gone)
 

@@ -22,6 +22,7 @@ from pitboard.records.models import (
     ImportRun,
     Manufacturer,
     Person,
+    PersonStatement,
     Race,
     RaceStatement,
     Result,
@@ -35,7 +36,7 @@ from pitboard.records.models import (
 )
 from pitboard.records.services import bulk, statements
 from pitboard.records.services.standings import mark_stale
-from pitboard.records.services.statements import RACES, RESULTS, Table, Written
+from pitboard.records.services.statements import PEOPLE, RACES, RESULTS, Table, Written
 
 
 class UndoError(Exception):
@@ -62,6 +63,7 @@ def _wrote(run_id: int) -> bool:
     return (
         ResultStatement.objects.filter(run_id=run_id).exists()
         or RaceStatement.objects.filter(run_id=run_id).exists()
+        or PersonStatement.objects.filter(run_id=run_id).exists()
         or Change.objects.filter(run_id=run_id).exists()
         or ChampionshipRace.objects.filter(run_id=run_id).exists()
     )
@@ -100,6 +102,7 @@ def undo_run(run_id: int) -> dict[str, Any]:
             links.values_list("championship__season__series__slug", "championship__season__year")
         )
         counts["combinations_removed"] = links.delete()[0]
+        _undo_people(run_id, counts)
         seasons_left = set(counts.pop("race_seasons", set()))
         counts["records_removed"] = _drop_made(run_id, seasons_left)
         # Other source keys the run recorded stay: they still name records that were there
@@ -186,6 +189,17 @@ def _undo_table(table: Table, run_id: int, counts: dict[str, Any], races: set[in
         Race.objects.filter(pk__in=gone).delete()
         out.removed_owners.update(gone)
     return out
+
+
+def _undo_people(run_id: int, counts: dict[str, Any]) -> None:
+    """The facts about people the run stated go, and what their pages show is derived again.
+    (A dataset's statement about a person is never changed, only added: nothing to restore.)"""
+    mine = list(PersonStatement.objects.filter(run_id=run_id).values_list("pk", "person_id"))
+    bulk.delete_ids(PEOPLE.statements, [pk for pk, _ in mine])
+    counts["dropped"] += len(mine)
+    people = {person for _, person in mine}
+    said = statements.load(PEOPLE, people)
+    statements.rederive(PEOPLE, {p: said.get(p, []) for p in people}, Written())
 
 
 # Each kind of record a run can make, its name in the counts, and what else refers to it
