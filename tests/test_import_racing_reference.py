@@ -216,6 +216,13 @@ def test_the_articles_driver_from_the_shared_files(pitboard: Pitboard) -> None:
     }
     total = rows["total"]
     assert (total["top10"], total["best_finish"], total["laps_led"]) == (14, 6, 3)
+    # Her nationality, as racing-reference gives it, with the file it comes from.
+    (stated,) = query(
+        pitboard.database,
+        "SELECT p.nationality, s.dataset FROM records_person p JOIN records_personstatement s "
+        "ON s.person_id = p.id WHERE p.name = 'Amber Balcaen'",
+    )
+    assert stated == ("CA", "racing-reference")
 
     # ARCA's published 2022 table: race points plus 50 for each five-race segment entered in
     # full, which the per-race points column does not carry.

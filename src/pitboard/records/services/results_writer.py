@@ -226,10 +226,10 @@ def _seasons(
 
 
 def _lookup(frame: pd.DataFrame, columns: list[str], ids: Mapping[tuple[Any, ...], int]) -> Any:
-    """Per row, the id of its (columns) key."""
-    keys = pd.DataFrame(list(ids), columns=columns).astype(frame[columns].dtypes.to_dict())
-    keys["_id"] = list(ids.values())
-    return frame[columns].merge(keys, how="left", on=columns)["_id"].to_numpy()
+    """Per row, the id of its (columns) key. A dict over plain values: a merge of two frames
+    costs more to set up than a file's few hundred rows take to look up."""
+    keys = zip(*(py_list(frame[c]) for c in columns), strict=True)
+    return pd.array([ids.get(k) for k in keys], dtype="Int64")
 
 
 def _races(
