@@ -35,8 +35,11 @@ from pitboard.importers.files import (
     CSV_OPTIONS,
     InputFile,
     NotFound,
+    chunk_rows,
+    count_rows,
     download,
     local,
+    read_chunks,
     temporary_folder,
 )
 from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
@@ -177,6 +180,8 @@ class RacingReferenceImporter(Importer):
         self._layouts: dict[str, str] = {}
         self._races_of: dict[str, pd.DataFrame] = {}  # per results file, its schedule's races
         self._national: set[str] = set()  # the national series' schedules among the inputs
+        self._after: dict[str, list[InputFile]] = {}  # per results file, its folder's next ones
+        self._ready: dict[str, Prepared | FileError] = {}  # files prepared with an earlier one
 
     def default(self) -> str:
         return os.environ.get(SOURCE_ENV) or DEFAULT_URL
@@ -285,16 +290,33 @@ class RacingReferenceImporter(Importer):
 
     def _checked(self, pairs: list[_Pair]) -> Iterator[InputFile | FileError]:
         """The results files to import: a file with the same content as one already listed
-        (the scraped project keeps copies of whole series under other names) is refused."""
+        (the scraped project keeps copies of whole series under other names) is refused.
+        Worked out whole before the first is imported, so that a folder's files can be read
+        together (``prepare``)."""
+        accepted = list(self._accepted(pairs))
+        folders: dict[str, list[InputFile]] = {}
+        for pair, item in accepted:
+            if pair is not None and isinstance(item, InputFile) and not pair.schedule_only:
+                folders.setdefault(pair.folder, []).append(item)
+        for members in folders.values():
+            for i, item in enumerate(members):
+                self._after[item.name] = members[i + 1 :]
+        for _, item in accepted:
+            yield item
+
+    def _accepted(self, pairs: list[_Pair]) -> Iterator[tuple[_Pair | None, InputFile | FileError]]:
         codes = slugs_by_code()
         seen: dict[str, str] = {}
         without: set[str] = set()  # national series without results: their schedules wait
         for pair in pairs:
             item = pair.results
             if item.sha256 in seen:
-                yield SkippedFile(
-                    Location(item.name),
-                    f"the same content as {seen[item.sha256]}: a copy, not imported again",
+                yield (
+                    None,
+                    SkippedFile(
+                        Location(item.name),
+                        f"the same content as {seen[item.sha256]}: a copy, not imported again",
+                    ),
                 )
                 continue
             seen[item.sha256] = item.name
@@ -308,52 +330,129 @@ class RacingReferenceImporter(Importer):
                 if not Series.objects.filter(slug=slug).exists():
                     if slug not in without:  # one line for the folder, not one per season
                         without.add(slug)
-                        yield SkippedFile(
-                            Location(f"{pair.folder}/schedule"),
-                            f"{slug} schedules, and no {slug} results to date: "
-                            "`pitboard import nascar` first",
+                        yield (
+                            None,
+                            SkippedFile(
+                                Location(f"{pair.folder}/schedule"),
+                                f"{slug} schedules, and no {slug} results to date: "
+                                "`pitboard import nascar` first",
+                            ),
                         )
                     continue
                 self._national.add(item.name)
-                yield item
+                yield pair, item
                 continue
             slug = codes.get(code or "")
             if slug is None:
-                yield FileError(
-                    Location(item.name, 2, "series_id"),
-                    f"series_id {code!r} is not a racing-reference series pitboard knows "
-                    f"({', '.join(sorted(codes))})",
+                yield (
+                    None,
+                    FileError(
+                        Location(item.name, 2, "series_id"),
+                        f"series_id {code!r} is not a racing-reference series pitboard knows "
+                        f"({', '.join(sorted(codes))})",
+                    ),
                 )
                 continue
             if self.series_wanted and slug not in self.series_wanted:
                 continue
             self._schedules[item.name] = pair.schedule
-            yield item
+            yield pair, item
 
     # ---- reading a file ---------------------------------------------------------------
 
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
+        """One file's rows made writer rows. The first file of a folder is read with the
+        folder's next files (as many rows as a chunk holds), and they are prepared as one
+        table: pandas' fixed costs, which dwarf a season file of a few hundred rows, are paid
+        once. Each file still gets its own rows, rejects and remarks, and its own transaction
+        (the run writes one file at a time)."""
         if source.name in self._national:
             return self._schedule(raw, source)
-        where = Location(source.name, csv=True)
-        missing = [h for h in HEADER if h not in raw.columns]
-        if missing:
-            raise FileError(where, f"missing required column {', '.join(map(repr, missing))}")
-        remarks: list[Problem] = []
-        raw, dashes = _blank_dashes(raw)
-        layout, why = _layout(raw)
-        earlier = self._layouts.setdefault(source.name, layout)
-        if earlier != layout:
-            raise FileError(where, f"rows in the {earlier} layout and in the {layout} one")
-        remarks.append(Problem(where, f"{layout} column layout: {why}"))
-        renamed = {**SAME, **LAYOUTS[layout]}
-        frame = raw[list(renamed)].rename(columns=renamed)
-        frame["round"] = raw["race_id_short"].str.extract(ROUND, expand=True)[1]
-        frame.index = raw.index
-        table = read_table(frame, COLUMNS, source.name, True)
-        table.remarks += remarks
+        ready = self._ready.pop(source.name, None)
+        if isinstance(ready, FileError):
+            raise ready
+        if ready is not None:
+            return ready
+        members = [(source, raw)]
+        if count_rows(source) == len(raw):  # the whole file: others may join it
+            members += self._read_next(source, chunk_rows() - len(raw))
+        done = self._prepare_many(members)
+        first = done.pop(source.name)
+        self._ready.update(done)
+        if isinstance(first, FileError):
+            raise first
+        return first
+
+    def _read_next(self, source: InputFile, room: int) -> list[tuple[InputFile, pd.DataFrame]]:
+        """The folder's files after *source*, read whole, while their rows fit in *room*."""
+        found: list[tuple[InputFile, pd.DataFrame]] = []
+        for item in self._after.get(source.name, []):
+            rows = count_rows(item)
+            if item.name in self._ready or rows is None or rows > room:
+                break
+            try:
+                raw = next(read_chunks(item), None)
+            except FileError:
+                break  # the run reports it when it reaches the file
+            if raw is None or len(raw) != rows:
+                break
+            found.append((item, raw))
+            room -= rows
+        return found
+
+    def _prepare_many(
+        self, members: list[tuple[InputFile, pd.DataFrame]]
+    ) -> dict[str, Prepared | FileError]:
+        """Several files' rows (each whole, or a chunk of one) prepared as one table."""
+        out: dict[str, Prepared | FileError] = {}
+        files = [item.name for item, _ in members]
+        remarks: dict[str, list[Problem]] = {}
+        parts: list[pd.DataFrame] = []
+        places: list[pd.DataFrame] = []
+        dashed: list[np.ndarray] = []
+        seasons: list[pd.DataFrame] = []
+        for code, (item, raw) in enumerate(members):
+            where = Location(item.name, csv=True)
+            missing = [h for h in HEADER if h not in raw.columns]
+            if missing:
+                out[item.name] = FileError(
+                    where, f"missing required column {', '.join(map(repr, missing))}"
+                )
+                continue
+            cleaned, dashes = _blank_dashes(raw)
+            layout, why = _layout(cleaned)
+            earlier = self._layouts.setdefault(item.name, layout)
+            if earlier != layout:
+                out[item.name] = FileError(
+                    where, f"rows in the {earlier} layout and in the {layout} one"
+                )
+                continue
+            remarks[item.name] = [Problem(where, f"{layout} column layout: {why}")]
+            renamed = {**SAME, **LAYOUTS[layout]}
+            frame = cleaned[list(renamed)].rename(columns=renamed)
+            frame["round"] = cleaned["race_id_short"].str.extract(ROUND, expand=True)[1]
+            frame["race_id_short"] = cleaned["race_id_short"]
+            parts.append(frame)
+            places.append(pd.DataFrame({"file": code, "row": np.asarray(raw.index) + 1}))
+            dashed.append(dashes)
+            races, told = self._races(item)
+            remarks[item.name] += told
+            seasons.append(races.assign(file=code))
+        if not parts:
+            return out
+        raw = pd.concat(parts, ignore_index=True)
+        table = read_table(
+            raw.drop(columns="race_id_short"),
+            COLUMNS,
+            files[0],
+            True,
+            files=files,
+            places=pd.concat(places, ignore_index=True),
+        )
         table.remark(
-            pd.Series(dashes, index=raw.index).reindex(table.frame.index, fill_value=False),
+            pd.Series(np.concatenate(dashed), index=raw.index).reindex(
+                table.frame.index, fill_value=False
+            ),
             None,
             "a dash for 'no value' read as empty",
         )
@@ -365,20 +464,34 @@ class RacingReferenceImporter(Importer):
         slug = table.frame["series_id"].map(codes)
         table.reject(slug.isna(), "series_id", "not a racing-reference series pitboard knows")
         reject_duplicates(table)
-        remark_doubles(table, ("series_id", "round"), "driver_key", "finish")
+        remark_doubles(table, ("file", "series_id", "round"), "driver_key", "finish")
         table.frame["round"] = table.frame["round"].astype("Int64")
-        races = self._races(source, table)
-        frame = table.frame.merge(races, how="left", on=["series_id", "round"])
+        schedules = pd.concat(seasons, ignore_index=True)
+        frame = table.frame.merge(schedules, how="left", on=["file", "series_id", "round"])
         frame.index = table.frame.index
         table.frame = frame
-        table.reject(
-            frame["track"].isna(),
-            "race_id_short",
-            f"this race is not in the season's schedule ({self._schedule_name(source)})",
-        )
-        return Prepared(
-            self._frame(table), _series_names(table.frame), table.rejected, table.remarks
-        )
+        unlisted = {
+            code: f"this race is not in the season's schedule ({self._schedule_name(item)})"
+            for code, (item, _) in enumerate(members)
+        }
+        table.reject(frame["track"].isna(), "race_id_short", frame["file"].map(unlisted))
+        whole = self._frame(table)
+        rejected: dict[str, list[Problem]] = {}
+        for problem in table.rejected:
+            rejected.setdefault(problem.where.file, []).append(problem)
+        for problem in table.remarks:
+            remarks.setdefault(problem.where.file, []).append(problem)
+        for code, name in enumerate(files):
+            if name in out:
+                continue
+            mine = (whole["file"] == code).to_numpy()
+            out[name] = Prepared(
+                whole.loc[mine].drop(columns="file"),
+                _series_names(table.frame.loc[mine]),
+                rejected.get(name, []),
+                remarks.get(name, []),
+            )
+        return out
 
     def _schedule(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         """A national series' schedule: its races' date, length and surface, to state on the
@@ -402,14 +515,15 @@ class RacingReferenceImporter(Importer):
         schedule = self._schedules.get(source.name)
         return schedule.name if schedule else "none found"
 
-    def _races(self, source: InputFile, table: Table) -> pd.DataFrame:
+    def _races(self, source: InputFile) -> tuple[pd.DataFrame, list[Problem]]:
         """Per race of the file (series_id, round): its track, date and facts from the season's
         schedule, read once per file (its remarks with it), whatever the number of chunks."""
         if source.name in self._races_of:
-            return self._races_of[source.name]
+            return self._races_of[source.name], []
         schedule = self._schedules.get(source.name)
+        remarks: list[Problem] = []
         if schedule is None:
-            table.remarks.append(
+            remarks.append(
                 Problem(Location(source.name), "no schedule for this season: races have no track")
             )
             races = pd.DataFrame(
@@ -422,11 +536,10 @@ class RacingReferenceImporter(Importer):
             races, remarks = _read_schedule(
                 pd.read_csv(schedule.path, **CSV_OPTIONS), schedule.name
             )
-            table.remarks += remarks
             races = races.dropna(subset=["round"]).drop_duplicates(["series_id", "round"])
             races = races.drop(columns=["row", "winner"])
         self._races_of[source.name] = races
-        return races
+        return races, remarks
 
     def _frame(self, table: Table) -> pd.DataFrame:
         frame = table.frame
@@ -470,6 +583,7 @@ class RacingReferenceImporter(Importer):
                 "rating": None,
                 "prize_money": frame["prize_money"],
                 **{fact: frame[fact] for fact in SCHEDULE_FACTS},
+                "file": frame["file"],
             },
             index=frame.index,
         )

@@ -45,16 +45,28 @@ class Column:
 
 @dataclass
 class Table:
-    """Typed columns under their canonical names; ``row`` holds each record's row number."""
+    """Typed columns under their canonical names; ``row`` holds each record's row number.
+
+    A table may hold several files read as one (*files*): its ``file`` column then gives each
+    row's file as a position in *files*, and each problem names the row's own file.
+    """
 
     frame: pd.DataFrame
     file: str
     csv: bool
     rejected: list[Problem] = field(default_factory=list)
     remarks: list[Problem] = field(default_factory=list)
+    files: Sequence[str] = ()
 
-    def where(self, row: int | None = None, column: str | None = None) -> Location:
-        return Location(self.file, row, column, self.csv)
+    def where(
+        self, row: int | None = None, column: str | None = None, file: str | None = None
+    ) -> Location:
+        return Location(file or self.file, row, column, self.csv)
+
+    def _files(self, mask: pd.Series) -> list[str]:
+        if not self.files:
+            return [self.file] * int(mask.sum())
+        return [self.files[i] for i in self.frame.loc[mask, "file"]]
 
     def reject(
         self,
@@ -73,14 +85,21 @@ class Table:
             if shown is None
             else ["" if pd.isna(v) else str(v) for v in shown[mask]]
         )
-        for row, value, why in zip(self.frame.loc[mask, "row"], values, reasons, strict=True):
-            self.rejected.append(Problem(self.where(int(row), column), why, value))
+        for row, value, why, file in zip(
+            self.frame.loc[mask, "row"], values, reasons, self._files(mask), strict=True
+        ):
+            self.rejected.append(Problem(self.where(int(row), column, file), why, value))
         self.frame = self.frame.loc[~mask]
 
     def remark(self, mask: pd.Series, column: str | None, reason: str) -> None:
         """Note something about the rows in *mask* that are kept."""
-        for row, value in zip(self.frame.loc[mask, "row"], self._values(mask, column), strict=True):
-            self.remarks.append(Problem(self.where(int(row), column), reason, value))
+        for row, value, file in zip(
+            self.frame.loc[mask, "row"],
+            self._values(mask, column),
+            self._files(mask),
+            strict=True,
+        ):
+            self.remarks.append(Problem(self.where(int(row), column, file), reason, value))
 
     def _values(self, mask: pd.Series, column: str | None) -> list[str]:
         if column is None or column not in self.frame:
@@ -92,11 +111,27 @@ def header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(header).lower())
 
 
-def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: bool) -> Table:
-    """Map *raw*'s columns onto *columns* and type them; bad values reject their row."""
+def read_table(
+    raw: pd.DataFrame,
+    columns: Sequence[Column],
+    file: str,
+    csv: bool,
+    *,
+    files: Sequence[str] = (),
+    places: pd.DataFrame | None = None,
+) -> Table:
+    """Map *raw*'s columns onto *columns* and type them; bad values reject their row.
+
+    Several files read as one give their names (*files*) and, per row of *raw*, its ``file``
+    (a position in *files*) and its ``row`` in that file (*places*)."""
     by_key = {header_key(h): h for h in raw.columns}
-    # Row numbers come from the index: a chunk of a long file keeps its rows' positions in it.
-    frame = pd.DataFrame({"row": np.asarray(raw.index) + 1}, index=raw.index)
+    if places is not None:
+        frame = pd.DataFrame(
+            {"row": places["row"].to_numpy(), "file": places["file"].to_numpy()}, index=raw.index
+        )
+    else:
+        # Row numbers come from the index: a chunk of a long file keeps its rows' positions.
+        frame = pd.DataFrame({"row": np.asarray(raw.index) + 1}, index=raw.index)
     raw_values: dict[str, pd.Series] = {}
     missing = []
     for col in columns:
@@ -117,7 +152,7 @@ def read_table(raw: pd.DataFrame, columns: Sequence[Column], file: str, csv: boo
             f"missing required column {wanted} (columns found: {listed or 'none'})",
         )
 
-    table = Table(frame, file, csv)
+    table = Table(frame, file, csv, files=files)
     matched = {header_key(str(series.name)) for series in raw_values.values()}
     for header in raw.columns:
         if header_key(str(header)) not in matched:
