@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.builders import rr_season
-from tests.conftest import SHARED, Pitboard, query
+from tests.conftest import SHARED, Pitboard, fresh_database, query
 
 RR = SHARED / "data" / "racing-reference"
 ENTRIES = [
@@ -792,3 +792,46 @@ def test_a_merge_carries_the_merged_drivers_nationality_and_a_split_takes_it_bac
     assert nationality() == "CA"
     pitboard.run("identity", "split", str(merged["merge"]), check=True)
     assert nationality() is None
+
+
+def test_a_folders_files_read_together_keep_their_own_reports(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A folder's season files are prepared as one table, yet each reject names its own file
+    and line, a broken file fails alone, and the outcome is the one of reading them one by one
+    (chunks smaller than a file)."""
+    root = tmp_path / "rr"
+    for season in (2019, 2020, 2021):
+        rr_season(root, "nascar_arca", "A", season, ENTRIES)
+    bad = root / "nascar_arca" / "race_results" / "2020_race_results.csv"
+    lines = bad.read_text("utf-8").splitlines()
+    lines[3] = lines[3].replace(",3,3,", ",3,x,", 1)  # a start that is not a number, line 4
+    bad.write_text("\n".join(lines) + "\n", "utf-8")
+    broken = root / "nascar_arca" / "race_results" / "2021_race_results.csv"
+    broken.write_text(broken.read_text("utf-8").replace("race_id,", "race_name,", 1), "utf-8")
+
+    import json
+
+    command = ("import", "racing-reference", "--source", str(root), "--format", "json")
+    done = pitboard.run(*command)
+    assert done.returncode == 1  # a file failed; the others are imported
+    together = json.loads(done.stdout)
+    files = {f["file"].split("/")[-1]: f for f in together["files"]}
+    assert files["2019_race_results.csv"]["inserted"] == 6
+    rejects = files["2020_race_results.csv"]["rejects"]
+    assert [(r["row"], r["column"], r["value"]) for r in rejects] == [(3, "start", "x")]
+    assert files["2021_race_results.csv"]["status"] == "failed"
+    assert "2021_race_results.csv" in files["2021_race_results.csv"]["error"]
+    assert "'race_id'" in files["2021_race_results.csv"]["error"]
+
+    (tmp_path / "apart").mkdir()
+    with fresh_database(tmp_path / "apart") as other:
+        apart = Pitboard(other, tmp_path).run(*command, env={"PITBOARD_IMPORT_CHUNK_ROWS": "2"})
+
+    def shown(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [
+            (f["file"], f["status"], f["inserted"], f["rejected"], len(f["remarks"]))
+            for f in report["files"]
+        ]
+
+    assert shown(json.loads(apart.stdout)) == shown(together)
