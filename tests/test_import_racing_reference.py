@@ -647,6 +647,25 @@ def test_a_combination_race_is_one_race_counted_for_both_championships(
     assert sum(f["inserted"] + f["updated"] for f in again["files"]) == 0
     assert len(query(pitboard.database, "SELECT id FROM records_race")) == 3
 
+    # A car the second file no longer lists in the combination race: its account of it is kept
+    # and reported, and goes with --prune (the race's result with it: no other source has it).
+    second = root / "nascar_arca_west" / "race_results" / "2012_race_results.csv"
+    lines = second.read_text("utf-8").splitlines()
+    second.write_text(
+        "\n".join(x for x in lines if not ("Harvest_150" in x and "Quinn_Harlow" in x)) + "\n",
+        "utf-8",
+    )
+    harvest_rows = (
+        "SELECT COUNT(*) FROM records_result res JOIN records_race r ON r.id = res.race_id "
+        "WHERE r.name = 'Harvest 150'"
+    )
+    kept = imported(pitboard, root)
+    assert [f["kept"] for f in kept["files"]] == [0, 1]
+    assert query(pitboard.database, harvest_rows) == [(12,)]
+    pruned = imported(pitboard, root, "--prune")
+    assert [f["removed"] for f in pruned["files"]] == [0, 1]
+    assert query(pitboard.database, harvest_rows) == [(11,)]
+
 
 def test_one_track_under_its_names_and_namesakes_kept_apart(
     pitboard: Pitboard, tmp_path: Path

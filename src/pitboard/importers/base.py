@@ -322,14 +322,15 @@ def _import_file(
                     _keep_rejects(report, raw, rejected)
                     # A chunk holds its races whole: what this source no longer lists in them
                     # is settled now, and nothing about the rest of the file is kept in memory.
-                    settled = settle_missing(
-                        source,
-                        run_id,
-                        done.known,
-                        done.stated,
-                        prune=prune and not prepared.rejected and not rejected,
-                    )
-                    done.stated, done.known = set(), {}
+                    pruning = prune and not prepared.rejected and not rejected
+                    settled = settle_missing(source, run_id, done.known, done.stated, prune=pruning)
+                    for dataset, (known, stated) in done.accounts.items():
+                        outcome.add(
+                            settle_missing(
+                                source, run_id, known, stated, prune=pruning, dataset=dataset
+                            )
+                        )
+                    done.stated, done.known, done.accounts = set(), {}, {}
                     outcome.add(done)
                     outcome.add(settled)
                 mark_stale(outcome.seasons_changed)

@@ -81,6 +81,11 @@ class WriteOutcome:
     combined: list[tuple[int, str]] = field(default_factory=list)
     # combination-race rows put on the result of the same car under another driver key
     same_cars: int = 0
+    # a series' own accounts of combination races (dataset → known, stated, as above): settled
+    # like the source's own (settle_missing with that dataset)
+    accounts: dict[str, tuple[dict[int, tuple[int, int, int]], set[int]]] = field(
+        default_factory=dict
+    )
 
     def add(self, other: WriteOutcome) -> None:
         """Add a chunk's or a settlement's outcome to the file's."""
@@ -151,6 +156,9 @@ def write_results(
                 Race.objects.filter(pk=race).values_list("season__series__slug", "season__year")
             )
         out.results.update(guest.results)
+        known, stated = out.accounts.setdefault(dataset, ({}, set()))
+        known.update(guest.known)
+        stated |= guest.stated
     touched = frame.loc[frame["race_id"].isin(list(changed)), ["series", "season"]]
     touched = touched.drop_duplicates()
     out.seasons_changed |= {
@@ -537,13 +545,15 @@ def settle_missing(
     stated: set[int],
     *,
     prune: bool,
+    dataset: str | None = None,
 ) -> WriteOutcome:
     """Once a batch holding whole races is written: this source's results of those races
     (*known*: every result of them, id → key) that it no longer lists are kept and counted, or
-    removed with *prune*; other sources' are never touched."""
+    removed with *prune*; other sources' are never touched. *dataset*: a series' own account
+    of combination races, which the file states under its own dataset."""
     out = WriteOutcome()
     done = statements.missing(
-        RESULTS, source.dataset, run_id, known, stated, prune=prune, keys=known
+        RESULTS, dataset or source.dataset, run_id, known, stated, prune=prune, keys=known
     )
     out.results.update(done.counts)
     out.stale_races = {known[o][0] for o in done.stale}
