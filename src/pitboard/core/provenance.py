@@ -52,6 +52,12 @@ def own_account(dataset: str) -> bool:
     return "/" in dataset
 
 
+def _speaks_for(dataset: str, name: str) -> bool:
+    """Whether *dataset*'s value of field *name* is one for the shown row (not a series' own
+    points of a combination race)."""
+    return not (name in PER_CHAMPIONSHIP and own_account(dataset))
+
+
 def merge(
     names: Sequence[str], statements: Sequence[Statement], precedence: Precedence
 ) -> tuple[list[Any], list[str | None]]:
@@ -66,7 +72,7 @@ def merge(
         stated = [
             (precedence.rank(ds, name), ds, vals[i])
             for ds, vals in statements
-            if not (name in PER_CHAMPIONSHIP and own_account(ds))
+            if _speaks_for(ds, name)
         ]
         stated = [s for s in stated if s[2] is not None]
         if stated:
@@ -93,13 +99,18 @@ def conflicts(
     precedence: Precedence,
     ignore: frozenset[str] = frozenset(),
 ) -> list[Conflict]:
-    """The fields whose stated values differ between datasets."""
+    """The fields whose stated values differ between datasets. Each series' own points of a
+    combination race differ by design: they are not compared (PER_CHAMPIONSHIP)."""
     found = []
     for i, name in enumerate(names):
         if name in ignore:
             continue
         stated = sorted(
-            ((ds, vals[i]) for ds, vals in statements if vals[i] is not None),
+            (
+                (ds, vals[i])
+                for ds, vals in statements
+                if vals[i] is not None and _speaks_for(ds, name)
+            ),
             key=lambda s: precedence.rank(s[0], name),
         )
         if len({_comparable(v) for _, v in stated}) > 1:

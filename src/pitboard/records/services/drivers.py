@@ -19,18 +19,20 @@ from pitboard.core.stats import Grouping, ResultLine, best_of, career
 from pitboard.records.models import (
     Driver,
     PersonAlias,
-    PersonStatement,
     Race,
     Result,
     Series,
     SlugRedirect,
+    Source,
     Track,
 )
+from pitboard.records.services import statements
 from pitboard.records.services.careers import driver_candidates, in_every_season
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound, require_series
-from pitboard.records.services.statements import precedence
+from pitboard.records.services.sources import shown_address
+from pitboard.records.services.statements import PEOPLE
 
 SEARCH_LIMIT = 200  # matches of a name query considered before filtering
 BEST_TRACKS = 10
@@ -178,7 +180,7 @@ def driver_header(slug: str) -> dict[str, Any]:
     }
     if person.nationality:
         facts["nationality_name"] = country_name(person.nationality)
-        facts["nationality_source"] = _stated_by(person.pk, "nationality")
+        facts["nationality_source"] = _stated_by(person.pk)
     return {
         "id": str(driver.pk),
         "name": person.name,
@@ -188,23 +190,22 @@ def driver_header(slug: str) -> dict[str, Any]:
     }
 
 
-def _stated_by(person: int, fact: str) -> dict[str, Any] | None:
-    """Where the shown *fact* about a person comes from: the first-ranked source stating it."""
-    stated = list(
-        PersonStatement.objects.filter(person_id=person, **{f"{fact}__isnull": False})
-        .exclude(**{fact: ""})
-        .values("dataset", "source_row", "source__uri", "source__citation")
-    )
-    if not stated:
+def _stated_by(person: int) -> dict[str, Any] | None:
+    """Where a person's shown facts come from: the statement of the first-ranked dataset."""
+    said = statements.load(PEOPLE, [person]).get(person)
+    if not said:
         return None
-    lead = min(stated, key=lambda s: precedence().rank(s["dataset"], fact))
-    uri = lead["source__uri"]
+    _, lead = statements.derive(PEOPLE, said)
+    source = Source.objects.filter(pk=lead.source_id or 0).values("uri", "citation").first()
+    if source is None:
+        return None
+    file, link = shown_address(source["uri"])
     return {
-        "dataset": lead["dataset"],
-        "citation": lead["source__citation"] or None,
-        "file": uri.rstrip("/").rsplit("/", 1)[-1],
-        "link": uri if uri.startswith(("https://", "http://")) else None,
-        "row": lead["source_row"],
+        "dataset": lead.dataset,
+        "citation": source["citation"] or None,
+        "file": file,
+        "link": link,
+        "row": lead.source_row,
     }
 
 

@@ -219,8 +219,7 @@ def _move_facts(source: int, target: int, only: list[int] | None = None) -> list
         stated = stated.exclude(dataset__in=list(held))
     ids = list(stated.values_list("pk", flat=True))
     PersonStatement.objects.filter(pk__in=ids).update(person_id=target)
-    said = statements.load(PEOPLE, [source, target])
-    statements.rederive(PEOPLE, {p: said.get(p, []) for p in (source, target)}, Written())
+    statements.rederive_stored(PEOPLE, (source, target))
     return ids
 
 

@@ -6,7 +6,7 @@ from typing import Any, TypedDict
 
 from django.db.models import Count
 
-from pitboard.core.provenance import PER_CHAMPIONSHIP, conflicts, own_account
+from pitboard.core.provenance import conflicts
 from pitboard.records.models import (
     Manufacturer,
     Race,
@@ -82,18 +82,9 @@ def _rows(
     where: tuple[str, int, int, str | None],
 ) -> list[Disagreement]:
     out: list[Disagreement] = []
-    # Each series' own points of a combination race differ by design: not compared.
-    own = [i for i, f in enumerate(fields) if f in PER_CHAMPIONSHIP]
-    compared = [
-        (
-            s.dataset,
-            tuple(None if i in own else v for i, v in enumerate(s.values))
-            if own_account(s.dataset)
-            else s.values,
-        )
-        for s in said
-    ]
-    for conflict in conflicts(fields, compared, statements.precedence(), DERIVED):
+    for conflict in conflicts(
+        fields, [(s.dataset, s.values) for s in said], statements.precedence(), DERIVED
+    ):
         out.append(
             {
                 "series": where[0],
@@ -130,6 +121,13 @@ class RaceSources(TypedDict):
     disagreements: list[Disagreement]  # where two of them differ, each value with its source
 
 
+def shown_address(uri: str) -> tuple[str, str | None]:
+    """How a source's address is shown: its file's name, and a link where it is on the web."""
+    return uri.rstrip("/").rsplit("/", 1)[-1], uri if uri.startswith(
+        ("https://", "http://")
+    ) else None
+
+
 def race_sources(series: str, year: int, rnd: int, race: int) -> RaceSources:
     """Who says what about one race (*race*, its id, run as *series*' round *rnd* of *year*):
     its sources, and the figures they disagree on (2 queries)."""
@@ -158,17 +156,17 @@ def race_sources(series: str, year: int, rnd: int, race: int) -> RaceSources:
     )
     lines: dict[tuple[str, str], SourceLine] = {}
     for row in [*stated_results, *stated_race]:
-        lines.setdefault(
-            (row[1], row[2]),
-            {
-                "dataset": row[1],
-                "uri": row[2],
-                "file": row[2].rstrip("/").rsplit("/", 1)[-1],
-                "link": row[2] if row[2].startswith(("https://", "http://")) else None,
-                "citation": row[3],
-                "retrieved": row[4].date().isoformat(),
-            },
-        )
+        if (row[1], row[2]) in lines:
+            continue
+        file, link = shown_address(row[2])
+        lines[(row[1], row[2])] = {
+            "dataset": row[1],
+            "uri": row[2],
+            "file": file,
+            "link": link,
+            "citation": row[3],
+            "retrieved": row[4].date().isoformat(),
+        }
     found: list[Disagreement] = []
     if len({dataset for dataset, _ in lines}) > 1:
         by_result: dict[int, list[statements.Stated]] = {}

@@ -393,6 +393,15 @@ def _copy_shown(
             )
 
 
+def rederive_stored(table: Table, owners: Iterable[int]) -> Written:
+    """Derive these owners' shown rows again from the statements stored about them."""
+    ids = set(owners)
+    said = load(table, ids)
+    out = Written()
+    rederive(table, {o: said.get(o, []) for o in ids}, out)
+    return out
+
+
 def rederive(table: Table, statements: Mapping[int, Sequence[Stated]], out: Written) -> None:
     """Bring the shown rows of these owners in line with their statements."""
     shown = shown_rows(table, statements)

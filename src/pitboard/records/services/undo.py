@@ -197,9 +197,7 @@ def _undo_people(run_id: int, counts: dict[str, Any]) -> None:
     mine = list(PersonStatement.objects.filter(run_id=run_id).values_list("pk", "person_id"))
     bulk.delete_ids(PEOPLE.statements, [pk for pk, _ in mine])
     counts["dropped"] += len(mine)
-    people = {person for _, person in mine}
-    said = statements.load(PEOPLE, people)
-    statements.rederive(PEOPLE, {p: said.get(p, []) for p in people}, Written())
+    statements.rederive_stored(PEOPLE, (person for _, person in mine))
 
 
 # Each kind of record a run can make, its name in the counts, and what else refers to it
