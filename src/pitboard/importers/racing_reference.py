@@ -32,7 +32,6 @@ from pitboard.core.tracks import layout_of, surface_of
 from pitboard.importers.base import Importer, Prepared
 from pitboard.importers.checks import reject_duplicates, remark_doubles, status_classes
 from pitboard.importers.files import (
-    CSV_OPTIONS,
     InputFile,
     NotFound,
     chunk_rows,
@@ -40,6 +39,7 @@ from pitboard.importers.files import (
     download,
     local,
     read_chunks,
+    read_frame,
     temporary_folder,
 )
 from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
@@ -411,6 +411,7 @@ class RacingReferenceImporter(Importer):
         places: list[pd.DataFrame] = []
         dashed: list[np.ndarray] = []
         seasons: list[pd.DataFrame] = []
+        races_of = self._races_of_files([item for item, _ in members])
         for code, (item, raw) in enumerate(members):
             where = Location(item.name, csv=True)
             missing = [h for h in HEADER if h not in raw.columns]
@@ -419,6 +420,11 @@ class RacingReferenceImporter(Importer):
                     where, f"missing required column {', '.join(map(repr, missing))}"
                 )
                 continue
+            scheduled = races_of[item.name]
+            if isinstance(scheduled, FileError):
+                out[item.name] = scheduled
+                continue
+            races, told = scheduled
             cleaned, dashes = _blank_dashes(raw)
             layout, why = _layout(cleaned)
             earlier = self._layouts.setdefault(item.name, layout)
@@ -435,7 +441,6 @@ class RacingReferenceImporter(Importer):
             parts.append(frame)
             places.append(pd.DataFrame({"file": code, "row": np.asarray(raw.index) + 1}))
             dashed.append(dashes)
-            races, told = self._races(item)
             remarks[item.name] += told
             seasons.append(races.assign(file=code))
         if not parts:
@@ -515,31 +520,44 @@ class RacingReferenceImporter(Importer):
         schedule = self._schedules.get(source.name)
         return schedule.name if schedule else "none found"
 
-    def _races(self, source: InputFile) -> tuple[pd.DataFrame, list[Problem]]:
-        """Per race of the file (series_id, round): its track, date and facts from the season's
-        schedule, read once per file (its remarks with it), whatever the number of chunks."""
-        if source.name in self._races_of:
-            return self._races_of[source.name], []
-        schedule = self._schedules.get(source.name)
-        remarks: list[Problem] = []
-        if schedule is None:
-            remarks.append(
-                Problem(Location(source.name), "no schedule for this season: races have no track")
-            )
-            races = pd.DataFrame(
-                columns=[
-                    *("series_id", "round", "track", "surface", "length", "race_date"),
-                    *SCHEDULE_FACTS,
-                ]
-            )
-        else:
-            races, remarks = _read_schedule(
-                pd.read_csv(schedule.path, **CSV_OPTIONS), schedule.name
-            )
-            races = races.dropna(subset=["round"]).drop_duplicates(["series_id", "round"])
-            races = races.drop(columns=["row", "winner"])
-        self._races_of[source.name] = races
-        return races, remarks
+    def _races_of_files(
+        self, items: list[InputFile]
+    ) -> dict[str, tuple[pd.DataFrame, list[Problem]] | FileError]:
+        """Per results file, per race (series_id, round): its track, date and facts from the
+        season's schedule, with the schedule's remarks. Each schedule is read once, whatever
+        the number of chunks, and the files' schedules are parsed as one table."""
+        out: dict[str, tuple[pd.DataFrame, list[Problem]] | FileError] = {}
+        parts: list[tuple[InputFile, str, pd.DataFrame]] = []
+        for item in items:
+            if item.name in self._races_of:
+                out[item.name] = (self._races_of[item.name], [])
+                continue
+            schedule = self._schedules.get(item.name)
+            if schedule is None:
+                why = "no schedule for this season: races have no track"
+                out[item.name] = (_no_races(), [Problem(Location(item.name), why)])
+                continue
+            try:
+                parts.append((item, schedule.name, read_frame(schedule)))
+            except FileError as exc:
+                out[item.name] = exc
+        if not parts:
+            return out
+        races, remarks, failed = _read_schedules([(name, raw) for _, name, raw in parts])
+        races = races.dropna(subset=["round"]).drop_duplicates(["schedule", "series_id", "round"])
+        races = races.drop(columns=["row", "winner"])
+        told: dict[str, list[Problem]] = {}
+        for problem in remarks:
+            told.setdefault(problem.where.file, []).append(problem)
+        by_part = dict(iter(races.groupby("schedule", sort=False)))
+        for code, (item, name, _) in enumerate(parts):
+            if name in failed:
+                out[item.name] = failed[name]
+                continue
+            mine = by_part.get(code, _no_races()).drop(columns="schedule", errors="ignore")
+            self._races_of[item.name] = mine
+            out[item.name] = (mine, told.get(name, []))
+        return out
 
     def _frame(self, table: Table) -> pd.DataFrame:
         frame = table.frame
@@ -606,29 +624,61 @@ SCHEDULE_FACTS: dict[str, tuple[str, Any]] = {
 }
 
 
+def _no_races() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[
+            *("series_id", "round", "track", "surface", "length", "race_date"),
+            *SCHEDULE_FACTS,
+        ]
+    )
+
+
 def _read_schedule(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """A season's schedule as a row per race: ``row, series_id, round`` (``race_num``, else
-    from ``race_short_id``), ``track``, ``surface`` (paved, dirt or road), ``length``,
-    ``race_date`` (two-digit years resolved from the season) and ``winner``; and a remark for
-    each date outside the season."""
-    raw, _ = _blank_dashes(raw)
-    if "series_id" not in raw or not {"race_num", "race_short_id"} & set(raw.columns):
-        raise FileError(
-            Location(name, csv=True), "a schedule needs series_id, and race_num or race_short_id"
-        )
-    if "race_num" in raw:
-        rounds = pd.to_numeric(raw["race_num"], errors="coerce")
-    else:
-        rounds = pd.to_numeric(
-            raw["race_short_id"].astype("string").str.extract(ROUND)[1], errors="coerce"
-        )
-    seasons = pd.to_numeric(_column(raw, "season"), errors="coerce").dropna()
-    season = int(seasons.iloc[0]) if len(seasons) else None
-    dates, outside = _dates(_column(raw, "race_date"), season)
+    """A season's schedule as a row per race (see ``_read_schedules``)."""
+    races, remarks, failed = _read_schedules([(name, raw)])
+    if name in failed:
+        raise failed[name]
+    return races.drop(columns="schedule"), remarks
+
+
+def _read_schedules(
+    parts: list[tuple[str, pd.DataFrame]],
+) -> tuple[pd.DataFrame, list[Problem], dict[str, FileError]]:
+    """Season schedules (name, rows), read as one table of a row per race: ``schedule`` (the
+    part's position), ``row, series_id, round`` (``race_num``, else from ``race_short_id``),
+    ``track``, ``surface`` (paved, dirt or road), ``length``, ``race_date`` (two-digit years
+    resolved from the schedule's season) and ``winner``; a remark for each date outside the
+    season; and the schedules that cannot be read, each with its error."""
+    failed: dict[str, FileError] = {}
+    good: list[tuple[int, str, pd.DataFrame]] = []
+    for code, (name, raw) in enumerate(parts):
+        if "series_id" not in raw or not {"race_num", "race_short_id"} & set(raw.columns):
+            failed[name] = FileError(
+                Location(name, csv=True),
+                "a schedule needs series_id, and race_num or race_short_id",
+            )
+        else:
+            good.append((code, name, raw))
+    if not good:
+        return _no_races().assign(schedule=None, row=None, winner=None), [], failed
+    schedule = np.concatenate([np.full(len(raw), code) for code, _, raw in good])
+    row = np.concatenate([np.arange(1, len(raw) + 1) for _, _, raw in good])
+    numbered = np.concatenate([np.full(len(raw), "race_num" in raw) for _, _, raw in good])
+    raw, _ = _blank_dashes(pd.concat([raw for _, _, raw in good], ignore_index=True))
+    from_id = _column(raw, "race_short_id").astype("string").str.extract(ROUND)[1]
+    rounds = pd.to_numeric(_column(raw, "race_num"), errors="coerce").where(
+        numbered, pd.to_numeric(from_id, errors="coerce")
+    )
+    firsts = pd.to_numeric(_column(raw, "season"), errors="coerce").groupby(schedule).first()
+    firsts = firsts.dropna()
+    season_of = dict(zip(firsts.index.astype(int), firsts.astype(int), strict=True))
+    seasons = [season_of.get(int(code)) for code in schedule]
+    dates, outside = _dates(_column(raw, "race_date"), seasons)
+    names = {code: name for code, name, _ in good}
     remarks = [
         Problem(
-            Location(name, position + 1, "race_date", True),
-            f"race date outside the {season} season: kept as given",
+            Location(names[int(schedule[position])], int(row[position]), "race_date", True),
+            f"race date outside the {seasons[position]} season: kept as given",
             str(raw["race_date"].iloc[position]),
         )
         for position in outside
@@ -636,7 +686,8 @@ def _read_schedule(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Pro
     track = _column(raw, "race_track_id").fillna(_column(raw, "race_track_name"))
     races = pd.DataFrame(
         {
-            "row": np.arange(1, len(raw) + 1),
+            "schedule": schedule,
+            "row": row,
             "series_id": raw["series_id"].astype("string").str.strip(),
             "round": rounds.astype("Int64"),
             "track": track.astype("string").str.replace("_", " ").str.strip(),
@@ -658,7 +709,7 @@ def _read_schedule(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Pro
         },
         index=raw.index,
     )
-    return races, remarks
+    return races, remarks, failed
 
 
 def _column(raw: pd.DataFrame, name: str) -> pd.Series:
@@ -832,9 +883,13 @@ def _known_ids(frame: pd.DataFrame) -> Callable[[str], str | None]:
         ).values_list("key", "name")
     )
     known = [(key, name) for key, name in pairs if not key.startswith("name:")]
+    by_name: dict[str, set[str]] = {}
+    for key, name in known:
+        by_name.setdefault(name_key(name), set()).add(key)
 
+    @cache
     def lookup(name: str) -> str | None:
-        same = {key for key, other in known if name_key(other) == name_key(name)}
+        same = by_name.get(name_key(name), set())
         if not same:
             same = {key for key, other in known if dropped_letters(name, other)}
         return next(iter(same)) if len(same) == 1 else None
@@ -842,12 +897,12 @@ def _known_ids(frame: pd.DataFrame) -> Callable[[str], str | None]:
     return lookup
 
 
-def _dates(column: pd.Series, season: int | None) -> tuple[list[date | None], list[int]]:
-    """MM/DD/YY dates, the century taken from the season; the positions of dates outside the
-    season's calendar year."""
+def _dates(column: pd.Series, seasons: list[int | None]) -> tuple[list[date | None], list[int]]:
+    """MM/DD/YY dates, the century taken from each row's season; the positions of dates
+    outside their season's calendar year."""
     out: list[date | None] = []
     outside: list[int] = []
-    for position, text in enumerate(column.tolist()):
+    for position, (text, season) in enumerate(zip(column.tolist(), seasons, strict=True)):
         found = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$", str(text or ""))
         if not found:
             out.append(None)

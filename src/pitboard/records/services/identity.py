@@ -18,10 +18,11 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from pitboard.core.identity import Evidence, Verdict, best_match, score, surname_key
-from pitboard.core.names import name_key, unique_slug
+from pitboard.core.names import name_key, slugify, unique_slug
 from pitboard.core.tracks import Layout
 from pitboard.records.models import (
     Driver,
@@ -230,6 +231,20 @@ def driver_evidence(drivers: Iterable[int]) -> dict[int, Evidence]:
     return out
 
 
+def taken_slugs(model: type[Model], names: Iterable[str]) -> set[str]:
+    """The slugs of *model* that new records named *names* could collide with: each name's
+    slug, and where that one is taken, its numbered siblings (``unique_slug`` needs no more;
+    reading every slug would cost a file as much as the table holds)."""
+    bases = sorted({slugify(n) for n in names})
+    rows = model._default_manager
+    taken: set[str] = set()
+    for chunk in bulk.chunks(bases):
+        taken.update(rows.filter(slug__in=chunk).values_list("slug", flat=True))
+    for base in sorted(taken):
+        taken.update(rows.filter(slug__startswith=f"{base}-").values_list("slug", flat=True))
+    return taken
+
+
 def _new_drivers(names: Mapping[str, str], source: Source) -> dict[str, int]:
     """A person and a driver for each key; returns key → driver id."""
     if not names:
@@ -260,7 +275,7 @@ def _new_drivers(names: Mapping[str, str], source: Source) -> dict[str, int]:
         ("name_key",),
         [(name_key(names[k]), people[tag]) for tag, k in tagged.items()],
     )
-    taken = set(Driver.objects.values_list("slug", flat=True))
+    taken = taken_slugs(Driver, names.values())
     person_of = {k: people[tag] for tag, k in tagged.items()}
     drivers = bulk.insert_with_ids(
         Driver._meta.db_table,
@@ -377,7 +392,13 @@ def resolve_tracks(
         # One new track per catalog entry, whichever of its names the batch uses.
         made = {k: (listed[k].keys[0], k[1]) if k in listed else k for k in new}
         first = {m: k for k, m in reversed(list(made.items()))}
-        taken = set(Track.objects.values_list("slug", flat=True))
+        taken = taken_slugs(
+            Track,
+            [
+                _track_slug_name(_track_name(tracks[k], listed.get(k)), m[1])
+                for m, k in first.items()
+            ],
+        )
         created = bulk.insert_with_ids(
             Track._meta.db_table,
             (
@@ -418,7 +439,7 @@ def _new_track(
     taken: set[str],
     source_id: int | None,
 ) -> tuple[Any, ...]:
-    name = entry.name if entry else seen.name
+    name = _track_name(seen, entry)
     place = (entry.city, entry.region, entry.country) if entry else ("", "", "")
     return (
         unique_slug(_track_slug_name(name, key[1]), taken),
@@ -431,6 +452,10 @@ def _new_track(
         "",
         source_id,
     )
+
+
+def _track_name(seen: TrackSeen, entry: CatalogTrack | None) -> str:
+    return entry.name if entry else seen.name
 
 
 def _track_slug_name(name: str, layout: str) -> str:
@@ -450,7 +475,7 @@ def resolve_teams(teams: Mapping[str, tuple[str, str]], source: Source | None) -
     res = _collect(pairs)
     new = [k for k in keys if k not in res.ids and k not in res.ambiguous]
     if new:
-        taken = set(Team.objects.values_list("slug", flat=True))
+        taken = taken_slugs(Team, [teams[k][0] for k in new])
         created = bulk.insert_with_ids(
             Team._meta.db_table,
             ("name", "name_key", "slug", "kind", "source_id"),
@@ -482,7 +507,7 @@ def resolve_manufacturers(names: Mapping[str, str], source: Source | None) -> Re
     res = _collect(pairs)
     new = [k for k in keys if k not in res.ids and k not in res.ambiguous]
     if new:
-        taken = set(Manufacturer.objects.values_list("slug", flat=True))
+        taken = taken_slugs(Manufacturer, [names[k] for k in new])
         created = Manufacturer.objects.bulk_create(
             [
                 Manufacturer(
