@@ -486,13 +486,15 @@ class RacingReferenceImporter(Importer):
             rejected.setdefault(problem.where.file, []).append(problem)
         for problem in table.remarks:
             remarks.setdefault(problem.where.file, []).append(problem)
+        positions = whole.groupby("file", sort=False).indices
+        nothing = np.array([], dtype=np.int64)
         for code, name in enumerate(files):
             if name in out:
                 continue
-            mine = (whole["file"] == code).to_numpy()
+            mine = positions.get(code, nothing)
             out[name] = Prepared(
-                whole.loc[mine].drop(columns="file"),
-                _series_names(table.frame.loc[mine]),
+                whole.iloc[mine].drop(columns="file"),
+                _series_names(table.frame["series_id"].iloc[mine]),
                 rejected.get(name, []),
                 remarks.get(name, []),
             )
@@ -923,6 +925,6 @@ def _dates(column: pd.Series, seasons: list[int | None]) -> tuple[list[date | No
     return out, outside
 
 
-def _series_names(frame: pd.DataFrame) -> dict[str, str]:
+def _series_names(series_ids: pd.Series) -> dict[str, str]:
     codes = slugs_by_code()
-    return {codes[c]: "" for c in frame["series_id"].dropna().unique() if c in codes}
+    return {codes[c]: "" for c in series_ids.dropna().unique() if c in codes}

@@ -35,6 +35,14 @@ def py_list(column: pd.Series) -> list[Any]:
     return column.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
 
 
+def first_rows(frame: pd.DataFrame, columns: list[str]) -> list[int]:
+    """The positions of the first row of each distinct (columns) value, in order."""
+    first: dict[tuple[Any, ...], int] = {}
+    for position, key in enumerate(zip(*(py_list(frame[c]) for c in columns), strict=True)):
+        first.setdefault(key, position)
+    return list(first.values())
+
+
 @dataclass
 class _Named:
     """The names of one column: a code per row, and per distinct value its key."""
@@ -131,13 +139,20 @@ def tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Na
         pair_codes,
         [(name_key(track_names[int(p) // width]), layouts[int(p) % width]) for p in pairs],
     )
-    latest = frame.assign(_code=named.codes).sort_values(["season", "round"])
-    latest = latest.drop_duplicates("_code", keep="last").set_index("_code")
+    # Per track, what its latest race (by season and round; missing ones last) says of it.
+    names, surfaces, lengths, seasons, rounds = (
+        py_list(frame[c]) for c in ("track", "surface", "length", "season", "round")
+    )
+    latest: dict[int, tuple[tuple[Any, ...], int]] = {}
+    for i, code in enumerate(named.codes.tolist()):
+        when = tuple((v is None, 0 if v is None else v) for v in (seasons[i], rounds[i]))
+        if code >= 0 and (code not in latest or when >= latest[code][0]):
+            latest[code] = (when, i)
     seen = {
         key: TrackSeen(
-            str(latest.at[code, "track"]),
-            str(latest.at[code, "surface"] or ""),
-            _float(latest.at[code, "length"]),
+            str(names[latest[code][1]]),
+            str(surfaces[latest[code][1]] or ""),
+            _float(lengths[latest[code][1]]),
         )
         for code, key in enumerate(named.keys)
         if _usable(key)

@@ -40,7 +40,7 @@ from pitboard.records.models import (
     SourceKey,
 )
 from pitboard.records.services import bulk, naming, statements
-from pitboard.records.services.naming import py_list
+from pitboard.records.services.naming import first_rows, py_list
 from pitboard.records.services.statements import (
     PEOPLE,
     RACE_FACTS,
@@ -173,12 +173,13 @@ def _nationalities(
 ) -> None:
     """The nationality the frame gives each driver, stated as the source's statement about the
     person. A dataset's first statement stands: a later file saying otherwise is reported."""
-    given = frame.loc[frame["nationality"].notna(), ["row", "driver_id", "nationality"]]
-    given = given.drop_duplicates(["driver_id", "nationality"])
+    columns = (py_list(frame[c]) for c in ("row", "driver_id", "nationality"))
+    given: dict[tuple[Any, Any], Any] = {}  # (driver, word) → its first row
+    for row, driver, word in zip(*columns, strict=True):
+        if word is not None:
+            given.setdefault((driver, word), row)
     said: dict[int, tuple[str, int]] = {}
-    for row, driver, word in zip(
-        *(py_list(given[c]) for c in ("row", "driver_id", "nationality")), strict=True
-    ):
+    for (driver, word), row in given.items():
         reading = read_nationality(str(word))
         if reading.problem:
             out.remarks.append((row, "nationality", reading.problem, str(word)))
@@ -211,8 +212,8 @@ def _nationalities(
 def _seasons(
     frame: pd.DataFrame, series: Mapping[str, Series], source: Source | None, out: WriteOutcome
 ) -> dict[tuple[str, int], int]:
-    pairs = frame[["series", "season"]].drop_duplicates()
-    wanted = {(s, int(y)) for s, y in zip(pairs["series"], pairs["season"], strict=True)}
+    pairs = zip(py_list(frame["series"]), py_list(frame["season"]), strict=True)
+    wanted = {(s, int(y)) for s, y in set(pairs)}
     by_id = {series[s].pk: s for s, _ in wanted}
     existing = {
         (by_id[sid], year): pk
@@ -245,7 +246,7 @@ def _races(
 ) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
     """The race ids of the frame's (season, round), with this source's statement of each; and
     the combination races held by another series, with the dataset this file states them as."""
-    first = frame.drop_duplicates(["season_id", "round"])
+    first = frame.iloc[first_rows(frame, ["season_id", "round"])]
     facts = _race_facts(first)
     wanted = {
         (sid, rnd): ((track, name or None, date, laps, length, surface or None, *told), row)
