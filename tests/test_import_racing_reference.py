@@ -817,11 +817,14 @@ def test_a_folders_files_read_together_keep_their_own_reports(
     pitboard: Pitboard, tmp_path: Path
 ) -> None:
     """A folder's season files are prepared as one table, yet each reject names its own file
-    and line, a broken file fails alone, and the outcome is the one of reading them one by one
-    (chunks smaller than a file)."""
+    and line, a broken file (or schedule) fails alone, and the outcome is the one of reading
+    them one by one (chunks smaller than a file)."""
     root = tmp_path / "rr"
-    for season in (2019, 2020, 2021):
+    for season in (2019, 2020, 2021, 2022, 2023):
         rr_season(root, "nascar_arca", "A", season, ENTRIES)
+    plans = root / "nascar_arca" / "schedule"
+    (plans / "2022_schedule.csv").write_bytes(b"season,series_id,race_num\n2022,A,\xff1\n")
+    plans.joinpath("2023_schedule.csv").write_text("season,race_num\n2023,1\n", "utf-8")
     bad = root / "nascar_arca" / "race_results" / "2020_race_results.csv"
     lines = bad.read_text("utf-8").splitlines()
     lines[3] = lines[3].replace(",3,3,", ",3,x,", 1)  # a start that is not a number, line 4
@@ -842,6 +845,11 @@ def test_a_folders_files_read_together_keep_their_own_reports(
     assert files["2021_race_results.csv"]["status"] == "failed"
     assert "2021_race_results.csv" in files["2021_race_results.csv"]["error"]
     assert "'race_id'" in files["2021_race_results.csv"]["error"]
+    assert files["2022_race_results.csv"]["status"] == "failed"
+    assert "2022_schedule.csv" in files["2022_race_results.csv"]["error"]
+    assert "not UTF-8" in files["2022_race_results.csv"]["error"]
+    assert files["2023_race_results.csv"]["status"] == "failed"
+    assert "needs series_id" in files["2023_race_results.csv"]["error"]
 
     (tmp_path / "apart").mkdir()
     with fresh_database(tmp_path / "apart") as other:

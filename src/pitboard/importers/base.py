@@ -135,6 +135,11 @@ class Importer:
         """Import only these series (slugs) and seasons; ValueError names what is unknown."""
         raise ValueError(f"{self.name} files cannot be selected by series or season")
 
+    def read(self, item: InputFile, rows: int) -> Iterator[pd.DataFrame]:
+        """The file's rows, *rows* at a time (an importer that read the file already may give
+        what it read)."""
+        return read_chunks(item, rows)
+
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         raise NotImplementedError
 
@@ -397,7 +402,7 @@ def race_chunks(importer: Importer, item: InputFile) -> Iterator[pd.DataFrame]:
     # CSV chunks are exactly *size* rows but the last, and JSON is read whole; Parquet batches
     # end at row groups, so a short one says nothing there.
     exact = item.path.suffix.lower() in (".csv", ".json")
-    for chunk in read_chunks(item, size):
+    for chunk in importer.read(item, size):
         whole = exact and not done and carry is None and len(chunk) < size
         if carry is not None and len(carry):
             chunk = pd.concat([carry, chunk])

@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
+from django.db import transaction
 
 from pitboard.core.identity import dropped_letters
 from pitboard.core.names import name_key
@@ -182,6 +183,8 @@ class RacingReferenceImporter(Importer):
         self._national: set[str] = set()  # the national series' schedules among the inputs
         self._after: dict[str, list[InputFile]] = {}  # per results file, its folder's next ones
         self._ready: dict[str, Prepared | FileError] = {}  # files prepared with an earlier one
+        self._whole: dict[str, pd.DataFrame] = {}  # and their rows, read for it
+        self._series: set[str] = set()  # series brought in line with the catalog this run
 
     def default(self) -> str:
         return os.environ.get(SOURCE_ENV) or DEFAULT_URL
@@ -397,8 +400,13 @@ class RacingReferenceImporter(Importer):
             if raw is None or len(raw) != rows:
                 break
             found.append((item, raw))
+            self._whole[item.name] = raw
             room -= rows
         return found
+
+    def read(self, item: InputFile, rows: int) -> Iterator[pd.DataFrame]:
+        whole = self._whole.pop(item.name, None)
+        return iter([whole]) if whole is not None else read_chunks(item, rows)
 
     def _prepare_many(
         self, members: list[tuple[InputFile, pd.DataFrame]]
@@ -611,8 +619,16 @@ class RacingReferenceImporter(Importer):
     def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
         if prepared.races is not None:  # the national series: nascaR.data's, never created here
             return {s.slug: s for s in Series.objects.filter(slug__in=list(prepared.series))}
-        catalog = series_catalog()
-        return {slug: ensure_series(catalog, slug, source) for slug in prepared.series}
+        # A series is brought in line with the catalog once a run, by the first file that
+        # commits with it (a rolled-back file's changes are not taken for done).
+        found: dict[str, Series] = {}
+        if aligned := self._series & set(prepared.series):
+            found = {s.slug: s for s in Series.objects.filter(slug__in=list(aligned))}
+        for slug in prepared.series:
+            if slug not in found:
+                found[slug] = ensure_series(series_catalog(), slug, source)
+                transaction.on_commit(partial(self._series.add, slug))
+        return {slug: found[slug] for slug in prepared.series}
 
 
 # The race facts of a schedule: the writer's name, the column and its type. The column named
@@ -868,9 +884,8 @@ def _clean_names(table: Table) -> None:
             "no driver_id and no person of this source by this name: keyed by the name",
         )
         frame = table.frame
-        frame["driver_key"] = frame["driver_id"].where(
-            ~no_id, found.reindex(frame.index).fillna("name:" + frame["driver"].map(name_key))
-        )
+        by_name = "name:" + frame.loc[no_id, "driver"].map(name_key)
+        frame.loc[no_id, "driver_key"] = found.fillna(by_name)
     table.frame = frame
 
 
