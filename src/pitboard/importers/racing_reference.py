@@ -495,13 +495,14 @@ class RacingReferenceImporter(Importer):
         for problem in table.remarks:
             remarks.setdefault(problem.where.file, []).append(problem)
         positions = whole.groupby("file", sort=False).indices
+        whole = whole.drop(columns="file")
         nothing = np.array([], dtype=np.int64)
         for code, name in enumerate(files):
             if name in out:
                 continue
             mine = positions.get(code, nothing)
             out[name] = Prepared(
-                whole.iloc[mine].drop(columns="file"),
+                whole.iloc[mine],
                 _series_names(table.frame["series_id"].iloc[mine]),
                 rejected.get(name, []),
                 remarks.get(name, []),
