@@ -246,27 +246,22 @@ def _races(
 ) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
     """The race ids of the frame's (season, round), with this source's statement of each; and
     the combination races held by another series, with the dataset this file states them as."""
-    first = frame.iloc[first_rows(frame, ["season_id", "round"])]
-    facts = _race_facts(first)
+    # Each race's first row, read as plain values (cheaper than taking those rows of the frame).
+    first = first_rows(frame, ["season_id", "round"])
+
+    def at_first(column: str) -> list[Any]:
+        values = py_list(frame[column]) if column in frame.columns else [None] * len(frame)
+        return [values[p] for p in first]
+
+    columns = (
+        *("season_id", "round", "track_id", "race_name", "race_date", "scheduled_laps"),
+        *("length", "surface", "row"),
+    )
+    facts = list(zip(*(at_first(c) for c in RACE_FACTS), strict=True))
     wanted = {
         (sid, rnd): ((track, name or None, date, laps, length, surface or None, *told), row)
         for sid, rnd, track, name, date, laps, length, surface, row, told in zip(
-            *(
-                py_list(first[c])
-                for c in (
-                    "season_id",
-                    "round",
-                    "track_id",
-                    "race_name",
-                    "race_date",
-                    "scheduled_laps",
-                    "length",
-                    "surface",
-                    "row",
-                )
-            ),
-            facts,
-            strict=True,
+            *(at_first(c) for c in columns), facts, strict=True
         )
     }
     season_ids = sorted({sid for sid, _ in wanted})
@@ -283,7 +278,7 @@ def _races(
     # Per season of the frame, the dataset its rows of another series' race are stated under.
     datasets = {
         sid: f"{source.dataset}/{slug}"
-        for sid, slug in zip(py_list(first["season_id"]), py_list(first["series"]), strict=True)
+        for sid, slug in zip(at_first("season_id"), at_first("series"), strict=True)
     }
     hosts: dict[tuple[int, int], int] = {}
     if combinations:
