@@ -415,10 +415,8 @@ class RacingReferenceImporter(Importer):
         out: dict[str, Prepared | FileError] = {}
         files = [item.name for item, _ in members]
         remarks: dict[str, list[Problem]] = {}
-        parts: list[pd.DataFrame] = []
-        places: list[pd.DataFrame] = []
-        dashed: list[np.ndarray] = []
         seasons: list[pd.DataFrame] = []
+        good: list[tuple[int, InputFile, pd.DataFrame]] = []
         races_of = self._races_of_files([item for item, _ in members])
         for code, (item, raw) in enumerate(members):
             where = Location(item.name, csv=True)
@@ -433,39 +431,62 @@ class RacingReferenceImporter(Importer):
                 out[item.name] = scheduled
                 continue
             races, told = scheduled
-            cleaned, dashes = _blank_dashes(raw)
-            layout, why = _layout(cleaned)
+            remarks[item.name] = list(told)
+            seasons.append(races.assign(file=code))
+            good.append((code, item, raw))
+        if not good:
+            return out
+        # The files' cells are cleaned as one table; each file's layout is told from its own.
+        codes = np.concatenate([np.full(len(raw), code) for code, _, raw in good])
+        places = pd.DataFrame(
+            {
+                "file": codes,
+                "row": np.concatenate([np.asarray(raw.index) + 1 for _, _, raw in good]),
+            }
+        )
+        cleaned, dashes = _blank_dashes(pd.concat([raw for _, _, raw in good], ignore_index=True))
+        layouts = _layouts(cleaned, codes)
+        for code, item, _ in good:
+            layout, why = layouts[code]
+            where = Location(item.name, csv=True)
             earlier = self._layouts.setdefault(item.name, layout)
             if earlier != layout:
                 out[item.name] = FileError(
                     where, f"rows in the {earlier} layout and in the {layout} one"
                 )
                 continue
-            remarks[item.name] = [Problem(where, f"{layout} column layout: {why}")]
-            renamed = {**SAME, **LAYOUTS[layout]}
-            frame = cleaned[list(renamed)].rename(columns=renamed)
-            frame["round"] = cleaned["race_id_short"].str.extract(ROUND, expand=True)[1]
-            frame["race_id_short"] = cleaned["race_id_short"]
-            parts.append(frame)
-            places.append(pd.DataFrame({"file": code, "row": np.asarray(raw.index) + 1}))
-            dashed.append(dashes)
-            remarks[item.name] += told
-            seasons.append(races.assign(file=code))
-        if not parts:
-            return out
-        raw = pd.concat(parts, ignore_index=True)
+            remarks[item.name].insert(0, Problem(where, f"{layout} column layout: {why}"))
+        kept = ~np.isin(codes, [files.index(name) for name in out])
+        cleaned, dashes, places = cleaned[kept], dashes[kept], places[kept]
+        cleaned.index = places.index = pd.RangeIndex(len(cleaned))
+        older = np.isin(
+            places["file"].to_numpy(),
+            [c for c, (layout, _) in layouts.items() if layout == "older"],
+        )
+        raw = cleaned[list(SAME)].rename(columns=SAME)
+        for name in dict.fromkeys([*LAYOUTS["newer"].values(), *LAYOUTS["older"].values()]):
+            newer, before = (
+                next((h for h, n in LAYOUTS[layout].items() if n == name), None)
+                for layout in ("newer", "older")
+            )
+            none = np.full(len(cleaned), None, dtype=object)
+            raw[name] = np.where(
+                older,
+                cleaned[before].to_numpy() if before else none,
+                cleaned[newer].to_numpy() if newer else none,
+            )
+        raw["round"] = cleaned["race_id_short"].str.extract(ROUND, expand=True)[1]
+        raw["race_id_short"] = cleaned["race_id_short"]
         table = read_table(
             raw.drop(columns="race_id_short"),
             COLUMNS,
             files[0],
             True,
             files=files,
-            places=pd.concat(places, ignore_index=True),
+            places=places,
         )
         table.remark(
-            pd.Series(np.concatenate(dashed), index=raw.index).reindex(
-                table.frame.index, fill_value=False
-            ),
+            pd.Series(dashes, index=raw.index).reindex(table.frame.index, fill_value=False),
             None,
             "a dash for 'no value' read as empty",
         )
@@ -473,8 +494,7 @@ class RacingReferenceImporter(Importer):
         _odd_numbers(table)
         _owners(table)
         _clean_names(table)
-        codes = slugs_by_code()
-        slug = table.frame["series_id"].map(codes)
+        slug = table.frame["series_id"].map(slugs_by_code())
         table.reject(slug.isna(), "series_id", "not a racing-reference series pitboard knows")
         reject_duplicates(table)
         remark_doubles(table, ("file", "series_id", "round"), "driver_key", "finish")
@@ -773,17 +793,27 @@ def _blank_dashes(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.DataFrame(columns, index=raw.index, dtype=object), dashed
 
 
-def _layout(raw: pd.DataFrame) -> tuple[str, str]:
-    """Which layout the file's values follow: in the older one the column headed
-    ``race_laps_lead`` holds status words, and the one headed ``race_status`` numbers."""
+def _layouts(cleaned: pd.DataFrame, codes: np.ndarray) -> dict[int, tuple[str, str]]:
+    """Per file (*codes*: each row's), which layout its values follow: in the older one the
+    column headed ``race_laps_lead`` holds status words, and the one headed ``race_status``
+    numbers."""
 
-    def wordy(column: str) -> tuple[int, int]:
-        values = raw[column].dropna().astype(str)
-        words = values.str.contains(r"[A-Za-z]", regex=True)
-        return int(words.sum()), int((~words).sum())
+    def wordy(column: str) -> tuple[pd.Series, pd.Series]:
+        present = cleaned[column].notna().to_numpy()
+        words = cleaned[column].str.contains(r"[A-Za-z]", regex=True).fillna(False).to_numpy()
+        counted = pd.DataFrame({"words": words & present, "numbers": present & ~words})
+        sums = counted.groupby(codes).sum()
+        return sums["words"], sums["numbers"]
 
     status_words, _ = wordy("race_status")
     led_words, led_numbers = wordy("race_laps_lead")
+    return {
+        int(code): _layout(int(status_words[code]), int(led_words[code]), int(led_numbers[code]))
+        for code in np.unique(codes)
+    }
+
+
+def _layout(status_words: int, led_words: int, led_numbers: int) -> tuple[str, str]:
     if led_words > status_words:
         return "older", (
             "the column headed 'race_laps_lead' holds status words, so the one headed "
