@@ -475,10 +475,12 @@ class RacingReferenceImporter(Importer):
                 cleaned[before].to_numpy() if before else none,
                 cleaned[newer].to_numpy() if newer else none,
             )
-        raw["round"] = cleaned["race_id_short"].str.extract(ROUND, expand=True)[1]
+        given = cleaned["race_id_short"].str.extract(ROUND, expand=True)
+        raw["round"] = given[1]
         raw["race_id_short"] = cleaned["race_id_short"]
+        raw["race_id_season"] = given[0]
         table = read_table(
-            raw.drop(columns="race_id_short"),
+            raw.drop(columns=["race_id_short", "race_id_season"]),
             COLUMNS,
             files[0],
             True,
@@ -830,7 +832,7 @@ def _reject_bad_rounds(table: Table, raw: pd.DataFrame) -> None:
     shown = raw["race_id_short"].reindex(table.frame.index)
     bad = table.frame["round"].isna()
     table.reject(bad, "race_id_short", "not <season>_<round>: the race cannot be placed", shown)
-    seasons = raw["race_id_short"].str.extract(ROUND)[0].astype("Float64")
+    seasons = raw["race_id_season"].astype("Float64")
     other = (seasons.reindex(table.frame.index) != table.frame["season"]).fillna(False)
     table.reject(
         other.astype(bool),
@@ -889,15 +891,21 @@ def _clean_names(table: Table) -> None:
     """Rookie marks and series tags are not part of a name; a row without a ``driver_id`` is
     keyed by its name, for identity to match to the person's other rows."""
     frame = table.frame
-    names = frame["driver"].astype(str)
+    # Each distinct name once (a folder's rows repeat a few thousand names).
+    codes, distinct = pd.factorize(frame["driver"].astype(str))
+    names = pd.Series(distinct, dtype=object)
     rookie = names.str.contains(ROOKIE)
     names = names.str.replace(ROOKIE, "", regex=True)
     tagged = names.str.contains(SERIES_TAG)
     names = names.str.replace(SERIES_TAG, "", regex=True).str.replace(ROOKIE, "", regex=True)
-    table.remark(rookie, "driver_name", "rookie mark ' *' taken out of the name")
-    table.remark(tagged, "driver_name", "series tag such as '(Cup)' taken out of the name")
+
+    def per_row(values: pd.Series) -> pd.Series:
+        return pd.Series(values.to_numpy()[codes], index=frame.index)
+
+    table.remark(per_row(rookie), "driver_name", "rookie mark ' *' taken out of the name")
+    table.remark(per_row(tagged), "driver_name", "series tag such as '(Cup)' taken out of the name")
     frame = table.frame
-    frame["driver"] = names.str.strip()
+    frame["driver"] = per_row(names.str.strip()).reindex(frame.index)
     frame["driver_key"] = frame["driver_id"]
     no_id = frame["driver_id"].isna()
     if no_id.any():
