@@ -224,6 +224,38 @@ def test_bad_rule_sets_are_named() -> None:
         rules(positions={"table": ["ten"]})
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"playoff": {**PLAYOFF, "reset_kind": "playof_points"}},
+            r"test\.toml: playoff\.reset_kind = 'playof_points': not one of 'base', 'ranked', "
+            r"'playoff_points'",
+        ),
+        (
+            {"playoff": {**PLAYOFF, "qualify": "wins"}},
+            r"test\.toml: playoff\.qualify = 'wins': not one of 'points', 'wins_then_points'",
+        ),
+        (
+            {"eligibility": {"ineligible": "skipped"}},
+            r"test\.toml: eligibility\.ineligible = 'skipped': not one of 'zero', 'skip'",
+        ),
+        (
+            {"tiebreakers": ["wins", "countbak"]},
+            r"test\.toml: tiebreakers\[1\] = 'countbak': not one of 'wins', 'countback', "
+            r"'last_finish'",
+        ),
+    ],
+)
+def test_a_misspelt_option_fails_naming_the_file_key_and_choices(
+    extra: dict[str, object], message: str
+) -> None:
+    """An unknown option value is an error when the file is read, not a silent default when a
+    season is scored (an unknown reset_kind used to score as "base")."""
+    with pytest.raises(RuleError, match=message):
+        rules(**extra)
+
+
 def test_standings_by_round_agree_with_each_round_on_its_own() -> None:
     from pitboard.core.standings import standings_by_round
 

@@ -13,6 +13,7 @@ from ninja.errors import HttpError, ValidationError
 
 from pitboard import __version__
 from pitboard.api import schemas
+from pitboard.core.rules import ChampionshipKind
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders, schedule, tracks
@@ -197,7 +198,7 @@ def standings(
     series: str,
     season: int,
     after_round: int | None = Query(None, ge=1),  # type: ignore[type-arg, unused-ignore]
-    kind: Literal["driver", "owner", "manufacturer"] = "driver",
+    kind: ChampionshipKind = ChampionshipKind.DRIVER,
 ) -> Any:
     """The standings: the same document as
     `pitboard standings --series S --season Y [--after-round N] --format json`. Drivers'

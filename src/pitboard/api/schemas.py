@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ninja import Schema
+
+from pitboard.core.rules import ChampionshipKind
 
 
 class Problem(Schema):
@@ -153,7 +153,7 @@ class Standings(Schema):
     series: str
     season: int
     after_round: int
-    kind: Literal["driver", "owner", "manufacturer"]
+    kind: ChampionshipKind
     rules: str
     standings: list[DriverStanding] | list[OwnerStanding] | list[ManufacturerStanding]
 

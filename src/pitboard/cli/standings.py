@@ -9,6 +9,7 @@ from typing import Any
 
 from pitboard.cli import CommandError
 from pitboard.cli.output import print_json, print_table, stderr
+from pitboard.core.rules import ChampionshipKind
 
 
 def _seasons(text: str) -> tuple[int, int]:
@@ -51,7 +52,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="after the last race run on or before this date",
     )
-    standings.add_argument("--kind", choices=("driver", "owner", "manufacturer"), default="driver")
+    standings.add_argument("--kind", choices=list(ChampionshipKind), default="driver")
     standings.add_argument(
         "--rules", metavar="RULESET", help="re-score the season under this rule set (id or file)"
     )

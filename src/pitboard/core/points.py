@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pitboard.core.rules import RuleSet
+from pitboard.core.rules import Ineligible, RuleSet
 from pitboard.core.status import StatusClass
 
 
@@ -59,7 +59,7 @@ def score_race(
     title in a finale where bonuses are not paid to them.
     """
     most_led = max((e.laps_led or 0 for e in entries), default=0)
-    skip = rules.eligibility.ineligible == "skip"
+    skip = rules.eligibility.ineligible == Ineligible.SKIP
     # With "skip", the others' positions close up over the ineligible cars.
     ineligible_ahead = _ineligible_ahead(entries, eligible) if skip else {}
     stages = rules.stage_points

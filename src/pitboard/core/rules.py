@@ -10,12 +10,65 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 
 class RuleError(ValueError):
     """A rule set that cannot be read: names the file and the key."""
+
+
+class ChampionshipKind(StrEnum):
+    """The titles a season can be scored for."""
+
+    DRIVER = "driver"
+    OWNER = "owner"
+    MANUFACTURER = "manufacturer"
+
+
+class Ineligible(StrEnum):
+    """What an ineligible car does to the others' points (see ``Eligibility``)."""
+
+    ZERO = "zero"
+    SKIP = "skip"
+
+
+class Qualify(StrEnum):
+    """How a playoff's field is drawn."""
+
+    POINTS = "points"
+    WINS_THEN_POINTS = "wins_then_points"
+    POINTS_AND_WILDCARDS = "points_and_wildcards"
+    POINTS_AND_MARGIN = "points_and_margin"
+
+
+class ResetKind(StrEnum):
+    """How the playoff drivers' points are reset when it starts."""
+
+    BASE = "base"  # reset_base, plus reset_per_win per win
+    RANKED = "ranked"  # reset_ranked by seed
+    PLAYOFF_POINTS = "playoff_points"  # reset_base plus the playoff points earned
+
+
+class Tiebreaker(StrEnum):
+    """What orders drivers level on points, in the order a rule set lists them."""
+
+    WINS = "wins"
+    COUNTBACK = "countback"  # most seconds, then thirds…
+    LAST_FINISH = "last_finish"  # the better finish in the last race
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def _choice(value: Any, allowed: type[Choice], where: str) -> Choice:
+    """*value* as one of *allowed*; else an error naming the key, the value and the choices."""
+    try:
+        return allowed(value)
+    except ValueError:
+        choices = ", ".join(repr(c.value) for c in allowed)
+        raise RuleError(f"{where} = {value!r}: not one of {choices}") from None
 
 
 @dataclass(frozen=True)
@@ -60,7 +113,7 @@ class Eligibility:
     """
 
     declared_series: bool = False
-    ineligible: str = "zero"
+    ineligible: Ineligible = Ineligible.ZERO
     # A driver scores once per race, for the car he started: where the record credits him with
     # two cars (a relief drive), only the better-placed one counts.
     one_car_per_driver: bool = False
@@ -101,7 +154,7 @@ class Playoff:
     name: str
     races: int  # the season's last N races are the playoff
     field: int  # drivers in it
-    qualify: str  # "points", "wins_then_points", "points_and_wildcards", "points_and_margin"
+    qualify: Qualify
     margin: int | None = None  # points_and_margin: also anyone this close to the leader
     wildcards: int = 0
     wildcard_ranks: tuple[int, int] = (11, 20)
@@ -109,7 +162,7 @@ class Playoff:
     # A driver must start every regular-season race to be in it, unless the sanctioning body
     # waives it (waivers are facts of a season, not rules).
     start_every_race: bool = False
-    reset_kind: str = "base"  # "base", "ranked", "playoff_points"
+    reset_kind: ResetKind = ResetKind.BASE
     reset_base: int = 0
     reset_per_win: int = 0
     reset_ranked: tuple[int, ...] = ()  # ranked: points by seed; the rest get reset_base
@@ -136,7 +189,7 @@ class RuleSet:
     eligibility: Eligibility = Eligibility()
     drops: Drops = Drops()
     segments: Segments | None = None
-    tiebreakers: tuple[str, ...] = ("wins", "countback")
+    tiebreakers: tuple[Tiebreaker, ...] = (Tiebreaker.WINS, Tiebreaker.COUNTBACK)
     playoff: Playoff | None = None
     notes: str = ""
     # Where the rule set is in force: (series slug, first season, last season or None).
@@ -183,9 +236,7 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
         "sources": tuple(data["sources"]),
         "positions": _build(PositionPoints, {"table": table, **positions}, f"{where}: positions"),
         "bonuses": _build(Bonuses, _section(data, "bonuses", where), f"{where}: bonuses"),
-        "eligibility": _build(
-            Eligibility, _section(data, "eligibility", where), f"{where}: eligibility"
-        ),
+        "eligibility": _eligibility(_section(data, "eligibility", where), where),
         "drops": _build(Drops, _section(data, "drops", where), f"{where}: drops"),
     }
     if "stage_points" in data:
@@ -196,7 +247,12 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
         if key in data:
             rules[key] = data[key]
     if "tiebreakers" in data:
-        rules["tiebreakers"] = tuple(data["tiebreakers"])
+        if not isinstance(data["tiebreakers"], list):
+            raise RuleError(f"{where}: tiebreakers: expected a list")
+        rules["tiebreakers"] = tuple(
+            _choice(t, Tiebreaker, f"{where}: tiebreakers[{i}]")
+            for i, t in enumerate(data["tiebreakers"])
+        )
     if "segments" in data:
         rules["segments"] = _build(
             Segments, _section(data, "segments", where), f"{where}: segments"
@@ -236,7 +292,20 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
     return _build(RuleSet, rules, where)
 
 
+def _eligibility(data: dict[str, Any], where: str) -> Eligibility:
+    if "ineligible" in data:
+        data["ineligible"] = _choice(
+            data["ineligible"], Ineligible, f"{where}: eligibility.ineligible"
+        )
+    eligibility: Eligibility = _build(Eligibility, data, f"{where}: eligibility")
+    return eligibility
+
+
 def _playoff(data: dict[str, Any], where: str) -> Playoff:
+    if "qualify" in data:
+        data["qualify"] = _choice(data["qualify"], Qualify, f"{where}.qualify")
+    if "reset_kind" in data:
+        data["reset_kind"] = _choice(data["reset_kind"], ResetKind, f"{where}.reset_kind")
     rounds = tuple(
         _build(Round, dict(r), f"{where}: rounds[{i}]")
         for i, r in enumerate(data.pop("rounds", []))

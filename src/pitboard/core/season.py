@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pitboard.core.points import Entry, score_race
-from pitboard.core.rules import RuleSet, Segments
+from pitboard.core.rules import ChampionshipKind, Ineligible, RuleSet, Segments
 from pitboard.core.standings import (
     Penalty,
     PlayoffFacts,
@@ -75,7 +75,9 @@ def score_season(
             finalists = _finalists(rules, before, facts, scheduled)
         race_rules = rules
         if rnd in facts.close_up_rounds:
-            race_rules = replace(rules, eligibility=replace(rules.eligibility, ineligible="skip"))
+            race_rules = replace(
+                rules, eligibility=replace(rules.eligibility, ineligible=Ineligible.SKIP)
+            )
         excluded = facts.no_points(rnd)
         points = score_race(
             race_rules,
@@ -124,6 +126,6 @@ def _finalists(
     return frozenset(r.driver for r in table if r.seed is not None and r.eliminated_in is None)
 
 
-def for_championship(rules: RuleSet, kind: str) -> RuleSet:
+def for_championship(rules: RuleSet, kind: ChampionshipKind) -> RuleSet:
     """The rules of the drivers', owners' or manufacturers' title: makes have no playoff."""
-    return replace(rules, playoff=None) if kind == "manufacturer" else rules
+    return replace(rules, playoff=None) if kind == ChampionshipKind.MANUFACTURER else rules

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pitboard.core.points import Entry, RacePoints
-from pitboard.core.rules import Playoff, Round, RuleSet
+from pitboard.core.rules import (
+    ChampionshipKind,
+    Playoff,
+    Qualify,
+    ResetKind,
+    Round,
+    RuleSet,
+    Tiebreaker,
+)
 
 
 @dataclass(frozen=True)
@@ -59,11 +67,11 @@ class Standing:
 def _simple_key(row: Standing, tiebreakers: Sequence[str]) -> tuple[int, ...]:
     key = [-row.points]
     for rule in tiebreakers:
-        if rule == "wins":
+        if rule == Tiebreaker.WINS:
             key.append(-row.wins)
-        elif rule == "last_finish":
+        elif rule == Tiebreaker.LAST_FINISH:
             key.append(row.last_finish or 10_000)
-        elif rule != "countback":
+        elif rule != Tiebreaker.COUNTBACK:
             raise ValueError(f"unknown tiebreaker {rule!r}")
     return tuple(key)
 
@@ -79,7 +87,7 @@ def rank(rows: Sequence[Standing], tiebreakers: Sequence[str]) -> list[Standing]
     """
     keys = {row.driver: _simple_key(row, tiebreakers) for row in rows}
     ordered = sorted(rows, key=lambda r: (keys[r.driver], r.driver))
-    if "countback" in tiebreakers:
+    if Tiebreaker.COUNTBACK in tiebreakers:
         ordered = _countback(ordered, keys, tiebreakers)
     for position, row in enumerate(ordered, start=1):
         row.position = position
@@ -90,7 +98,7 @@ def _countback(
     ordered: list[Standing], keys: Mapping[int, tuple[int, ...]], tiebreakers: Sequence[str]
 ) -> list[Standing]:
     """Re-order each group of rows tied on the keys before ``countback`` by their finishes."""
-    before = 1 + tiebreakers.index("countback")  # points, then the rules listed before it
+    before = 1 + tiebreakers.index(Tiebreaker.COUNTBACK)  # points, then the rules listed before it
     out: list[Standing] = []
     start = 0
     while start < len(ordered):
@@ -238,9 +246,9 @@ def _qualifiers(
     """The drivers in the playoff, in seeding order before the reset."""
     table = [r for r in table if r.driver in contenders]
     by_points = [r.driver for r in table]
-    if playoff.qualify == "points":
+    if playoff.qualify == Qualify.POINTS:
         return by_points[: playoff.field]
-    if playoff.qualify == "points_and_margin":
+    if playoff.qualify == Qualify.POINTS_AND_MARGIN:
         leader = table[0].points if table else 0
         chosen = by_points[: playoff.field]
         chosen += [
@@ -249,7 +257,7 @@ def _qualifiers(
             if playoff.margin is not None and leader - r.points <= playoff.margin
         ]
         return chosen
-    if playoff.qualify == "points_and_wildcards":
+    if playoff.qualify == Qualify.POINTS_AND_WILDCARDS:
         direct = by_points[: playoff.field - playoff.wildcards]
         low, high = playoff.wildcard_ranks
         pool = [r for r in table if low <= r.position <= high]
@@ -259,7 +267,7 @@ def _qualifiers(
             : playoff.wildcards
         ]
         return direct + wildcards
-    if playoff.qualify == "wins_then_points":
+    if playoff.qualify == Qualify.WINS_THEN_POINTS:
         limit = playoff.win_rank_limit
         won = sorted(
             (r for r in table if wins[r.driver] > 0 and (limit is None or r.position <= limit)),
@@ -276,10 +284,10 @@ def _reset(
 ) -> None:
     for index, driver in enumerate(seeds):
         row = rows[driver]
-        if playoff.reset_kind == "ranked":
+        if playoff.reset_kind == ResetKind.RANKED:
             ranked = playoff.reset_ranked
             row.points = ranked[index] if index < len(ranked) else playoff.reset_base
-        elif playoff.reset_kind == "playoff_points":
+        elif playoff.reset_kind == ResetKind.PLAYOFF_POINTS:
             row.points = playoff.reset_base + earned[driver]
         else:
             top = playoff.per_win_only_top
@@ -319,7 +327,7 @@ def _with_playoff(
         """Out of the playoff: the first reset, the playoff points earned since, its points."""
         return (
             base[driver]
-            + (earned[driver] - at_reset[driver]) * (playoff.reset_kind == "playoff_points")
+            + (earned[driver] - at_reset[driver]) * (playoff.reset_kind == ResetKind.PLAYOFF_POINTS)
             + since_reset[driver]
         )
 
@@ -482,7 +490,7 @@ def with_official_points(
 
 
 def regroup(
-    scored: list[ScoredRace], kind: str
+    scored: list[ScoredRace], kind: ChampionshipKind
 ) -> tuple[list[ScoredRace], dict[int, tuple[Any, ...]]]:
     """Owners' or manufacturers' races: each car (or each make's best car) as one competitor.
 
@@ -495,7 +503,7 @@ def regroup(
         best: dict[int, tuple[Entry, RacePoints]] = {}
         entries, points = [], []
         for entry, got in zip(race.entries, race.points, strict=True):
-            if kind == "owner":
+            if kind == ChampionshipKind.OWNER:
                 key: tuple[Any, ...] = ("owner", entry.owner, entry.car)
             else:
                 key = ("make", entry.make)
@@ -505,7 +513,7 @@ def regroup(
             labels[ident] = key[1:]
             scored_entry = replace(entry, driver=ident)
             scored_points = replace(got, driver=ident, eligible=True)
-            if kind == "owner":
+            if kind == ChampionshipKind.OWNER:
                 entries.append(scored_entry)
                 points.append(scored_points)
             elif ident not in best or (entry.finish or 10_000) < (best[ident][0].finish or 10_000):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from pitboard.core.rules import ChampionshipKind
 from pitboard.records.models.provenance import Source
 
 
@@ -114,13 +115,10 @@ class Championship(models.Model):
     championships (a combination race of two series).
     """
 
-    class Kind(models.TextChoices):
-        DRIVER = "driver"
-        OWNER = "owner"
-        MANUFACTURER = "manufacturer"
-
     season = models.ForeignKey(Season, related_name="championships", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=12, choices=[(k.value, k.name.title()) for k in ChampionshipKind]
+    )
     races = models.ManyToManyField(
         "records.Race", through="ChampionshipRace", related_name="championships"
     )

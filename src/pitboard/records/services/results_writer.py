@@ -27,6 +27,7 @@ import pandas as pd
 from pitboard.core.countries import read_nationality
 from pitboard.core.identity import may_be_one_person
 from pitboard.core.provenance import PER_CHAMPIONSHIP, own_account
+from pitboard.core.rules import ChampionshipKind
 from pitboard.records.models import (
     Championship,
     ChampionshipRace,
@@ -227,7 +228,7 @@ def _seasons(
             [Season(series=series[s], year=y, source=source) for s, y in new]
         )
         Championship.objects.bulk_create(
-            [Championship(season=season, kind=Championship.Kind.DRIVER) for season in created]
+            [Championship(season=season, kind=ChampionshipKind.DRIVER) for season in created]
         )
         existing.update({key: season.pk for key, season in zip(new, created, strict=True)})
         out.created["seasons"] += len(new)
@@ -297,7 +298,7 @@ def _races(
         for chunk in bulk.chunks(season_ids):
             championships.update(
                 Championship.objects.filter(
-                    season_id__in=chunk, kind=Championship.Kind.DRIVER
+                    season_id__in=chunk, kind=ChampionshipKind.DRIVER
                 ).values_list("season_id", "id")
             )
         bulk.insert_rows(
@@ -347,7 +348,7 @@ def _combination_hosts(
     season_ids = sorted({sid for sid, _ in keys})
     championships = dict(
         Championship.objects.filter(
-            season_id__in=season_ids, kind=Championship.Kind.DRIVER
+            season_id__in=season_ids, kind=ChampionshipKind.DRIVER
         ).values_list("season_id", "id")
     )
     hosts = {

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, prefetch_related_objects
 
+from pitboard.core.rules import ChampionshipKind
 from pitboard.records.models import (
     ChampionshipRace,
     Race,
@@ -22,7 +23,6 @@ from pitboard.records.models import (
 )
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import (
-    KINDS,
     refresh_stale,
     refresh_stored,
     standings_for,
@@ -280,9 +280,9 @@ def season_page(series: str, year: int) -> dict[str, Any]:
     points round by round."""
     page = schedule(series, year)
     standings: dict[str, dict[str, Any]] = {}
-    for kind in KINDS:
+    for kind in ChampionshipKind:
         try:
-            standings[kind] = standings_for(series, year, kind=kind, with_slugs=True)
+            standings[kind.value] = standings_for(series, year, kind=kind, with_slugs=True)
         except PointsError:
             continue
     page["standings"] = standings

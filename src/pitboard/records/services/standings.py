@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pitboard.core.rules import OFFICIAL_RECORD, RuleSet
+from pitboard.core.rules import OFFICIAL_RECORD, ChampionshipKind, RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
 from pitboard.core.standings import (
     ScoredRace,
@@ -27,8 +27,6 @@ from pitboard.records.services.points import (
     season_facts,
 )
 
-KINDS = ("driver", "owner", "manufacturer")
-
 
 @dataclass
 class _Scored:
@@ -42,19 +40,21 @@ class _Scored:
     last_round: int
 
 
-def _scored(series: str, year: int, kind: str = "driver", rules_name: str | None = None) -> _Scored:
+def _scored(
+    series: str, year: int, kind: ChampionshipKind, rules_name: str | None = None
+) -> _Scored:
     season = load_season(series, year)
     rules = rules_for(season, rules_name)
     facts = season_facts(series, year, season.driver_ids)
-    if kind != "driver":
+    if kind != ChampionshipKind.DRIVER:
         facts = facts.for_cars()
     races = score_season(rules, season.races, facts, official_fallback=rules_name is None)
     official_used: set[int] = set()
-    if rules_name is None and kind == "driver":
+    if rules_name is None and kind == ChampionshipKind.DRIVER:
         embedded = rules.segments.points if rules.segments else 0
         races, official_used = with_official_points(races, embedded)
     names = dict(season.names)
-    if kind != "driver":
+    if kind != ChampionshipKind.DRIVER:
         races, keys = regroup(races, kind)
         names = _competitor_names(keys, kind)
     return _Scored(
@@ -88,10 +88,11 @@ def standings_document(
 ) -> dict[str, Any]:
     if on_date is not None:
         after_round = round_on(series, year, on_date)
-    if kind not in KINDS:
-        raise PointsError(f"no standings of kind {kind!r} ({', '.join(KINDS)})")
-    season = _scored(series, year, kind, rules_name)
-    if kind != "driver" and season.rules.id == OFFICIAL_RECORD.id:
+    if kind not in set(ChampionshipKind):
+        kinds = ", ".join(ChampionshipKind)
+        raise PointsError(f"no standings of kind {kind!r} ({kinds})")
+    season = _scored(series, year, ChampionshipKind(kind), rules_name)
+    if kind != ChampionshipKind.DRIVER and season.rules.id == OFFICIAL_RECORD.id:
         raise PointsError(
             f"{series} {year} has no {kind} standings: no rule set applies, and the record's "
             "official points are the drivers'"
@@ -124,8 +125,8 @@ def standings_document(
     }
 
 
-def _competitor_names(keys: dict[int, tuple[Any, ...]], kind: str) -> dict[int, str]:
-    if kind == "manufacturer":
+def _competitor_names(keys: dict[int, tuple[Any, ...]], kind: ChampionshipKind) -> dict[int, str]:
+    if kind == ChampionshipKind.MANUFACTURER:
         makes = dict(Manufacturer.objects.values_list("id", "name"))
         return {ident: makes.get(key[0], str(key[0])) for ident, key in keys.items()}
     teams = dict(Team.objects.values_list("id", "name"))
@@ -161,7 +162,7 @@ def refresh_stored(series: str, year: int) -> int:
         StandingRow.objects.filter(season=record).delete()
         SeasonRecord.objects.filter(pk=record.pk).update(standings_stale=False)
         try:
-            season = _scored(series, year)
+            season = _scored(series, year, ChampionshipKind.DRIVER)
         except PointsError:
             return 0
         rows = [
@@ -267,7 +268,7 @@ def stored_standings(
         "series": series,
         "season": year,
         "after_round": wanted,
-        "kind": "driver",
+        "kind": ChampionshipKind.DRIVER.value,
         "rules": last[1],
         "standings": standings,
     }
@@ -283,6 +284,6 @@ def standings_for(
 ) -> dict[str, Any]:
     """One championship's standings document: the drivers' from the stored tables (kept
     current as results change), the owners' and makes' computed on demand."""
-    if kind == "driver":
+    if kind == ChampionshipKind.DRIVER:
         return stored_standings(series, year, after_round, with_slugs=with_slugs)
     return standings_document(series, year, after_round=after_round, kind=kind)
