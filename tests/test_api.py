@@ -127,7 +127,7 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
         ("/api/v1/drivers/richard-petty", 4),
         ("/api/v1/drivers/richard-petty/results", 5),
         ("/api/v1/series/cup/2016/standings", 6),
-        ("/api/v1/series/cup/2016", 5),
+        ("/api/v1/series/cup/2016", 6),  # and its champion
         ("/api/v1/races/cup/2016/36", 5),
         ("/api/v1/tracks/martinsville-speedway", 8),
         ("/api/v1/search?q=petty", 12),
@@ -154,3 +154,37 @@ def test_the_report_form_links_only_to_pages_of_the_site(site: Server) -> None:
         status, _, body = site.get(f"/report/thanks/?page={quoted}")
         assert status == 200 and 'href="/">Back to the page' in body.decode()
         assert f'href="{bad}' not in body.decode()
+
+
+def test_every_national_season_names_its_published_champion(site: Server) -> None:
+    """The series documents name the sourced champion of every season of the three national
+    series: the final standings' leader ("rules"), or the published champion ("official")
+    where the results cannot name him, never a leader on 0 points."""
+    import csv
+
+    from tests.conftest import REPO
+
+    with (REPO / "src" / "pitboard" / "data" / "champions.csv").open(encoding="utf-8") as f:
+        published = {(r["series"], int(r["season"])): r for r in csv.DictReader(f)}
+    seen = set()
+    for series in ("cup", "nxs", "truck"):
+        for season in site.json(f"/api/v1/series/{series}")["seasons"]:
+            row = published[(series, season["season"])]
+            seen.add((series, season["season"]))
+            expected = "official" if row["cannot_compute"] else "rules"
+            got = (season["champion"]["name"], season["champion_source"])
+            assert got == (row["champion"], expected), (series, season["season"])
+            assert season["champion"]["slug"], (series, season["season"])
+    assert seen == set(published)
+
+    year = site.json("/api/v1/series/cup/1950")
+    assert year["champion"] == {"name": "Bill Rexford", "slug": "bill-rexford"}
+    assert (year["champion_source"], year["champion_why"]) == (
+        "official",
+        "points penalties (Lee Petty, Red Byron) are not in the results",
+    )
+    assert year["champion_source_url"].startswith("https://")
+    status, _, body = site.get("/series/cup/1950/")
+    page = body.decode()
+    assert status == 200 and 'id="champion-note"' in page and "Bill Rexford" in page
+    assert "Leader:" not in page

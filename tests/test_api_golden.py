@@ -34,7 +34,7 @@ REQUESTS = {
     "track-winners": ("/api/v1/tracks/lakeview-oval/winners", 4),
     "series-list": ("/api/v1/series", 2),
     "series": ("/api/v1/series/cup", 7),
-    "season": ("/api/v1/series/cup/2031", 5),
+    "season": ("/api/v1/series/cup/2031", 6),  # and its champion
     "standings": ("/api/v1/series/cup/2032/standings", 6),
     "standings-after-round": ("/api/v1/series/cup/2032/standings?after_round=2", 6),
     "standings-owners": ("/api/v1/series/cup/2032/standings?kind=owner", 20),

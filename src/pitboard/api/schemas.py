@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from ninja import Schema
 
 from pitboard.core.rules import ChampionshipKind
@@ -245,11 +247,22 @@ class SeriesName(Schema):
     source_url: str
 
 
+class Champion(Schema):
+    name: str
+    slug: str | None  # None where no driver record bears the published name
+
+
+ChampionSource: TypeAlias = Literal["rules", "official"]
+
+
 class SeasonSummary(Schema):
     season: int
     name: str
     races: int
-    champion: Ref | None
+    # The leader of the final standings ("rules"), or the sanctioning body's published champion
+    # ("official") where the standings computed from the results name someone else.
+    champion: Champion | None
+    champion_source: ChampionSource | None
 
 
 class SeriesDetail(Schema):
@@ -287,6 +300,10 @@ class Schedule(Schema):
     season: int
     name: str
     name_source: str | None  # the page that gives the series' name that season
+    champion: Champion | None  # as in SeasonSummary
+    champion_source: ChampionSource | None
+    champion_source_url: str | None  # the published list the champion was checked against
+    champion_why: str | None  # for "official": why the standings cannot name the champion
     races: list[ScheduledRace]
 
 

@@ -217,12 +217,17 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
     progression = page["progression"]
     driver_table = page["standings"].get("driver")
     leader = driver_table["standings"][0] if driver_table and driver_table["standings"] else None
+    if page["champion_source"] == "official":
+        summary = f", won by {page['champion']['name']} (the published champion)."
+    elif leader:
+        summary = f", led by {leader['driver']} with {leader['points']} points."
+    else:
+        summary = "."
     return _page(
         request,
         "season.html",
         f"{year} {page['name']}",
-        f"The {year} {page['name']}: {len(page['races'])} races"
-        + (f", led by {leader['driver']} with {leader['points']} points." if leader else "."),
+        f"The {year} {page['name']}: {len(page['races'])} races" + summary,
         season=page,
         leader=leader,
         progression_chart=charts.progression(

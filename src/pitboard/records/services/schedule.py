@@ -21,9 +21,9 @@ from pitboard.records.models import (
     Series,
     StandingRow,
 )
+from pitboard.records.services.champions import champions
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import (
-    refresh_stale,
     refresh_stored,
     standings_for,
 )
@@ -59,24 +59,6 @@ def require_series(slug: str) -> Series:
     if series is None:
         raise NotFound(f"no series {slug!r}")
     return series
-
-
-def champions(series: Series) -> dict[int, dict[str, str]]:
-    """Season → the leader of its final stored standings (the champion of a finished season)."""
-    refresh_stale(series.slug)
-    last = dict(
-        StandingRow.objects.filter(season__series=series)
-        .values_list("season__year")
-        .annotate(last=Max("after_round"))
-    )
-    leaders = StandingRow.objects.filter(season__series=series, position=1).values_list(
-        "season__year", "after_round", "driver__person__name", "driver__slug"
-    )
-    return {
-        year: {"name": name, "slug": slug}
-        for year, rnd, name, slug in leaders
-        if last.get(year) == rnd
-    }
 
 
 def series_index() -> list[dict[str, Any]]:
@@ -121,7 +103,7 @@ def series_page(slug: str) -> dict[str, Any]:
         .values_list("year", "races_count")
         .order_by("year")
     )
-    titles = champions(series)
+    titles = champions(series.slug, [year for year, _ in seasons])
     return {
         "slug": series.slug,
         "name": series.name,
@@ -141,7 +123,8 @@ def series_page(slug: str) -> dict[str, Any]:
                 "season": year,
                 "name": series.name_in(year),
                 "races": count,
-                "champion": titles.get(year),
+                "champion": _champion_ref(titles.get(year)),
+                "champion_source": titles[year]["source"] if year in titles else None,
             }
             for year, count in seasons
         ],
@@ -266,13 +249,24 @@ def _season(series: str, year: int) -> Season:
 def schedule(series: str, year: int) -> dict[str, Any]:
     season = _season(series, year)
     named = season.series.name_entry(year)
+    if season.standings_stale:
+        refresh_stored(series, year)
+    champion = champions(series, [year], current=True).get(year)
     return {
         "series": series,
         "season": year,
         "name": named.name if named else season.series.name,
         "name_source": named.source_url or None if named else None,
+        "champion": _champion_ref(champion),
+        "champion_source": champion["source"] if champion else None,
+        "champion_source_url": champion["source_url"] if champion else None,
+        "champion_why": champion["why"] if champion else None,
         "races": _races(season),
     }
+
+
+def _champion_ref(champion: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {"name": champion["name"], "slug": champion["slug"]} if champion else None
 
 
 def season_page(series: str, year: int) -> dict[str, Any]:
