@@ -45,6 +45,19 @@ def test_final_standings_name_every_champion(nascar_db: Pitboard, series: str) -
     assert wrong == []
 
 
+def test_the_cli_names_the_published_champion_under_a_table_that_cannot(
+    nascar_db: Pitboard,
+) -> None:
+    done = nascar_db.run("standings", "--series", "cup", "--season", "1950", check=True)
+    assert "Champion: Bill Rexford (official; this table cannot name him: points penalties" in (
+        done.stdout
+    )
+    done = nascar_db.run("standings", "--series", "cup", "--season", "1974")
+    assert done.returncode == 1 and "published champion: Richard Petty" in done.stderr
+    done = nascar_db.run("standings", "--series", "cup", "--season", "1975", check=True)
+    assert "Champion:" not in done.stdout
+
+
 @pytest.mark.parametrize(
     ("series", "first", "last"), [("cup", 1975, 2024), ("nxs", 1982, 2024), ("truck", 1995, 2024)]
 )

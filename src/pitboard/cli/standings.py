@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pitboard.cli import CommandError
-from pitboard.cli.output import print_json, print_table, stderr
+from pitboard.cli.output import print_json, print_table, stderr, stdout
 from pitboard.core.rules import ChampionshipKind
 
 
@@ -115,7 +115,7 @@ def run_standings(args: argparse.Namespace) -> int:
             rules_name=args.rules,
         )
     except (PointsError, RuleError) as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(str(exc) + _published(args.series, args.season)) from exc
     if args.format == "json":
         print_json(document)
         return 0
@@ -139,4 +139,28 @@ def run_standings(args: argparse.Namespace) -> int:
             "source",
         ],
     )
+    final = args.after_round is None and args.date is None and args.rules is None
+    if final and args.kind == ChampionshipKind.DRIVER:
+        _official_champion(args.series, args.season)
     return 0
+
+
+def _official_champion(series: str, season: int) -> None:
+    """Under a final table its results cannot crown: the published champion, and why."""
+    from pitboard.records.services.champions import champions
+
+    champion = champions(series, [season]).get(season)
+    if champion and champion["source"] == "official":
+        stdout.print(
+            f"Champion: {champion['name']} (official; this table cannot name him: "
+            f"{champion['why']}; source {champion['source_url']})",
+            soft_wrap=True,
+        )
+
+
+def _published(series: str, season: int) -> str:
+    """For a season without standings: its published champion, if the record knows one."""
+    from pitboard.records.services.champions import published
+
+    known = published().get((series, season))
+    return f" (its published champion: {known.name}, {known.source_url})" if known else ""
