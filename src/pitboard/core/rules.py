@@ -55,7 +55,7 @@ class Tiebreaker(StrEnum):
     """What orders drivers level on points, in the order a rule set lists them."""
 
     WINS = "wins"
-    COUNTBACK = "countback"  # most seconds, then thirds…
+    COUNTBACK = "countback"  # most wins, then most seconds, then thirds…
     LAST_FINISH = "last_finish"  # the better finish in the last race
 
 
