@@ -45,6 +45,24 @@ def test_final_standings_name_every_champion(nascar_db: Pitboard, series: str) -
     assert wrong == []
 
 
+def test_rules_list_says_which_rule_set_and_facts_score_each_season(nascar_db: Pitboard) -> None:
+    rows = {r["season"]: r for r in nascar_db.json("rules", "list", "--series", "cup")}
+    assert len(rows) == 76
+    assert (
+        rows[1974]["rules"] == "official-record"
+        and "no rule set names cup 1974" in (rows[1974]["why"])
+    )
+    assert rows[2024] == {
+        "series": "cup",
+        "season": 2024,
+        "rules": "cup-2023-2024",
+        "why": "cup-2023-2024 applies to cup from 2023 to 2024",
+        "facts": ["data/facts/cup/2024.toml", "data/sourced/cup/2024.toml"],
+    }
+    done = nascar_db.run("rules", "list", "--series", "moon")
+    assert done.returncode == 1 and "no series 'moon'" in done.stderr
+
+
 def test_the_cli_names_the_published_champion_under_a_table_that_cannot(
     nascar_db: Pitboard,
 ) -> None:

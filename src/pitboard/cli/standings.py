@@ -1,4 +1,4 @@
-"""``pitboard points check|facts`` and ``pitboard standings``."""
+"""``pitboard points check|facts``, ``pitboard rules list`` and ``pitboard standings``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     facts.add_argument("--output", required=True, type=Path, metavar="DIR")
     facts.set_defaults(handler=run_facts)
 
+    rules = commands.add_parser("rules", parents=[common], help="the rule sets in force")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
+    listing = rules_sub.add_parser(
+        "list",
+        parents=[common],
+        help="the rule set that scores each season, why, and the facts that apply to it",
+    )
+    listing.add_argument("--series", metavar="S", help="one series (slug)")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=run_rules_list)
+
     standings = commands.add_parser("standings", parents=[common], help="season standings")
     standings.add_argument("--series", required=True, metavar="S")
     standings.add_argument("--season", required=True, type=int, metavar="Y")
@@ -81,6 +92,22 @@ def run_check(args: argparse.Namespace) -> int:
         stderr.print(f"{group['cause']}: {group['count']}")
         for example in group["examples"][:3]:
             stderr.print(f"  {example}")
+    return 0
+
+
+def run_rules_list(args: argparse.Namespace) -> int:
+    from pitboard.core.rules import RuleError
+    from pitboard.records.services.points import PointsError, rules_list
+
+    try:
+        rows = rules_list(args.series)
+    except (PointsError, RuleError) as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    shown = [{**row, "facts": ", ".join(row["facts"])} for row in rows]
+    print_table(None, shown, ["series", "season", "rules", "why", "facts"])
     return 0
 
 

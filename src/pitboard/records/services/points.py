@@ -25,6 +25,7 @@ from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_f
 from pitboard.core.season import SeasonFacts, score_season
 from pitboard.core.standings import Penalty, PlayoffFacts
 from pitboard.records.models import Penalty as PenaltyRecord
+from pitboard.records.models import Season as SeasonRecord
 from pitboard.records.models import Series, SourceKey
 from pitboard.records.services.careers import in_every_season
 
@@ -286,6 +287,46 @@ def rules_for(season: Season, override: str | None = None) -> RuleSet:
             "give a rule set with --rules"
         )
     return OFFICIAL_RECORD
+
+
+def rules_list(series: str | None = None) -> list[dict[str, Any]]:
+    """Per season the record holds (of *series*, or of every series): the rule set that scores
+    it, why (the era it names), and the facts files that apply to it."""
+    seasons = SeasonRecord.objects.order_by("series__display_order", "series__slug", "year")
+    if series is not None:
+        if not SeasonRecord.objects.filter(series__slug=series).exists():
+            raise PointsError(f"no series {series!r} with a season")
+        seasons = seasons.filter(series__slug=series)
+    sets = rule_sets()
+    data = Path(str(files("pitboard.data")))
+    out = []
+    for slug, year in seasons.values_list("series__slug", "year"):
+        found = in_force(sets, slug, year)
+        if found is None:
+            rules, why = (
+                OFFICIAL_RECORD.id,
+                (
+                    f"no rule set names {slug} {year}: the standings add up the official points "
+                    "the results give, where they give any"
+                ),
+            )
+        else:
+            first, last = next(
+                (f, t)
+                for s, f, t in found.applies
+                if s == slug and f <= year and (t is None or year <= t)
+            )
+            rules = found.id
+            why = f"{found.id} applies to {slug} from {first}" + (
+                f" to {last}" if last is not None else " on"
+            )
+        facts = [
+            str(path.relative_to(data.parent))
+            for path in (facts_file(slug, year), sourced_file(slug, year))
+            if path.exists()
+        ]
+        out.append({"series": slug, "season": year, "rules": rules, "why": why, "facts": facts})
+    return out
 
 
 def check_points(
