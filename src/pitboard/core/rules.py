@@ -196,9 +196,17 @@ class RuleSet:
     applies: tuple[tuple[str, int, int | None], ...] = ()
 
     def applies_to(self, series: str, season: int) -> bool:
-        return any(
-            s == series and first <= season and (last is None or season <= last)
-            for s, first, last in self.applies
+        return self.era_of(series, season) is not None
+
+    def era_of(self, series: str, season: int) -> tuple[int, int | None] | None:
+        """The (first, last) seasons of the era in which it applies to *series* in *season*."""
+        return next(
+            (
+                (first, last)
+                for s, first, last in self.applies
+                if s == series and first <= season and (last is None or season <= last)
+            ),
+            None,
         )
 
 

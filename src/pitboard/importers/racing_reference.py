@@ -464,16 +464,15 @@ class RacingReferenceImporter(Importer):
             [c for c, (layout, _) in layouts.items() if layout == "older"],
         )
         raw = cleaned[list(SAME)].rename(columns=SAME)
-        for name in dict.fromkeys([*LAYOUTS["newer"].values(), *LAYOUTS["older"].values()]):
-            newer, before = (
-                next((h for h, n in LAYOUTS[layout].items() if n == name), None)
-                for layout in ("newer", "older")
-            )
-            none = np.full(len(cleaned), None, dtype=object)
+        # The columns whose header depends on the layout: each row takes its file's.
+        newer = {name: header for header, name in LAYOUTS["newer"].items()}
+        before = {name: header for header, name in LAYOUTS["older"].items()}
+        none = np.full(len(cleaned), None, dtype=object)
+        for name in {**newer, **before}:
             raw[name] = np.where(
                 older,
-                cleaned[before].to_numpy() if before else none,
-                cleaned[newer].to_numpy() if newer else none,
+                cleaned[before[name]].to_numpy() if name in before else none,
+                cleaned[newer[name]].to_numpy() if name in newer else none,
             )
         given = cleaned["race_id_short"].str.extract(ROUND, expand=True)
         raw["round"] = given[1]

@@ -311,11 +311,7 @@ def rules_list(series: str | None = None) -> list[dict[str, Any]]:
                 ),
             )
         else:
-            first, last = next(
-                (f, t)
-                for s, f, t in found.applies
-                if s == slug and f <= year and (t is None or year <= t)
-            )
+            first, last = found.era_of(slug, year) or (year, year)
             rules = found.id
             why = f"{found.id} applies to {slug} from {first}" + (
                 f" to {last}" if last is not None else " on"

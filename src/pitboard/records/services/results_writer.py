@@ -251,14 +251,15 @@ def _races(
     first = first_rows(frame, ["season_id", "round"])
 
     def at_first(column: str) -> list[Any]:
-        values = py_list(frame[column]) if column in frame.columns else [None] * len(frame)
+        values = py_list(frame[column])
         return [values[p] for p in first]
 
     columns = (
         *("season_id", "round", "track_id", "race_name", "race_date", "scheduled_laps"),
         *("length", "surface", "row"),
     )
-    facts = list(zip(*(at_first(c) for c in RACE_FACTS), strict=True))
+    every = _race_facts(frame)
+    facts = [every[p] for p in first]
     wanted = {
         (sid, rnd): ((track, name or None, date, laps, length, surface or None, *told), row)
         for sid, rnd, track, name, date, laps, length, surface, row, told in zip(

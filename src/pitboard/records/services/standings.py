@@ -88,10 +88,12 @@ def standings_document(
 ) -> dict[str, Any]:
     if on_date is not None:
         after_round = round_on(series, year, on_date)
-    if kind not in set(ChampionshipKind):
+    try:
+        wanted = ChampionshipKind(kind)
+    except ValueError:
         kinds = ", ".join(ChampionshipKind)
-        raise PointsError(f"no standings of kind {kind!r} ({kinds})")
-    season = _scored(series, year, ChampionshipKind(kind), rules_name)
+        raise PointsError(f"no standings of kind {kind!r} ({kinds})") from None
+    season = _scored(series, year, wanted, rules_name)
     if kind != ChampionshipKind.DRIVER and season.rules.id == OFFICIAL_RECORD.id:
         raise PointsError(
             f"{series} {year} has no {kind} standings: no rule set applies, and the record's "
