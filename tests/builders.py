@@ -14,38 +14,56 @@ TRACKS = [
 ]
 
 
+def result_row(
+    season: int, race: int, driver: str, finish: int, car: int, **fields: object
+) -> dict:
+    """One fictional result in the nascaR.data layout; *fields* override the defaults."""
+    track, length, surface = TRACKS[(race - 1) % len(TRACKS)]
+    return {
+        "Season": season,
+        "Race": race,
+        "Track": track,
+        "Name": f"Fictional {race * 100}",
+        "Length": length,
+        "Surface": surface,
+        "Finish": finish,
+        "Start": None,
+        "Car": f"{car:02d}",
+        "Driver": driver,
+        "Make": "Ford",
+        "Pts": 50 - finish,
+        "Laps": 100,
+        "Led": 10 if finish == 1 else 0,
+        "Status": "running",
+        "Team": f"{driver.split()[1]} Racing",
+        "S1": None,
+        "S2": None,
+        "Rating": 100.0 - finish,
+        "Win": int(finish == 1),
+        "Seg Points": None,
+        **fields,
+    }
+
+
 def season_rows(season: int = 2021, races: int = 3, drivers: list[str] | None = None) -> list[dict]:
     """A season of fictional races: every driver in every race, finishing in rotation."""
     drivers = drivers or DRIVERS
     rows = []
     for race in range(1, races + 1):
-        track, length, surface = TRACKS[(race - 1) % len(TRACKS)]
         for i, driver in enumerate(drivers):
             finish = (i + race - 1) % len(drivers) + 1
             rows.append(
-                {
-                    "Season": season,
-                    "Race": race,
-                    "Track": track,
-                    "Name": f"Fictional {race * 100}",
-                    "Length": length,
-                    "Surface": surface,
-                    "Finish": finish,
-                    "Start": len(drivers) - finish + 1,
-                    "Car": f"{i + 1:02d}",
-                    "Driver": driver,
-                    "Make": "Chevrolet" if i % 2 else "Ford",
-                    "Pts": 50 - finish,
-                    "Laps": 100 if finish < 5 else 80,
-                    "Led": 10 if finish == 1 else 0,
-                    "Status": "running" if finish < 5 else "engine",
-                    "Team": f"{driver.split()[1]} Racing",
-                    "S1": None,
-                    "S2": None,
-                    "Rating": 100.0 - finish,
-                    "Win": int(finish == 1),
-                    "Seg Points": None,
-                }
+                result_row(
+                    season,
+                    race,
+                    driver,
+                    finish,
+                    i + 1,
+                    Start=len(drivers) - finish + 1,
+                    Make="Chevrolet" if i % 2 else "Ford",
+                    Laps=100 if finish < 5 else 80,
+                    Status="running" if finish < 5 else "engine",
+                )
             )
     return rows
 

@@ -57,8 +57,8 @@ def test_nascar_seasons_have_exactly_one_rule_set() -> None:
     from pitboard.records.services.points import shipped_rule_sets
 
     for series, first in (("cup", 1975), ("nxs", 1982), ("truck", 1995)):
-        for season in range(first, 2025):
-            found = [r.id for r in shipped_rule_sets() if r.applies_to(series, season)]
+        for season in range(first, 2027):
+            found = [r.id for r in shipped_rule_sets() if r.names(series, season)]
             assert len(found) == 1, (series, season, found)
 
 

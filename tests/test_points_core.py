@@ -290,6 +290,35 @@ def test_mismatch_causes_are_named() -> None:
     assert mismatch_cause(r, Entry(1, 2, official_points=9), got) == (
         "other difference (a typo in the record?)"
     )
+    fastest = rules(bonuses={"fastest_lap": 1}, stage_points={"table": [3, 2, 1], "stages": 2})
+    assert mismatch_cause(fastest, Entry(1, 2, official_points=9), got).startswith(
+        "fastest-lap point"
+    )
+
+
+def test_rules_stay_in_force_until_a_later_rule_set_starts() -> None:
+    from pitboard.core.rules import era, in_force
+
+    old = rules(id="old", applies=[{"series": "s", "from": 2000, "to": 2004}])
+    new = rules(id="new", applies=[{"series": "s", "from": 2010, "to": 2011}])
+    again = rules(id="again", applies=[{"series": "s", "from": 2010}])
+    sets = [old, new]
+    assert in_force(sets, "s", 1999) is None and in_force(sets, "t", 2005) is None
+    assert era(sets, "s", 2003).why(2003) == "old applies to s from 2000 to 2009"  # type: ignore[union-attr]
+    # Past its sources (2004) and before the next rule set (2010): still in force, said so.
+    gap = era(sets, "s", 2007)
+    assert gap is not None and gap.rules is old and gap.last == 2009 and gap.extended(2007)
+    assert gap.why(2007).startswith("no rule set names s 2007: old, the latest for s")
+    late = era(sets, "s", 2040)
+    assert late is not None and late.rules is new and late.last is None
+    assert late.why(2040) == (
+        "no rule set names s 2040: new, the latest for s (sourced from 2010 to 2011), applies "
+        "until a change is recorded"
+    )
+    # Two starting together: the one listed last; with no `to`, never past what it names.
+    both = era([old, new, again], "s", 2040)
+    assert both is not None and both.rules is again and not both.extended(2040)
+    assert both.why(2040) == "again applies to s from 2010 on"
 
 
 def test_a_segment_bonus_for_entering_every_race_of_each_whole_segment() -> None:

@@ -90,3 +90,14 @@ def test_sourced_facts_are_checked_and_named(tmp_path) -> None:  # type: ignore[
         encoding="utf-8",
     )
     assert _sourced(path, drivers)["penalties"][0]["id"] == 1
+
+
+def test_a_series_without_rules_has_no_owner_standings(imported: Season) -> None:
+    from pitboard.records.services.points import PointsError
+    from pitboard.records.services.standings import standings_document
+
+    with pytest.raises(PointsError, match="no owner standings: no rule set applies"):
+        standings_document("thunder-stock", 2025, kind="owner")
+    table = standings_document("thunder-stock", 2025)
+    assert table["rules"] == "official-record"
+    assert table["rules_why"].startswith("no rule set names thunder-stock 2025")

@@ -157,6 +157,9 @@ class Standings(Schema):
     after_round: int
     kind: ChampionshipKind
     rules: str
+    # Why these rules: the era in force, or the latest rules past every season a rule set
+    # names ("no rule set names cup 2027: … applies until a change is recorded").
+    rules_why: str
     standings: list[DriverStanding] | list[OwnerStanding] | list[ManufacturerStanding]
 
 

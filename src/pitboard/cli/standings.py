@@ -166,6 +166,7 @@ def run_standings(args: argparse.Namespace) -> int:
             "source",
         ],
     )
+    stdout.print(f"Rules: {document['rules_why']}", soft_wrap=True)
     final = args.after_round is None and args.date is None and args.rules is None
     if final and args.kind == ChampionshipKind.DRIVER:
         _official_champion(args.series, args.season)

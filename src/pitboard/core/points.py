@@ -137,6 +137,8 @@ def mismatch_cause(rules: RuleSet, entry: Entry, got: RacePoints) -> str:
         return "zero in the official record"
     if rules.segments is not None and diff == rules.segments.points:
         return "segment bonus in the race's points"
+    if rules.bonuses.fastest_lap and diff == rules.bonuses.fastest_lap:
+        return "fastest-lap point (the results do not say who set the fastest lap)"
     stages = rules.stage_points
     if stages and 0 < diff <= max(stages.table, default=0):
         return "missing stage data"  # a stage the record has no positions for paid this

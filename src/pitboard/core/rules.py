@@ -90,6 +90,9 @@ class Bonuses:
     pole: int = 0
     led_lap: int = 0  # for leading at least one lap
     most_laps_led: int = 0  # every driver tied for the most laps led gets it
+    # For the race's fastest lap (2025 on). The results do not say who set it, so the engine
+    # cannot pay it: the official points carry it, and a difference of this much is named so.
+    fastest_lap: int = 0
     # Bonuses are not paid to drivers racing for the title in the finale (2014+ NASCAR).
     none_for_finalists: bool = False
 
@@ -195,19 +198,44 @@ class RuleSet:
     # Where the rule set is in force: (series slug, first season, last season or None).
     applies: tuple[tuple[str, int, int | None], ...] = ()
 
-    def applies_to(self, series: str, season: int) -> bool:
-        return self.era_of(series, season) is not None
-
-    def era_of(self, series: str, season: int) -> tuple[int, int | None] | None:
-        """The (first, last) seasons of the era in which it applies to *series* in *season*."""
-        return next(
-            (
-                (first, last)
-                for s, first, last in self.applies
-                if s == series and first <= season and (last is None or season <= last)
-            ),
-            None,
+    def names(self, series: str, season: int) -> bool:
+        """Whether its own sources name *season* of *series* (``applies``: from, to)."""
+        return any(
+            s == series and first <= season and (last is None or season <= last)
+            for s, first, last in self.applies
         )
+
+
+@dataclass(frozen=True)
+class Era:
+    """Where a rule set is in force for a series: from *first* to *last* (None: until a later
+    rule set is recorded). *named* is the last season its sources name (None: they name no end);
+    after it, with no later rule set recorded, its rules stand."""
+
+    rules: RuleSet
+    series: str
+    first: int
+    last: int | None
+    named: int | None
+
+    def extended(self, season: int) -> bool:
+        """Whether *season* is past every season the rule sets of its series name."""
+        return self.named is not None and season > self.named
+
+    def why(self, season: int) -> str:
+        if self.extended(season):
+            return (
+                f"no rule set names {self.series} {season}: {self.rules.id}, the latest for "
+                f"{self.series} (sourced {_span(self.first, self.named)}), applies until a "
+                "change is recorded"
+            )
+        return f"{self.rules.id} applies to {self.series} {_span(self.first, self.last)}"
+
+
+def _span(first: int, last: int | None) -> str:
+    if last is None:
+        return f"from {first} on"
+    return f"in {first}" if first == last else f"from {first} to {last}"
 
 
 def _ints(values: Any, where: str) -> tuple[int, ...]:
@@ -350,7 +378,26 @@ OFFICIAL_RECORD = RuleSet(
 )
 
 
+def era(rule_sets: list[RuleSet], series: str, season: int) -> Era | None:
+    """The era in force for *series* in *season*: that of the rule set that started last on or
+    before it (the last one listed, if several start together). A rule set stays in force past
+    the seasons it names until a later one starts, so a new season is scored by the latest rules
+    without a change to the code."""
+    starts = [
+        (first, order, rules, last)
+        for order, rules in enumerate(rule_sets)
+        for s, first, last in rules.applies
+        if s == series
+    ]
+    started = [s for s in starts if s[0] <= season]
+    if not started:
+        return None
+    first, _, rules, named = max(started, key=lambda s: (s[0], s[1]))
+    later = [s[0] for s in starts if s[0] > first]
+    return Era(rules, series, first, min(later) - 1 if later else None, named)
+
+
 def in_force(rule_sets: list[RuleSet], series: str, season: int) -> RuleSet | None:
-    """The rule set that applies to *series* in *season* (the last one listed, if several)."""
-    found = [r for r in rule_sets if r.applies_to(series, season)]
-    return found[-1] if found else None
+    """The rule set that applies to *series* in *season* (see ``era``)."""
+    found = era(rule_sets, series, season)
+    return found.rules if found else None

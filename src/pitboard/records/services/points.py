@@ -21,7 +21,7 @@ from django.db import connection
 
 from pitboard.core.names import name_key
 from pitboard.core.points import Entry, mismatch_cause
-from pitboard.core.rules import OFFICIAL_RECORD, RuleSet, in_force, load, load_folder
+from pitboard.core.rules import OFFICIAL_RECORD, Era, RuleSet, era, in_force, load, load_folder
 from pitboard.core.season import SeasonFacts, score_season
 from pitboard.core.standings import Penalty, PlayoffFacts
 from pitboard.records.models import Penalty as PenaltyRecord
@@ -289,6 +289,22 @@ def rules_for(season: Season, override: str | None = None) -> RuleSet:
     return OFFICIAL_RECORD
 
 
+def rules_why(
+    series: str, year: int, override: str | None = None, *, found: Era | None = None
+) -> str:
+    """Why *series* *year* is scored by the rules it is: asked for, the era in force (or the
+    latest rules, past every season a rule set names), or no rule set at all."""
+    if override:
+        return f"{rule_set(override).id}, as asked for"
+    found = found or era(rule_sets(), series, year)
+    if found is None:
+        return (
+            f"no rule set names {series} {year}: the standings add up the official points "
+            "the results give, where they give any"
+        )
+    return found.why(year)
+
+
 def rules_list(series: str | None = None) -> list[dict[str, Any]]:
     """Per season the record holds (of *series*, or of every series): the rule set that scores
     it, why (the era it names), and the facts files that apply to it."""
@@ -301,21 +317,9 @@ def rules_list(series: str | None = None) -> list[dict[str, Any]]:
     data = Path(str(files("pitboard.data")))
     out = []
     for slug, year in seasons.values_list("series__slug", "year"):
-        found = in_force(sets, slug, year)
-        if found is None:
-            rules, why = (
-                OFFICIAL_RECORD.id,
-                (
-                    f"no rule set names {slug} {year}: the standings add up the official points "
-                    "the results give, where they give any"
-                ),
-            )
-        else:
-            first, last = found.era_of(slug, year) or (year, year)
-            rules = found.id
-            why = f"{found.id} applies to {slug} from {first}" + (
-                f" to {last}" if last is not None else " on"
-            )
+        found = era(sets, slug, year)
+        rules = found.rules.id if found else OFFICIAL_RECORD.id
+        why = rules_why(slug, year, found=found)
         facts = [
             str(path.relative_to(data.parent))
             for path in (facts_file(slug, year), sourced_file(slug, year))

@@ -24,6 +24,7 @@ from pitboard.records.services.points import (
     PointsError,
     load_season,
     rules_for,
+    rules_why,
     season_facts,
 )
 
@@ -115,6 +116,7 @@ def standings_document(
         "after_round": after_round if after_round is not None else season.last_round,
         "kind": kind,
         "rules": season.rules.id,
+        "rules_why": rules_why(series, year, rules_name),
         "standings": [
             _document_row(
                 row,
@@ -272,6 +274,7 @@ def stored_standings(
         "after_round": wanted,
         "kind": ChampionshipKind.DRIVER.value,
         "rules": last[1],
+        "rules_why": rules_why(series, year),
         "standings": standings,
     }
 
@@ -281,11 +284,17 @@ def standings_for(
     year: int,
     *,
     after_round: int | None = None,
+    on_date: date | None = None,
     kind: str = "driver",
     with_slugs: bool = False,
 ) -> dict[str, Any]:
-    """One championship's standings document: the drivers' from the stored tables (kept
-    current as results change), the owners' and makes' computed on demand."""
+    """One championship's standings document, after a round or as they stood on a date (the
+    last round run by then): the drivers' from the stored tables (kept current as results
+    change), the owners' and makes' computed on demand."""
+    if after_round is not None and on_date is not None:
+        raise ValueError("give a round or a date, not both")
+    if on_date is not None:
+        after_round = round_on(series, year, on_date)
     if kind == ChampionshipKind.DRIVER:
         return stored_standings(series, year, after_round, with_slugs=with_slugs)
     return standings_document(series, year, after_round=after_round, kind=kind)
