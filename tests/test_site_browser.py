@@ -295,6 +295,19 @@ def test_the_2016_cup_champion_is_the_standings_leader(
     expect(page.locator("p.lede")).to_contain_text("Leader: Jimmie Johnson")
     tab.shot("champion-season")
 
+    # The standings as they stood after an earlier round: pick it, press Show.
+    earlier = site.json("/api/v1/series/cup/2016/standings?after_round=10")["standings"]
+    page.locator("select#after").select_option("10")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"/series/cup/2016/\?after=10#standings$"))
+    expect(page.locator("select#after")).to_have_value("10")
+    first = page.locator("#driver-standings tbody tr").first
+    expect(first.locator("td").nth(1)).to_have_text(earlier[0]["driver"])
+    expect(first.locator("td").nth(2)).to_have_text(str(earlier[0]["points"]))
+    expect(page.locator("p.lede")).to_contain_text(f"Leader after round 10: {earlier[0]['driver']}")
+    tab.assert_fits()
+    tab.shot("standings-after-round")
+
     tab.open("/series/cup/")
     row = page.locator("table.seasons tbody tr").filter(
         has=page.get_by_role("link", name="2016", exact=True)

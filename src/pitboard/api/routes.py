@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from typing import Any, Literal
@@ -44,6 +45,9 @@ api = NinjaAPI(
 
 NOT_FOUND = {404: schemas.Problem, 422: schemas.Problem}
 Page = Query(1, ge=1, description="page number, from 1")  # type: ignore[type-arg, unused-ignore]
+OnDate = Query(  # type: ignore[type-arg, unused-ignore]
+    None, description="as they stood on this day: after the last race run by then"
+)
 PerPage = Query(  # type: ignore[type-arg, unused-ignore]
     PER_PAGE, ge=1, le=MAX_PER_PAGE, description=f"items per page (at most {MAX_PER_PAGE})"
 )
@@ -198,12 +202,13 @@ def standings(
     series: str,
     season: int,
     after_round: int | None = Query(None, ge=1),  # type: ignore[type-arg, unused-ignore]
+    date: datetime.date | None = OnDate,
     kind: ChampionshipKind = ChampionshipKind.DRIVER,
 ) -> Any:
     """The standings: the same document as
-    `pitboard standings --series S --season Y [--after-round N] --format json`. Drivers'
-    standings are served from the stored tables, kept current as results change."""
-    return _answer(standings_for, series, season, after_round=after_round, kind=kind)
+    `pitboard standings --series S --season Y [--after-round N | --date D] --format json`.
+    Drivers' standings are served from the stored tables, kept current as results change."""
+    return _answer(standings_for, series, season, after_round=after_round, on_date=date, kind=kind)
 
 
 @api.get(

@@ -213,12 +213,17 @@ def series_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
-    page = _found(schedule.season_page, series, year)
+    after = request.GET.get("after")
+    if after is not None and not after.isdigit():
+        raise Http404(f"no round {after!r}")
+    page = _found(schedule.season_page, series, year, int(after) if after else None)
     progression = page["progression"]
     driver_table = page["standings"].get("driver")
     leader = driver_table["standings"][0] if driver_table and driver_table["standings"] else None
     if page["champion_source"] == "official":
         summary = f", won by {page['champion']['name']} (the published champion)."
+    elif leader and after:
+        summary = f", led after round {after} by {leader['driver']} with {leader['points']} points."
     elif leader:
         summary = f", led by {leader['driver']} with {leader['points']} points."
     else:
@@ -230,6 +235,7 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
         f"The {year} {page['name']}: {len(page['races'])} races" + summary,
         season=page,
         leader=leader,
+        after=int(after) if after else None,
         progression_chart=charts.progression(
             progression["rounds"],
             [(d["name"], d["points"]) for d in progression["drivers"]],

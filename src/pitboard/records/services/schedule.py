@@ -269,18 +269,25 @@ def _champion_ref(champion: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"name": champion["name"], "slug": champion["slug"]} if champion else None
 
 
-def season_page(series: str, year: int) -> dict[str, Any]:
-    """Schedule, the standings of every championship that can be scored, and the top ten's
-    points round by round."""
+def season_page(series: str, year: int, after_round: int | None = None) -> dict[str, Any]:
+    """Schedule, the standings of every championship that can be scored (after *after_round*,
+    else after the last round), and the top ten's points round by round."""
     page = schedule(series, year)
+    page["progression"] = progression(series, year)
+    scored = page["progression"]["rounds"]
+    if after_round is not None and not 1 <= after_round <= scored:
+        raise NotFound(f"{series} {year} has no standings after round {after_round}")
+    # The rounds a reader may ask the standings after: those run (and scored) so far.
+    page["standing_rounds"] = [r for r in page["races"] if r["round"] <= scored]
     standings: dict[str, dict[str, Any]] = {}
     for kind in ChampionshipKind:
         try:
-            standings[kind.value] = standings_for(series, year, kind=kind, with_slugs=True)
+            standings[kind.value] = standings_for(
+                series, year, after_round=after_round, kind=kind, with_slugs=True
+            )
         except PointsError:
             continue
     page["standings"] = standings
-    page["progression"] = progression(series, year)
     return page
 
 

@@ -1,0 +1,60 @@
+"""Standings as they stood on a day, or after a round: the CLI, the API and the season page give
+the same table (fictional example file, whose races carry dates)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Pitboard, fresh_database
+from tests.server import Server, serving
+
+EXAMPLE = REPO / "docs" / "examples" / "results-example.csv"
+SEASON = "/api/v1/series/thunder-stock/2025/standings"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Pitboard]]:
+    folder: Path = tmp_path_factory.mktemp("dated")
+    with fresh_database(folder) as url:
+        cli = Pitboard(url, folder)
+        cli.run("import", "results", str(EXAMPLE), check=True)
+        with serving(cli.database, folder, {"PITBOARD_CACHE_URL": "none"}) as live:
+            yield live, cli
+
+
+def test_the_api_gives_the_standings_on_a_date(served: tuple[Server, Pitboard]) -> None:
+    site, cli = served
+    on_day = site.json(f"{SEASON}?date=2025-04-15")
+    assert on_day["after_round"] == 1
+    assert on_day == cli.json(
+        "standings", "--series", "thunder-stock", "--season", "2025", "--date", "2025-04-15"
+    )
+    assert on_day == site.json(f"{SEASON}?after_round=1")
+    assert site.json(f"{SEASON}?date=2030-01-01")["after_round"] == site.json(SEASON)["after_round"]
+
+    status, _, body = site.get(f"{SEASON}?date=2025-01-01")
+    assert status == 404
+    assert json.loads(body)["detail"] == "no race of thunder-stock 2025 was run by 2025-01-01"
+    status, _, body = site.get(f"{SEASON}?date=2025-04-15&after_round=1")
+    assert status == 422 and json.loads(body)["detail"] == "give a round or a date, not both"
+    status, _, _ = site.get(f"{SEASON}?date=15/04/2025")
+    assert status == 422
+
+
+def test_the_season_page_shows_the_standings_after_a_chosen_round(
+    served: tuple[Server, Pitboard],
+) -> None:
+    site, _ = served
+    status, _, body = site.get("/series/thunder-stock/2025/?after=1")
+    page = body.decode()
+    assert status == 200
+    assert '<option value="1" selected>round 1, 2025-04-12 · Spring Opener 50</option>' in page
+    assert "After round 1, by the rule set" in page
+    leader = site.json(f"{SEASON}?after_round=1")["standings"][0]["driver"]
+    assert f'Leader after round 1: <a href="/drivers/{leader.lower().replace(" ", "-")}/">' in page
+    for wrong in ("?after=9", "?after=0", "?after=first"):
+        assert site.get(f"/series/thunder-stock/2025/{wrong}")[0] == 404, wrong
