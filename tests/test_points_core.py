@@ -347,3 +347,50 @@ def test_a_segment_bonus_for_entering_every_race_of_each_whole_segment() -> None
     embedded = [Entry(1, 1, official_points=60), Entry(2, 2, official_points=8)]
     _, used = with_official_points([ScoredRace(2, embedded, score_race(r, embedded))], 50)
     assert used == set()
+
+
+def test_playoff_points_of_the_round_a_driver_goes_out_in_are_not_kept() -> None:
+    """Out of the playoff, a driver falls back to the first reset plus the playoff points
+    carried into the round that put the driver out, and earns none after (the published tables of
+    2017 on agree only this way)."""
+    r = rules(
+        stage_points={"table": [3, 2, 1], "stages": 1},
+        playoff={
+            **PLAYOFF,
+            "reset_kind": "playoff_points",
+            "race_win_playoff_points": 5,
+            "stage_win_playoff_points": 1,
+            "rounds": [
+                {"name": "First", "races": 2, "advance": 3},
+                {"name": "Second", "races": 1, "reset": 200, "advance": 2},
+            ],
+        },
+    )
+    regular = [race(1, 2, 3, 4, 5), race(2, 1, 3, 4, 5)]  # 1 and 2 win: 5 playoff points each
+    first = [race(2, 3, 4, 1, 5, stages={3: (1,)}), race(1, 2, 3, 5, 4)]
+    second = [race(2, 1, 3, 4, 5, stages={3: (1,)})]
+    table = {row.driver: row for row in season_standings(r, scored(r, *regular, *first, *second))}
+    # Driver 3: seeded on 100, wins a stage (1 playoff point) in the round that ends its run,
+    # and another after: 100 + 13 in the first round + 9 in the second, no playoff point.
+    assert table[3].eliminated_in == "First" and table[3].points == 100 + 13 + 9
+    # Those who go on carry theirs: 1 has 5 + 5 (a win in each part) into the second round.
+    # 4 won race 3 and goes out in the second round: back on 100, with the 5 playoff points
+    # carried into that round and the 16 race points scored since the reset.
+    assert table[1].points == 200 + 10 + 8
+    assert table[4].eliminated_in == "Second" and table[4].points == 100 + 5 + 16
+
+
+def test_a_penalty_after_the_final_drops_a_finalist_behind_another() -> None:
+    r = rules(
+        playoff={
+            **PLAYOFF,
+            "rounds": [
+                {"name": "Semi", "races": 2, "advance": 3},
+                {"name": "Final", "races": 1, "reset": 200, "final": True},
+            ],
+        }
+    )
+    season = scored(r, race(1, 2, 3, 4, 5), race(2, 1, 3, 4, 5), *[race(1, 2, 3, 4, 5)] * 3)
+    assert [row.driver for row in season_standings(r, season)[:3]] == [1, 2, 3]
+    docked = season_standings(r, season, penalties=[Penalty(2, after_round=5, points=5)])
+    assert [(row.driver, row.points) for row in docked[:3]] == [(1, 210), (3, 206), (2, 203)]

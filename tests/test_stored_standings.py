@@ -101,3 +101,26 @@ def test_a_series_without_rules_has_no_owner_standings(imported: Season) -> None
     table = standings_document("thunder-stock", 2025)
     assert table["rules"] == "official-record"
     assert table["rules_why"].startswith("no rule set names thunder-stock 2025")
+
+
+def test_stored_standings_follow_a_change_of_rules(imported: Season, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rule set added (or an upgrade's new rules or facts) makes every stored table stale
+    when the schema is next brought up to date, as `serve` and the imports do on starting."""
+    from pitboard.records.services.versions import current, follow_scoring
+
+    follow_scoring()
+    assert stored_standings("thunder-stock", 2025)["rules"] == "official-record"
+    assert not follow_scoring()  # nothing changed: the stored tables stand
+    template = REPO / "src" / "pitboard" / "rulesets" / "template-weekly-short-track.toml"
+    mine = tmp_path / "rules"
+    mine.mkdir()
+    (mine / "thunder.toml").write_text(
+        template.read_text().replace('id = "template-weekly-short-track"', 'id = "thunder-2025"')
+        + '\n[[applies]]\nseries = "thunder-stock"\nfrom = 2025\n'
+    )
+    monkeypatch.setenv("PITBOARD_RULESETS", str(mine))
+    version = current()[0]
+    assert follow_scoring()
+    imported.refresh_from_db()
+    assert imported.standings_stale and current()[0] > version  # cached pages go too
+    assert stored_standings("thunder-stock", 2025)["rules"] == "thunder-2025"

@@ -19,10 +19,14 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 def migrate(*, verbose: bool = False, replay: bool = False) -> None:
-    """Create or migrate the schema. *replay*: run every migration even on an empty database."""
-    if not replay and connection.vendor == "sqlite" and _create_if_empty(verbose):
-        return
-    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    """Create or migrate the schema. *replay*: run every migration even on an empty database.
+    Then stored standings computed under other rules or facts are marked stale."""
+    from pitboard.records.services.versions import follow_scoring
+
+    if replay or connection.vendor != "sqlite" or not _create_if_empty(verbose):
+        call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    if follow_scoring() and verbose:
+        print("  The rules or facts changed since the standings were stored: they are stale.")
 
 
 def _create_if_empty(verbose: bool) -> bool:

@@ -1,4 +1,4 @@
-"""``pitboard points check|facts``, ``pitboard rules list`` and ``pitboard standings``."""
+"""``pitboard points check|facts|published``, ``pitboard rules list`` and ``pitboard standings``."""
 
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     facts.add_argument("--seasons", required=True, type=_seasons, metavar="A-B")
     facts.add_argument("--output", required=True, type=Path, metavar="DIR")
     facts.set_defaults(handler=run_facts)
+    published = sub.add_parser(
+        "published",
+        parents=[common],
+        help="final drivers' standings against a published table (CSV: series, season, "
+        "position, driver, points)",
+    )
+    published.add_argument("file", type=Path, metavar="FILE")
+    published.add_argument("--format", choices=("table", "json"), default="table")
+    published.set_defaults(handler=run_published)
 
     rules = commands.add_parser("rules", parents=[common], help="the rule sets in force")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
@@ -92,6 +101,44 @@ def run_check(args: argparse.Namespace) -> int:
         stderr.print(f"{group['cause']}: {group['count']}")
         for example in group["examples"][:3]:
             stderr.print(f"  {example}")
+    return 0
+
+
+def run_published(args: argparse.Namespace) -> int:
+    from pitboard.cli.db import migrate
+    from pitboard.core.published import PublishedError, read_table
+    from pitboard.records.services.standings import check_published
+
+    try:
+        table = read_table(args.file)
+        migrate()  # and stored tables of other rules or facts are computed again
+        report = check_published(table)
+    except PublishedError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        print_json(report)
+        return 0
+    rows = [
+        {
+            "season": f"{season['series']} {season['season']}",
+            "position": d["position"],
+            "driver": d["driver"],
+            "published": d["points"],
+            "ours": "not in the table"
+            if d["ours_position"] is None
+            else f"P{d['ours_position']}, {d['ours_points']}",
+            "ours at that position": d["ours_at_position"] or "",
+        }
+        for season in report["seasons"]
+        for d in season["differences"]
+    ]
+    title = f"{report['matched']} of {report['compared']} published rows reproduced"
+    print_table(
+        title, rows, ["season", "position", "driver", "published", "ours", "ours at that position"]
+    )
+    for season in report["seasons"]:
+        if "error" in season:
+            stderr.print(f"{season['series']} {season['season']}: {season['error']}")
     return 0
 
 

@@ -169,6 +169,7 @@ class Playoff:
     reset_base: int = 0
     reset_per_win: int = 0
     reset_ranked: tuple[int, ...] = ()  # ranked: points by seed; the rest get reset_base
+    tied_seeds_share: bool = False  # ranked: drivers tied on points get the same (better) value
     per_win_only_top: int | None = None  # wins bonus only for this many top seeds
     race_win_playoff_points: int = 0
     stage_win_playoff_points: int = 0

@@ -280,19 +280,28 @@ def _qualifiers(
 
 
 def _reset(
-    playoff: Playoff, seeds: Sequence[int], rows: Mapping[int, Standing], earned: Counter[int]
+    playoff: Playoff,
+    seeds: Sequence[int],
+    rows: Mapping[int, Standing],
+    earned: Counter[int],
+    wins: Mapping[int, int],
 ) -> None:
+    """The playoff drivers' points at its start. *wins*: those that count for the playoff (a
+    win that does not count earns no per-win bonus either)."""
+    before = [rows[d].points for d in seeds]
     for index, driver in enumerate(seeds):
         row = rows[driver]
         if playoff.reset_kind == ResetKind.RANKED:
             ranked = playoff.reset_ranked
+            if playoff.tied_seeds_share:  # tied on points: the better seed's value for both
+                index = before.index(before[index])
             row.points = ranked[index] if index < len(ranked) else playoff.reset_base
         elif playoff.reset_kind == ResetKind.PLAYOFF_POINTS:
             row.points = playoff.reset_base + earned[driver]
         else:
             top = playoff.per_win_only_top
             per_win = playoff.reset_per_win if top is None or index < top else 0
-            row.points = playoff.reset_base + per_win * row.wins
+            row.points = playoff.reset_base + per_win * wins.get(driver, 0)
 
 
 def _with_playoff(
@@ -314,7 +323,7 @@ def _with_playoff(
     contenders, wins = _contenders(playoff, regular, facts)
     seeds = _qualifiers(playoff, table, contenders, wins)
     seeds += [d for d in facts.added if d in rows and d not in seeds]
-    _reset(playoff, seeds, rows, earned)
+    _reset(playoff, seeds, rows, earned, wins)
     # Seeds by reset points; ties by the regular season's wins, then its countback.
     seeds.sort(
         key=lambda d: (-rows[d].points, -rows[d].wins, (*sorted(rows[d].finishes.elements()), _END))
@@ -323,11 +332,14 @@ def _with_playoff(
     at_reset = Counter({d: earned[d] for d in seeds})  # playoff points in the reset above
     since_reset = Counter[int]()  # playoff-race points of each playoff driver
 
+    kept: dict[int, int] = {}  # an eliminated driver's playoff points as its last round began
+
     def fallback(driver: int) -> int:
         """Out of the playoff: the first reset, the playoff points earned since, its points."""
+        carried = kept.get(driver, earned[driver]) - at_reset[driver]
         return (
             base[driver]
-            + (earned[driver] - at_reset[driver]) * (playoff.reset_kind == ResetKind.PLAYOFF_POINTS)
+            + carried * (playoff.reset_kind == ResetKind.PLAYOFF_POINTS)
             + since_reset[driver]
         )
 
@@ -339,6 +351,7 @@ def _with_playoff(
     final_order: list[int] = []
     for index, rnd in enumerate(rounds):
         these, remaining = remaining[: rnd.races], remaining[rnd.races :]
+        round_start = {d: earned[d] for d in alive}
         for number, race in enumerate(these, start=1):
             before = {d: rows[d].points for d in seeds}
             _add(rows, race)
@@ -349,6 +362,9 @@ def _with_playoff(
             for entry, scored in zip(race.entries, race.points, strict=True):
                 if scored.eligible and entry.driver in base:
                     since_reset[entry.driver] += rows[entry.driver].points - before[entry.driver]
+                if scored.eligible and entry.driver in alive:
+                    # Playoff points are for drivers still in it: out, a win or a stage win
+                    # earns none (the published tables of 2017 on agree only this way).
                     earned[entry.driver] += (
                         playoff.race_win_playoff_points if entry.finish == 1 else 0
                     ) + scored.stage_wins * playoff.stage_win_playoff_points
@@ -357,12 +373,16 @@ def _with_playoff(
                     rows[driver].points = fallback(driver)
             if number == rnd.races and rnd.final:
                 finish = {e.driver: e.finish or 10_000 for e in race.entries}
-                final_order = sorted(alive, key=lambda d: finish.get(d, 10_000))
+                by_finish = sorted(alive, key=lambda d: finish.get(d, 10_000))
+                # The best finisher is champion; the others rank by points, which is their
+                # finishing order unless a penalty after the final took some away (Truck 2023).
+                final_order = by_finish[:1] + sorted(by_finish[1:], key=lambda d: -rows[d].points)
             elif number == rnd.races and rnd.advance is not None:
                 survivors = _advance(rnd, alive, these, rows)
                 for driver in alive:
                     if driver not in survivors:
                         rows[driver].eliminated_in = rnd.name
+                        kept[driver] = round_start[driver]
                         rows[driver].points = fallback(driver)
                 alive = survivors
                 if index + 1 < len(rounds) and rounds[index + 1].reset is not None:

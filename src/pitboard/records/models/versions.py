@@ -14,6 +14,10 @@ class DataVersion(models.Model):
 
     number = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField()
+    # What the stored standings were computed with: a digest of the scoring code, the rule sets
+    # and the season facts. When an upgrade (or a rule set of the user's) changes it, every
+    # season's stored standings are stale.
+    scoring = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"data version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -6,6 +6,7 @@ into the core's dataclasses and back into documents.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tomllib
@@ -40,6 +41,29 @@ class PointsError(Exception):
 def shipped_rule_sets() -> tuple[RuleSet, ...]:
     folder = Path(str(files("pitboard.rulesets")))
     return tuple(load_folder(folder))
+
+
+def scoring_inputs() -> list[Path]:
+    """Every file the standings are computed from: the scoring code of the core, the shipped
+    rule sets and the user's, the season facts and the sourced facts."""
+    core = Path(str(files("pitboard.core")))
+    data = Path(str(files("pitboard.data")))
+    found = [core / f"{name}.py" for name in ("points", "rules", "season", "standings")]
+    found += sorted(Path(str(files("pitboard.rulesets"))).glob("*.toml"))
+    extra = os.environ.get(RULESETS_ENV)
+    if extra:
+        found += sorted(Path(extra).glob("*.toml"))
+    found += sorted((data / "facts").glob("*/*.toml")) + sorted((data / "sourced").glob("*/*.toml"))
+    return found
+
+
+def scoring_digest() -> str:
+    """A digest of ``scoring_inputs``: it changes when anything the standings follow does."""
+    digest = hashlib.sha256()
+    for path in scoring_inputs():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def rule_sets() -> list[RuleSet]:

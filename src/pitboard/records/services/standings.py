@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from django.db import transaction
 
+from pitboard.core.published import PublishedRow, compare
 from pitboard.core.rules import OFFICIAL_RECORD, ChampionshipKind, RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
 from pitboard.core.standings import (
@@ -298,3 +300,33 @@ def standings_for(
     if kind == ChampionshipKind.DRIVER:
         return stored_standings(series, year, after_round, with_slugs=with_slugs)
     return standings_document(series, year, after_round=after_round, kind=kind)
+
+
+def check_published(rows: list[PublishedRow]) -> dict[str, Any]:
+    """Each season's final drivers' standings against a published table's rows of it: the
+    rows it reproduces (driver and points at that position) and the ones it does not."""
+    seasons = []
+    ordered = sorted(rows, key=lambda r: (r.series, r.season, r.position))
+    for (series, year), group in groupby(ordered, key=lambda r: (r.series, r.season)):
+        published = list(group)
+        entry: dict[str, Any] = {"series": series, "season": year, "compared": len(published)}
+        try:
+            table = standings_for(series, year)
+        except PointsError as exc:
+            seasons.append({**entry, "matched": 0, "error": str(exc), "differences": []})
+            continue
+        ours = [(r["position"], r["driver"], r["points"]) for r in table["standings"]]
+        differences = compare(published, ours)
+        seasons.append(
+            {
+                **entry,
+                "rules": table["rules"],
+                "matched": len(published) - len(differences),
+                "differences": [asdict(d) for d in differences],
+            }
+        )
+    return {
+        "compared": sum(s["compared"] for s in seasons),
+        "matched": sum(s["matched"] for s in seasons),
+        "seasons": seasons,
+    }

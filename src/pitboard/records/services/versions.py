@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.db import transaction
 from django.db.models import F
 
 from pitboard.records.models import DataVersion
@@ -24,3 +25,27 @@ def bump() -> None:
     now = datetime.now(UTC)
     if not DataVersion.objects.filter(pk=ROW).update(number=F("number") + 1, changed_at=now):
         DataVersion.objects.get_or_create(pk=ROW, defaults={"number": 1, "changed_at": now})
+
+
+def follow_scoring() -> bool:
+    """Mark every season's stored standings stale if what they were computed from (the scoring
+    code, rule sets, facts: ``points.scoring_digest``) changed since; True if it did. Run when
+    the schema is brought up to date, so an upgrade never serves standings of the old rules."""
+    from pitboard.records.models import Season
+    from pitboard.records.services.points import scoring_digest
+
+    digest = scoring_digest()
+    stored = DataVersion.objects.filter(pk=ROW).values_list("scoring", flat=True).first()
+    if stored == digest:
+        return False
+    with transaction.atomic():
+        # Stored under other rules, or by a version that kept no digest: computed again on read.
+        changed = Season.objects.filter(standings_stale=False).update(standings_stale=True)
+        if changed:
+            bump()
+        DataVersion.objects.update_or_create(
+            pk=ROW,
+            defaults={"scoring": digest},
+            create_defaults={"scoring": digest, "changed_at": datetime.now(UTC)},
+        )
+    return bool(changed)
