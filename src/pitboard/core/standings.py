@@ -335,8 +335,10 @@ def _with_playoff(
     kept: dict[int, int] = {}  # an eliminated driver's playoff points as its last round began
 
     def fallback(driver: int) -> int:
-        """Out of the playoff: the first reset, the playoff points earned since, its points."""
-        carried = kept.get(driver, earned[driver]) - at_reset[driver]
+        """Out of the playoff: the first reset, plus the playoff points earned after it and
+        carried into the round that ended the run (not those of that round: the published
+        tables of 2017 on agree only this way), plus the race points scored since the reset."""
+        carried = kept[driver] - at_reset[driver]
         return (
             base[driver]
             + carried * (playoff.reset_kind == ResetKind.PLAYOFF_POINTS)
@@ -363,8 +365,7 @@ def _with_playoff(
                 if scored.eligible and entry.driver in base:
                     since_reset[entry.driver] += rows[entry.driver].points - before[entry.driver]
                 if scored.eligible and entry.driver in alive:
-                    # Playoff points are for drivers still in it: out, a win or a stage win
-                    # earns none (the published tables of 2017 on agree only this way).
+                    # Playoff points are for drivers still in it: out, a win earns none.
                     earned[entry.driver] += (
                         playoff.race_win_playoff_points if entry.finish == 1 else 0
                     ) + scored.stage_wins * playoff.stage_win_playoff_points
