@@ -31,7 +31,7 @@ def test_what_differs_is_named() -> None:
     ]
     found = compare(published, OURS)
     assert [
-        (d.position, d.driver, d.ours_position, d.ours_points, d.ours_at_position) for d in found
+        (d.position, d.name, d.ours_position, d.ours_points, d.ours_at_position) for d in found
     ] == [
         (1, "Avery Quill Jr.", 1, 120, None),  # other points
         (2, "Riley Stroud", 3, 110, "A.J. Marsh"),  # another order

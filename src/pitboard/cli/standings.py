@@ -43,10 +43,16 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     published = sub.add_parser(
         "published",
         parents=[common],
-        help="final drivers' standings against a published table (CSV: series, season, "
-        "position, driver, points)",
+        help="final standings against a published table (CSV: series, season, position, "
+        "driver|owner|manufacturer, points)",
     )
     published.add_argument("file", type=Path, metavar="FILE")
+    published.add_argument(
+        "--kind",
+        choices=list(ChampionshipKind),
+        default="driver",
+        help="the championship the table is of (its competitor column is named so)",
+    )
     published.add_argument("--format", choices=("table", "json"), default="table")
     published.set_defaults(handler=run_published)
 
@@ -112,7 +118,7 @@ def run_published(args: argparse.Namespace) -> int:
     try:
         table = read_table(args.file)
         migrate()  # and stored tables of other rules or facts are computed again
-        report = check_published(table)
+        report = check_published(table, args.kind)
     except PublishedError as exc:
         raise CommandError(str(exc)) from exc
     if args.format == "json":
@@ -122,7 +128,7 @@ def run_published(args: argparse.Namespace) -> int:
         {
             "season": f"{season['series']} {season['season']}",
             "position": d["position"],
-            "driver": d["driver"],
+            args.kind: d["name"],
             "published": d["points"],
             "ours": "not in the table"
             if d["ours_position"] is None
@@ -134,7 +140,7 @@ def run_published(args: argparse.Namespace) -> int:
     ]
     title = f"{report['matched']} of {report['compared']} published rows reproduced"
     print_table(
-        title, rows, ["season", "position", "driver", "published", "ours", "ours at that position"]
+        title, rows, ["season", "position", args.kind, "published", "ours", "ours at that position"]
     )
     for season in report["seasons"]:
         if "error" in season:

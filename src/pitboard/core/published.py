@@ -1,9 +1,9 @@
 """A season's final standings against a published table (a sanctioning body's, a newspaper's).
 
-The published table names its drivers as the source writes them; they are matched to the
-computed table by name, ignoring case, accents, punctuation and spacing ("A. J." is "AJ"), and
-where that finds nobody, by the name without a generational suffix if only one driver of the
-table has it ("Johnny Benson" is the table's "Johnny Benson Jr.").
+The published table names its drivers (or owners, or makes) as the source writes them; they are
+matched to the computed table by name, ignoring case, accents, punctuation and spacing ("A. J."
+is "AJ"), and where that finds nobody, by the name without a generational suffix if only one
+competitor of the table has it ("Johnny Benson" is the table's "Johnny Benson Jr.").
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 from pitboard.core.identity import SUFFIXES
 from pitboard.core.names import name_key
 
-COLUMNS = ("series", "season", "position", "driver", "points")
+COLUMNS = ("series", "season", "position", "points")
+NAMES = ("driver", "owner", "manufacturer")  # the competitor's column: one of these
 
 
 class PublishedError(ValueError):
@@ -28,7 +29,7 @@ class PublishedRow:
     series: str
     season: int
     position: int
-    driver: str
+    name: str  # the driver, owner or make, as the table writes it
     points: int
     source: str = ""
 
@@ -38,11 +39,11 @@ class Difference:
     """A published row the computed table does not reproduce."""
 
     position: int
-    driver: str
+    name: str
     points: int  # published
-    ours_position: int | None  # where the computed table has that driver (None: not at all)
+    ours_position: int | None  # where the computed table has it (None: not at all)
     ours_points: int | None
-    ours_at_position: str | None  # who the computed table has at that position instead
+    ours_at_position: str | None  # who the computed table has there instead
 
 
 def _key(name: str) -> str:
@@ -55,16 +56,22 @@ def _bare(name: str) -> str:
 
 
 def read_table(path: Path) -> list[PublishedRow]:
-    """The rows of a published-standings CSV (COLUMNS, and an optional ``source_url``)."""
+    """The rows of a published-standings CSV: COLUMNS, the competitor in a column named for
+    the championship (NAMES), and an optional ``source_url``."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise PublishedError(f"{path}: {exc.strerror}") from exc
     with handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+        header = reader.fieldnames or ()
+        missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise PublishedError(f"{path}, line 1: no column {missing[0]!r}")
+        named = [c for c in NAMES if c in header]
+        if len(named) != 1:
+            raise PublishedError(f"{path}, line 1: one column of {', '.join(NAMES)} names who")
+        (who,) = named
         rows = []
         for line, record in enumerate(reader, start=2):
             numbers = {}
@@ -76,15 +83,15 @@ def read_table(path: Path) -> list[PublishedRow]:
                     raise PublishedError(
                         f"{path}, line {line}, field {field!r}: {value!r} is not a whole number"
                     ) from None
-            driver = (record["driver"] or "").strip()
-            if not _key(driver):
-                raise PublishedError(f"{path}, line {line}, field 'driver': empty")
+            name = (record[who] or "").strip()
+            if not _key(name):
+                raise PublishedError(f"{path}, line {line}, field {who!r}: empty")
             rows.append(
                 PublishedRow(
                     (record["series"] or "").strip(),
                     numbers["season"],
                     numbers["position"],
-                    driver,
+                    name,
                     numbers["points"],
                     (record.get("source_url") or "").strip(),
                 )
@@ -95,25 +102,25 @@ def read_table(path: Path) -> list[PublishedRow]:
 def compare(
     published: Iterable[PublishedRow], ours: Sequence[tuple[int, str, int]]
 ) -> list[Difference]:
-    """The published rows that *ours* (position, driver, points per row) does not reproduce:
-    another driver at that position, or other points."""
-    by_position = {position: (driver, points) for position, driver, points in ours}
-    by_driver = {_key(driver): (position, driver, points) for position, driver, points in ours}
+    """The published rows that *ours* (position, name, points per row) does not reproduce:
+    another competitor at that position, or other points."""
+    by_position = {position: (name, points) for position, name, points in ours}
+    by_name = {_key(name): (position, name, points) for position, name, points in ours}
     bare: dict[str, list[tuple[int, str, int]]] = {}
     for line in ours:
         bare.setdefault(_bare(line[1]), []).append(line)
     out = []
     for row in sorted(published, key=lambda r: r.position):
-        found = by_driver.get(_key(row.driver))
-        if found is None and len(bare.get(_bare(row.driver), [])) == 1:
-            found = bare[_bare(row.driver)][0]
+        found = by_name.get(_key(row.name))
+        if found is None and len(bare.get(_bare(row.name), [])) == 1:
+            found = bare[_bare(row.name)][0]
         if found is not None and found[0] == row.position and found[2] == row.points:
             continue
         at = by_position.get(row.position)
         out.append(
             Difference(
                 row.position,
-                row.driver,
+                row.name,
                 row.points,
                 found[0] if found else None,
                 found[2] if found else None,

@@ -141,6 +141,16 @@ class Segments:
 
 
 @dataclass(frozen=True)
+class Manufacturers:
+    """How a make scores a race, from its best-placed car: by the make's rank among the makes
+    (``by_rank``: Cup to 2013, 9-6-4-3), else that car's points, without its stage points where
+    ``stage_points`` is false (Cup from 2017). No section: the best car's points as they are."""
+
+    by_rank: tuple[int, ...] = ()
+    stage_points: bool = True
+
+
+@dataclass(frozen=True)
 class Round:
     name: str
     races: int
@@ -193,6 +203,7 @@ class RuleSet:
     eligibility: Eligibility = Eligibility()
     drops: Drops = Drops()
     segments: Segments | None = None
+    manufacturers: Manufacturers | None = None
     tiebreakers: tuple[Tiebreaker, ...] = (Tiebreaker.WINS, Tiebreaker.COUNTBACK)
     playoff: Playoff | None = None
     notes: str = ""
@@ -294,6 +305,11 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
         rules["segments"] = _build(
             Segments, _section(data, "segments", where), f"{where}: segments"
         )
+    if "manufacturers" in data:
+        makes = _section(data, "manufacturers", where)
+        if "by_rank" in makes:
+            makes["by_rank"] = _ints(makes["by_rank"], f"{where}: manufacturers.by_rank")
+        rules["manufacturers"] = _build(Manufacturers, makes, f"{where}: manufacturers")
     if "playoff" in data:
         rules["playoff"] = _playoff(_section(data, "playoff", where), f"{where}: playoff")
     applies = []
@@ -313,6 +329,7 @@ def parse(data: Mapping[str, Any], where: str) -> RuleSet:
         "eligibility",
         "drops",
         "segments",
+        "manufacturers",
         "stage_points",
         "show_up",
         "attempt",

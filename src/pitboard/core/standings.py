@@ -10,6 +10,7 @@ from typing import Any
 from pitboard.core.points import Entry, RacePoints
 from pitboard.core.rules import (
     ChampionshipKind,
+    Manufacturers,
     Playoff,
     Qualify,
     ResetKind,
@@ -511,9 +512,10 @@ def with_official_points(
 
 
 def regroup(
-    scored: list[ScoredRace], kind: ChampionshipKind
+    scored: list[ScoredRace], kind: ChampionshipKind, makes: Manufacturers | None = None
 ) -> tuple[list[ScoredRace], dict[int, tuple[Any, ...]]]:
-    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor.
+    """Owners' or manufacturers' races: each car (or each make's best car) as one competitor,
+    a make scoring as *makes* says (the rule set's ``[manufacturers]``).
 
     Returns the races and, per competitor id, what it stands for: (team, car number) or (make,).
     """
@@ -539,7 +541,14 @@ def regroup(
                 points.append(scored_points)
             elif ident not in best or (entry.finish or 10_000) < (best[ident][0].finish or 10_000):
                 best[ident] = (scored_entry, scored_points)
-        for entry, got in best.values():
+        ranked = sorted(best.values(), key=lambda pair: pair[0].finish or 10_000)
+        for rank, (entry, got) in enumerate(ranked):
+            if makes is not None and makes.by_rank:
+                table = makes.by_rank
+                paid = table[rank] if rank < len(table) and entry.finish is not None else 0
+                got = RacePoints(got.driver, position=paid)
+            elif makes is not None and not makes.stage_points:
+                got = replace(got, stage=0, stage_wins=0)
             entries.append(entry)
             points.append(got)
         out.append(ScoredRace(race.round, entries, points))

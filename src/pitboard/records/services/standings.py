@@ -58,7 +58,7 @@ def _scored(
         races, official_used = with_official_points(races, embedded)
     names = dict(season.names)
     if kind != ChampionshipKind.DRIVER:
-        races, keys = regroup(races, kind)
+        races, keys = regroup(races, kind, rules.manufacturers)
         names = _competitor_names(keys, kind)
     return _Scored(
         for_championship(rules, kind), facts, races, names, official_used, season.races[-1][0]
@@ -302,20 +302,20 @@ def standings_for(
     return standings_document(series, year, after_round=after_round, kind=kind)
 
 
-def check_published(rows: list[PublishedRow]) -> dict[str, Any]:
-    """Each season's final drivers' standings against a published table's rows of it: the
-    rows it reproduces (driver and points at that position) and the ones it does not."""
+def check_published(rows: list[PublishedRow], kind: str = "driver") -> dict[str, Any]:
+    """Each season's final standings of *kind* against a published table's rows of it: the
+    rows it reproduces (competitor and points at that position) and the ones it does not."""
     seasons = []
     ordered = sorted(rows, key=lambda r: (r.series, r.season, r.position))
     for (series, year), group in groupby(ordered, key=lambda r: (r.series, r.season)):
         published = list(group)
         entry: dict[str, Any] = {"series": series, "season": year, "compared": len(published)}
         try:
-            table = standings_for(series, year)
+            table = standings_for(series, year, kind=kind)
         except PointsError as exc:
             seasons.append({**entry, "matched": 0, "error": str(exc), "differences": []})
             continue
-        ours = [(r["position"], r["driver"], r["points"]) for r in table["standings"]]
+        ours = [(r["position"], r[kind], r["points"]) for r in table["standings"]]
         differences = compare(published, ours)
         seasons.append(
             {
@@ -326,6 +326,7 @@ def check_published(rows: list[PublishedRow]) -> dict[str, Any]:
             }
         )
     return {
+        "kind": kind,
         "compared": sum(s["compared"] for s in seasons),
         "matched": sum(s["matched"] for s in seasons),
         "seasons": seasons,
