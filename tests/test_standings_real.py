@@ -76,6 +76,11 @@ def test_the_cli_names_the_published_champion_under_a_table_that_cannot(
     assert "Champion:" not in done.stdout
 
 
+# Race points that differ from the official ones for no cause pitboard can name (one to three
+# points off, a +100 typo): the counts docs/points-check.md gives.
+UNEXPLAINED = {"cup": 0, "nxs": 28, "truck": 10}
+
+
 @pytest.mark.parametrize(
     ("series", "first", "last"), [("cup", 1975, 2024), ("nxs", 1982, 2024), ("truck", 1995, 2024)]
 )
@@ -85,8 +90,9 @@ def test_points_check_matches_the_official_points(
     report = nascar_db.json("points", "check", "--series", series, "--seasons", f"{first}-{last}")
     assert report["match_rate"] >= 0.99, report["match_rate"]
     assert all(era["match_rate"] >= 0.985 for era in report["eras"]), report["eras"]
-    causes = {m["cause"] for m in report["mismatches"]}
-    assert "unexplained" not in causes
+    counts = {m["cause"]: m["count"] for m in report["mismatches"]}
+    # The race points no named cause explains: as many as docs/points-check.md lists, no more.
+    assert counts.get("other difference (a typo in the record?)", 0) == UNEXPLAINED[series]
     assert sum(m["count"] for m in report["mismatches"]) == report["compared"] - report["matched"]
 
 
