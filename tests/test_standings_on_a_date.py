@@ -53,7 +53,7 @@ def test_the_season_page_shows_the_standings_after_a_chosen_round(
     page = body.decode()
     assert status == 200
     assert '<option value="1" selected>round 1, 2025-04-12 · Spring Opener 50</option>' in page
-    assert "After round 1, by the rule set" in page
+    assert "After round 1. Rules: no rule set names thunder-stock 2025" in page
     leader = site.json(f"{SEASON}?after_round=1")["standings"][0]["driver"]
     assert f'Leader after round 1: <a href="/drivers/{leader.lower().replace(" ", "-")}/">' in page
     for wrong in ("?after=9", "?after=0", "?after=first"):
