@@ -308,12 +308,12 @@ def test_rules_stay_in_force_until_a_later_rule_set_starts() -> None:
     # Past its sources (2004) and before the next rule set (2010): still in force, said so.
     gap = era(sets, "s", 2007)
     assert gap is not None and gap.rules is old and gap.last == 2009 and gap.extended(2007)
-    assert gap.why(2007).startswith("no rule set names s 2007: old, the latest for s")
+    assert gap.why(2007).startswith("no rule set names s 2007: old (sourced from 2000 to 2004)")
     late = era(sets, "s", 2040)
     assert late is not None and late.rules is new and late.last is None
     assert late.why(2040) == (
-        "no rule set names s 2040: new, the latest for s (sourced from 2010 to 2011), applies "
-        "until a change is recorded"
+        "no rule set names s 2040: new (sourced from 2010 to 2011), the last to start before "
+        "it, applies until a change is recorded"
     )
     # Two starting together: the one listed last; with no `to`, never past what it names.
     both = era([old, new, again], "s", 2040)

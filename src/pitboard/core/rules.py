@@ -231,15 +231,16 @@ class Era:
     named: int | None
 
     def extended(self, season: int) -> bool:
-        """Whether *season* is past every season the rule sets of its series name."""
+        """Whether *season* is past the seasons this rule set's sources name (and no later rule
+        set has started)."""
         return self.named is not None and season > self.named
 
     def why(self, season: int) -> str:
         if self.extended(season):
             return (
-                f"no rule set names {self.series} {season}: {self.rules.id}, the latest for "
-                f"{self.series} (sourced {_span(self.first, self.named)}), applies until a "
-                "change is recorded"
+                f"no rule set names {self.series} {season}: {self.rules.id} (sourced "
+                f"{_span(self.first, self.named)}), the last to start before it, applies until "
+                "a change is recorded"
             )
         return f"{self.rules.id} applies to {self.series} {_span(self.first, self.last)}"
 
