@@ -216,14 +216,17 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
     after = request.GET.get("after")
     if after is not None and not after.isdigit():
         raise Http404(f"no round {after!r}")
-    page = _found(schedule.season_page, series, year, int(after) if after else None)
+    after_round = int(after) if after else None
+    page = _found(schedule.season_page, series, year, after_round)
     progression = page["progression"]
     driver_table = page["standings"].get("driver")
     leader = driver_table["standings"][0] if driver_table and driver_table["standings"] else None
     if page["champion_source"] == "official":
         summary = f", won by {page['champion']['name']} (the published champion)."
-    elif leader and after:
-        summary = f", led after round {after} by {leader['driver']} with {leader['points']} points."
+    elif leader and after_round:
+        summary = (
+            f", led after round {after_round} by {leader['driver']} with {leader['points']} points."
+        )
     elif leader:
         summary = f", led by {leader['driver']} with {leader['points']} points."
     else:
@@ -235,7 +238,7 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
         f"The {year} {page['name']}: {len(page['races'])} races" + summary,
         season=page,
         leader=leader,
-        after=int(after) if after else None,
+        after=after_round,
         progression_chart=charts.progression(
             progression["rounds"],
             [(d["name"], d["points"]) for d in progression["drivers"]],

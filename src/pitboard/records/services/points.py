@@ -313,14 +313,15 @@ def rules_for(season: Season, override: str | None = None) -> RuleSet:
     return OFFICIAL_RECORD
 
 
-def rules_why(
-    series: str, year: int, override: str | None = None, *, found: Era | None = None
-) -> str:
+def rules_why(series: str, year: int, override: str | None = None) -> str:
     """Why *series* *year* is scored by the rules it is: asked for, the era in force (or the
     latest rules, past every season a rule set names), or no rule set at all."""
     if override:
         return f"{rule_set(override).id}, as asked for"
-    found = found or era(rule_sets(), series, year)
+    return _why(series, year, era(rule_sets(), series, year))
+
+
+def _why(series: str, year: int, found: Era | None) -> str:
     if found is None:
         return (
             f"no rule set names {series} {year}: the standings add up the official points "
@@ -343,7 +344,7 @@ def rules_list(series: str | None = None) -> list[dict[str, Any]]:
     for slug, year in seasons.values_list("series__slug", "year"):
         found = era(sets, slug, year)
         rules = found.rules.id if found else OFFICIAL_RECORD.id
-        why = rules_why(slug, year, found=found)
+        why = _why(slug, year, found)
         facts = [
             str(path.relative_to(data.parent))
             for path in (facts_file(slug, year), sourced_file(slug, year))
