@@ -862,3 +862,116 @@ def test_a_folders_files_read_together_keep_their_own_reports(
         ]
 
     assert shown(json.loads(apart.stdout)) == shown(together)
+
+
+def test_a_folder_written_in_one_transaction_ends_as_its_files_written_one_by_one(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A folder's files are written as one batch, yet the database and every file's report end
+    as when each file is written alone, in order: a driver key new in 2022 is weighed against the
+    driver 2021 brought (seasons, car, series, of rows the batch has not stored yet), and each
+    file counts the drivers, tracks and races it brought."""
+    import json
+
+    root = tmp_path / "rr"
+    rr_season(root, "nascar_arca", "A", 2021, ENTRIES)
+    later = [
+        ("Avery_Quill_(2)", "Avery Quill", "7"),
+        *ENTRIES[1:],
+        ("Casey_Lund", "Casey Lund", "9"),
+    ]
+    rr_season(root, "nascar_arca", "A", 2022, later, track=("Hollis", "Hollis_Bend", "0.5", "D"))
+    command = ("import", "racing-reference", "--source", str(root), "--format", "json")
+    together = json.loads(pitboard.run(*command).stdout)
+    (tmp_path / "apart").mkdir()
+    with fresh_database(tmp_path / "apart") as url:
+        other = Pitboard(url, tmp_path / "apart")
+        other.run("init", check=True)
+        # Chunks smaller than a file: each file is written alone, a chunk at a time.
+        alone = json.loads(other.run(*command, env={"PITBOARD_IMPORT_CHUNK_ROWS": "4"}).stdout)
+        apart_reviews = other.json("identity", "review")["reviews"]
+
+    def shown(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [
+            (f["file"], f["status"], f["inserted"], f["created"], f["remarks"])
+            for f in report["files"]
+        ]
+
+    assert shown(together) == shown(alone)
+    created = {f["file"].split("/")[-1]: f["created"] for f in together["files"]}
+    assert created["2021_race_results.csv"]["drivers"] == 3
+    assert created["2022_race_results.csv"]["drivers"] == 2  # Avery Quill's second key, Casey
+    assert created["2022_race_results.csv"]["tracks"] == 1
+    assert created["2022_race_results.csv"]["races"] == 2
+
+    def reviewed(reviews: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [(r["name"], r["score"], tuple(r["reasons"])) for r in reviews]
+
+    reviews = pitboard.json("identity", "review")["reviews"]
+    assert reviewed(reviews) == reviewed(apart_reviews)
+    ((name, _, reasons),) = reviewed(reviews)
+    assert name == "Avery Quill"
+    assert "shared car: 7" in reasons and "shared series: arca" in reasons
+    # Each result cites its own file and row.
+    cited = query(
+        pitboard.database,
+        "SELECT s.uri, x.source_row FROM records_result x JOIN records_source s "
+        "ON s.id = x.source_id JOIN records_driver d ON d.id = x.driver_id "
+        "WHERE d.slug = 'casey-lund' ORDER BY x.source_row",
+    )
+    assert [(uri.split("/")[-1], row) for uri, row in cited] == [
+        ("2022_race_results.csv", 4),
+        ("2022_race_results.csv", 8),
+    ]
+
+
+REFUSE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_car BEFORE INSERT ON records_result WHEN NEW.car_number = '66' "
+        "BEGIN SELECT RAISE(ABORT, 'no car 66 here'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_car() RETURNS trigger AS $$ BEGIN IF NEW.car_number = '66' "
+        "THEN RAISE EXCEPTION 'no car 66 here'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_car BEFORE INSERT ON records_result FOR EACH ROW "
+        "EXECUTE FUNCTION refuse_car()",
+    ],
+}
+
+
+def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_written(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """The database refuses a row of one file of a batch (a trigger another program set): that
+    file fails, naming itself and the database's reason, and the files written with it are
+    imported as if alone; once the database takes it, a re-run imports it."""
+    import json
+
+    root = tmp_path / "rr"
+    for season in (2019, 2020, 2021):
+        odd = [(*ENTRIES[0][:2], "66"), *ENTRIES[1:]] if season == 2020 else ENTRIES
+        rr_season(root, "nascar_arca", "A", season, odd)
+    for sql in REFUSE["postgresql" if pitboard.database.startswith("postgres") else "sqlite"]:
+        query(pitboard.database, sql, commit=True)
+    command = ("import", "racing-reference", "--source", str(root), "--format", "json")
+    done = pitboard.run(*command)
+    assert done.returncode == 1
+    files = {f["file"].split("/")[-1]: f for f in json.loads(done.stdout)["files"]}
+    refused = files["2020_race_results.csv"]
+    assert refused["status"] == "failed"
+    assert "2020_race_results.csv: the database refused it" in refused["error"]
+    assert "no car 66 here" in refused["error"]
+    for season in (2019, 2021):
+        assert files[f"{season}_race_results.csv"]["inserted"] == 6
+        assert files[f"{season}_race_results.csv"]["created"]["races"] == 2
+    assert query(pitboard.database, "SELECT COUNT(*) FROM records_result") == [(12,)]
+
+    query(
+        pitboard.database,
+        "DROP TRIGGER refuse_car"
+        + (" ON records_result" if pitboard.database.startswith("postgres") else ""),
+        commit=True,
+    )
+    again = {f["file"].split("/")[-1]: f for f in pitboard.json(*command[:-2])["files"]}
+    assert again["2020_race_results.csv"]["inserted"] == 6
+    assert again["2019_race_results.csv"]["unchanged"] == 6

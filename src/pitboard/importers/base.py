@@ -110,6 +110,16 @@ class Prepared:
     races: pd.DataFrame | None = None
 
 
+@dataclass
+class Member:
+    """A file of a batch written in one transaction: read whole and prepared, or the error that
+    stands for it."""
+
+    item: InputFile
+    raw: pd.DataFrame
+    prepared: Prepared | FileError
+
+
 class Importer:
     """One source of results. Subclasses set ``name`` and ``dataset`` and implement the hooks."""
 
@@ -142,6 +152,11 @@ class Importer:
 
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         raise NotImplementedError
+
+    def together(self, item: InputFile) -> list[Member] | None:
+        """*item* and the files to write with it in one transaction (``write_batch``), each
+        read whole and prepared; None to import *item* alone, a chunk at a time."""
+        return None
 
     def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
         """The series records of a prepared file, created if need be (inside its transaction)."""
@@ -177,15 +192,25 @@ def run_import(
     )
     reports: list[FileReport] = []
     rejects: Path | None = None
+    written: set[str] = set()  # files a batch took along
     try:
         for item in importer.inputs(target):
             if isinstance(item, FileError):
                 status = "skipped" if isinstance(item, SkippedFile) else "failed"
                 reports.append(FileReport(item.where.file, status, error=str(item)))
                 continue
-            reports.append(_import_file(importer, item, run, dry_run, prune, progress))
-            reports[-1].run_id = run.pk
-            if reports[-1].rejected:
+            if item.name in written:
+                continue
+            batch = importer.together(item)
+            if batch is None:
+                done = [_import_file(importer, item, run, dry_run, prune, progress)]
+            else:
+                done = write_batch(importer, batch, run, dry_run, prune, progress)
+                written.update(member.item.name for member in batch)
+            for report in done:
+                report.run_id = run.pk
+            reports += done
+            if any(report.rejected for report in done):
                 rejects = _write_rejects(reports, rejects_dir, run.pk)
                 ImportRun.objects.filter(pk=run.pk).update(rejects_file=str(rejects))
     except BaseException as exc:
@@ -297,47 +322,13 @@ def _import_file(
                         run_id=run_id,
                         combinations=importer.combinations,
                     )
-                    _keep_remarks(
-                        report,
-                        [
-                            Problem(
-                                Location(item.name, csv=item.csv),
-                                f"line {row} on: a combination race, the same race as {held}; "
-                                "it counts for this series too, and these rows are this "
-                                "series' account of it (its points)",
-                            )
-                            for row, held in done.combined
-                        ],
-                        seen_remarks,
-                    )
-                    if done.same_cars:
-                        report.remark_counts[SAME_CARS] += done.same_cars
-                    rejected = [
-                        Problem(Location(item.name, row, column, item.csv), reason, value)
-                        for row, column, reason, value in done.rejected
-                    ]
-                    _keep_remarks(
-                        report,
-                        [
-                            Problem(Location(item.name, row, column, item.csv), reason, value)
-                            for row, column, reason, value in done.remarks
-                        ],
-                        seen_remarks,
-                    )
-                    _keep_rejects(report, raw, rejected)
+                    rejected = _take(report, item, raw, done, source.pk, seen_remarks)
                     # A chunk holds its races whole: what this source no longer lists in them
                     # is settled now, and nothing about the rest of the file is kept in memory.
                     pruning = prune and not prepared.rejected and not rejected
-                    settled = settle_missing(source, run_id, done.known, done.stated, prune=pruning)
-                    for dataset, (known, stated) in done.accounts.items():
-                        outcome.add(
-                            settle_missing(
-                                source, run_id, known, stated, prune=pruning, dataset=dataset
-                            )
-                        )
+                    outcome.add(_settle(source, run_id, done, pruning))
                     done.stated, done.known, done.accounts = set(), {}, {}
                     outcome.add(done)
-                    outcome.add(settled)
                 mark_stale(outcome.seasons_changed)
                 if dry_run:
                     raise _DryRun
@@ -350,9 +341,171 @@ def _import_file(
         return report
     except DATABASE_ERRORS as exc:
         # A value the checks let through and the database refused: the file is rolled back.
-        reason = " ".join(str(exc).split())
-        report.status, report.error = "failed", f"{item.name}: the database refused it: {reason}"
+        report.status, report.error = "failed", _refused(item, exc)
         return report
+    _finish(report, item, outcome, prune, dry_run)
+    return report
+
+
+def write_batch(
+    importer: Importer,
+    members: list[Member],
+    run: ImportRun,
+    dry_run: bool,
+    prune: bool,
+    progress: ProgressFactory | None,
+) -> list[FileReport]:
+    """Files read whole and prepared together, written in one transaction as one frame: what a
+    write costs whatever its size (finding the names, the races, the statements) is paid once
+    for the batch, not once per file of a few hundred rows.
+
+    Each file keeps its own source record, report, rejects and remarks; each statement cites its
+    own file and row; each file's new driver keys are resolved as if it were written alone, in
+    order (``naming.drivers``). Should the database refuse the batch, its files are written
+    again one at a time, so that only the file it refuses fails."""
+    reports = [FileReport(m.item.name) for m in members]
+    good = [
+        (m, report, m.prepared)
+        for m, report in zip(members, reports, strict=True)
+        if not isinstance(m.prepared, FileError)
+    ]
+    for m, report in zip(members, reports, strict=True):
+        if isinstance(m.prepared, FileError):
+            report.status, report.error = "failed", str(m.prepared)
+    if not good:
+        return reports
+    outcomes: list[tuple[Source, WriteOutcome]] = []
+    try:
+        try:
+            with transaction.atomic():
+                outcomes = _write_members(importer, good, run, dry_run, prune, progress)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    except DATABASE_ERRORS as exc:
+        if len(good) == 1:
+            ((m, report, _),) = good
+            report.status, report.error = "failed", _refused(m.item, exc)
+            return reports
+        alone = {
+            m.item.name: write_batch(importer, [m], run, dry_run, prune, progress)[0]
+            for m, _, _ in good
+        }
+        return [alone.get(r.file, r) for r in reports]
+    for (m, report, _), (source, outcome) in zip(good, outcomes, strict=True):
+        _finish(report, m.item, outcome, prune, dry_run)
+        if not run.source_id and not dry_run:
+            run.source = source
+    return reports
+
+
+def _write_members(
+    importer: Importer,
+    good: list[tuple[Member, FileReport, Prepared]],
+    run: ImportRun,
+    dry_run: bool,
+    prune: bool,
+    progress: ProgressFactory | None,
+) -> list[tuple[Source, WriteOutcome]]:
+    """``write_batch``'s work inside its transaction: per file, its source record and what the
+    write did to it."""
+    run_id = None if dry_run else run.pk
+    sources = [_source(importer, m.item) for m, _, _ in good]
+    series: dict[str, Series] = {}
+    seen_remarks: list[set[tuple[str | None, str]]] = []
+    for (m, report, prepared), source in zip(good, sources, strict=True):
+        report.read = len(m.raw)
+        seen_remarks.append(set())
+        _keep_rejects(report, m.raw, prepared.rejected)
+        _keep_remarks(report, prepared.remarks, seen_remarks[-1])
+        series.update(importer.series(prepared, source))
+    first, last = good[0][0].item.name, good[-1][0].item.name
+    label = first if len(good) == 1 else f"{first} … {last} ({len(good)} files)"
+    tick = progress(label, sum(len(m.raw) for m, _, _ in good)) if progress else None
+    frame = pd.concat(
+        [p.frame.assign(source_id=s.pk) for (_, _, p), s in zip(good, sources, strict=True)],
+        ignore_index=True,
+    )
+    done = write_results(
+        frame, series, sources, tick, run_id=run_id, combinations=importer.combinations
+    )
+    outcomes = []
+    seasons = set(done.seasons_changed)
+    for i, ((m, report, prepared), source) in enumerate(zip(good, sources, strict=True)):
+        rejected = _take(report, m.item, m.raw, done, source.pk, seen_remarks[i])
+        mine = done.mine(source.pk)
+        pruning = prune and not prepared.rejected and not rejected
+        settled = _settle(source, run_id, mine, pruning)
+        seasons |= settled.seasons_changed
+        mine.add(settled)
+        outcomes.append(mine)
+    mark_stale(seasons)
+    return list(zip(sources, outcomes, strict=True))
+
+
+def _take(
+    report: FileReport,
+    item: InputFile,
+    raw: pd.DataFrame,
+    done: WriteOutcome,
+    source_id: int,
+    seen_remarks: set[tuple[str | None, str]],
+) -> list[Problem]:
+    """Into *report*, the remarks and rejected rows that a write gave this file; returns the
+    rejected rows."""
+    _keep_remarks(
+        report,
+        [
+            Problem(
+                Location(item.name, csv=item.csv),
+                f"line {row} on: a combination race, the same race as {held}; "
+                "it counts for this series too, and these rows are this "
+                "series' account of it (its points)",
+            )
+            for sid, row, held in done.combined
+            if sid == source_id
+        ],
+        seen_remarks,
+    )
+    if done.same_cars[source_id]:
+        report.remark_counts[SAME_CARS] += done.same_cars[source_id]
+    rejected = [
+        Problem(Location(item.name, row, column, item.csv), reason, value)
+        for sid, row, column, reason, value in done.rejected
+        if sid == source_id
+    ]
+    _keep_remarks(
+        report,
+        [
+            Problem(Location(item.name, row, column, item.csv), reason, value)
+            for sid, row, column, reason, value in done.remarks
+            if sid == source_id
+        ],
+        seen_remarks,
+    )
+    _keep_rejects(report, raw, rejected)
+    return rejected
+
+
+def _settle(source: Source, run_id: int | None, done: WriteOutcome, prune: bool) -> WriteOutcome:
+    """What *source* no longer lists in the races it was written whole for: its own statements,
+    and its series' own accounts of combination races."""
+    out = settle_missing(source, run_id, done.known, done.stated, prune=prune)
+    for dataset, (known, stated) in done.accounts.items():
+        out.add(settle_missing(source, run_id, known, stated, prune=prune, dataset=dataset))
+    return out
+
+
+def _refused(item: InputFile, exc: Exception) -> str:
+    reason = " ".join(str(exc).split())
+    return f"{item.name}: the database refused it: {reason}"
+
+
+def _finish(
+    report: FileReport, item: InputFile, outcome: WriteOutcome, prune: bool, dry_run: bool
+) -> None:
+    """The file's counts from what writing it did, with the remarks they call for."""
     report.rejected.sort(key=lambda p: p.where.row or 0)
     report.inserted = outcome.results["inserted"]
     report.updated = outcome.results["updated"]
@@ -386,7 +539,6 @@ def _import_file(
     report.races_updated = outcome.races_updated
     if dry_run:
         report.status = "checked"
-    return report
 
 
 def race_chunks(importer: Importer, item: InputFile) -> Iterator[pd.DataFrame]:

@@ -30,7 +30,7 @@ from django.db import transaction
 from pitboard.core.identity import dropped_letters
 from pitboard.core.names import name_key
 from pitboard.core.tracks import layout_of, surface_of
-from pitboard.importers.base import Importer, Prepared
+from pitboard.importers.base import Importer, Member, Prepared
 from pitboard.importers.checks import reject_duplicates, remark_doubles, status_classes
 from pitboard.importers.files import (
     InputFile,
@@ -182,8 +182,6 @@ class RacingReferenceImporter(Importer):
         self._races_of: dict[str, pd.DataFrame] = {}  # per results file, its schedule's races
         self._national: set[str] = set()  # the national series' schedules among the inputs
         self._after: dict[str, list[InputFile]] = {}  # per results file, its folder's next ones
-        self._ready: dict[str, Prepared | FileError] = {}  # files prepared with an earlier one
-        self._whole: dict[str, pd.DataFrame] = {}  # and their rows, read for it
         self._series: set[str] = set()  # series brought in line with the catalog this run
 
     def default(self) -> str:
@@ -364,34 +362,41 @@ class RacingReferenceImporter(Importer):
     # ---- reading a file ---------------------------------------------------------------
 
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
-        """One file's rows made writer rows. The first file of a folder is read with the
-        folder's next files (as many rows as a chunk holds), and they are prepared as one
-        table: pandas' fixed costs, which dwarf a season file of a few hundred rows, are paid
-        once. Each file still gets its own rows, rejects and remarks, and its own transaction
-        (the run writes one file at a time)."""
+        """A chunk of a file too large to be read with others (see ``together``)."""
         if source.name in self._national:
             return self._schedule(raw, source)
-        ready = self._ready.pop(source.name, None)
-        if isinstance(ready, FileError):
-            raise ready
-        if ready is not None:
-            return ready
-        members = [(source, raw)]
-        if count_rows(source) == len(raw):  # the whole file: others may join it
-            members += self._read_next(source, chunk_rows() - len(raw))
+        done = self._prepare_many([(source, raw)])[source.name]
+        if isinstance(done, FileError):
+            raise done
+        return done
+
+    def together(self, item: InputFile) -> list[Member] | None:
+        """A results file with its folder's next files, while their rows fit in a chunk, each
+        read whole: they are prepared as one table and written in one transaction
+        (``write_batch``), so that pandas' and the writer's fixed costs, which dwarf a season
+        file of a few hundred rows, are paid once. None for a national schedule or a file
+        larger than a chunk: the run imports it alone, a chunk at a time."""
+        if item.name in self._national:
+            return None
+        rows = count_rows(item)
+        if rows is None or rows > chunk_rows():
+            return None
+        try:
+            raw = next(read_chunks(item), None)
+        except FileError:
+            return None  # its import alone reports it
+        if raw is None or len(raw) != rows:
+            return None
+        members = [(item, raw), *self._read_next(item, chunk_rows() - len(raw))]
         done = self._prepare_many(members)
-        first = done.pop(source.name)
-        self._ready.update(done)
-        if isinstance(first, FileError):
-            raise first
-        return first
+        return [Member(i, r, done[i.name]) for i, r in members]
 
     def _read_next(self, source: InputFile, room: int) -> list[tuple[InputFile, pd.DataFrame]]:
         """The folder's files after *source*, read whole, while their rows fit in *room*."""
         found: list[tuple[InputFile, pd.DataFrame]] = []
         for item in self._after.get(source.name, []):
             rows = count_rows(item)
-            if item.name in self._ready or rows is None or rows > room:
+            if rows is None or rows > room:
                 break
             try:
                 raw = next(read_chunks(item), None)
@@ -400,13 +405,8 @@ class RacingReferenceImporter(Importer):
             if raw is None or len(raw) != rows:
                 break
             found.append((item, raw))
-            self._whole[item.name] = raw
             room -= rows
         return found
-
-    def read(self, item: InputFile, rows: int) -> Iterator[pd.DataFrame]:
-        whole = self._whole.pop(item.name, None)
-        return iter([whole]) if whole is not None else read_chunks(item, rows)
 
     def _prepare_many(
         self, members: list[tuple[InputFile, pd.DataFrame]]

@@ -11,9 +11,9 @@ records is ambiguous and the caller rejects those rows rather than guess.
 from __future__ import annotations
 
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -44,12 +44,14 @@ from pitboard.records.services import bulk
 
 @dataclass
 class Resolution:
-    """Ids for the keys that resolved, the keys that are ambiguous, and how many were created."""
+    """Ids for the keys that resolved, the keys that are ambiguous, and how many were created
+    (in all, and by the source that introduced them)."""
 
     ids: dict[Any, int] = field(default_factory=dict)
     ambiguous: set[Any] = field(default_factory=set)
     created: int = 0
     reviews: int = 0
+    made: Counter[int | None] = field(default_factory=Counter)
 
 
 def _collect(pairs: Iterable[tuple[object, int]]) -> Resolution:
@@ -95,15 +97,28 @@ def resolve_drivers(
     evidence: Callable[[list[str]], Mapping[str, Evidence]],
     source: Source,
     run_id: int | None,
+    pending: Mapping[int, Evidence] | None = None,
+    stored: dict[int, Evidence] | None = None,
 ) -> Resolution:
-    """Driver ids for a source's keys (key → name as written); see the module's docstring."""
+    """Driver ids for a source's keys (key → name as written); see the module's docstring.
+    *pending*: what files written in the same transaction before this one said of drivers,
+    whose results are not stored yet (``merge_evidence``); *stored*: the stored evidence of
+    drivers read for those files, kept for the next (nothing stored changes in between)."""
     dataset = source.dataset
     res = Resolution(ids=dict(source_keys(dataset, SourceKey.Kind.DRIVER, names)))
     rest = [k for k in names if k not in res.ids]
     if not rest:
         return res
     candidates = _candidates({k: names[k] for k in rest})
-    known = driver_evidence({d for found in candidates.values() for d in found})
+    wanted = {d for found in candidates.values() for d in found}
+    if stored is None:
+        known = driver_evidence(wanted)
+    else:
+        stored.update(driver_evidence(wanted - stored.keys()))
+        known = {d: stored[d] for d in wanted if d in stored}
+    for driver, said in (pending or {}).items():
+        if driver in known:
+            known[driver] = merge_evidence(known[driver], said)
     keyed_here = set(
         SourceKey.objects.filter(
             dataset=dataset, kind=SourceKey.Kind.DRIVER, object_id__in=list(known)
@@ -133,6 +148,7 @@ def resolve_drivers(
     res.ids.update(links)
     res.ids.update(created)
     res.created = len(created)
+    res.made[source.pk] = len(created)
     record_keys(dataset, SourceKey.Kind.DRIVER, {k: res.ids[k] for k in rest}, names, run_id)
     now = timezone.now()
     IdentityReview.objects.bulk_create(
@@ -231,6 +247,17 @@ def driver_evidence(drivers: Iterable[int]) -> dict[int, Evidence]:
     return out
 
 
+def merge_evidence(known: Evidence, more: Evidence) -> Evidence:
+    """*known* with the seasons, series, cars and teams of *more* added."""
+    return replace(
+        known,
+        seasons=known.seasons | more.seasons,
+        series=known.series | more.series,
+        cars=known.cars | more.cars,
+        teams=known.teams | more.teams,
+    )
+
+
 def taken_slugs(model: type[Model], names: Iterable[str]) -> set[str]:
     """The slugs of *model* that new records named *names* could collide with: each name's
     slug, and where that one is taken, its numbered siblings (``unique_slug`` needs no more;
@@ -304,6 +331,7 @@ def keyed(
         res.ids.update(found.ids)
         res.ambiguous = found.ambiguous
         res.created = found.created
+        res.made = found.made
         record_keys(
             dataset,
             kind,
@@ -358,11 +386,14 @@ def track_catalog() -> dict[tuple[str, str], CatalogTrack]:
 
 
 def resolve_tracks(
-    tracks: Mapping[tuple[str, str], TrackSeen], source: Source | None
+    tracks: Mapping[tuple[str, str], TrackSeen],
+    source: Source | None,
+    origin: Mapping[tuple[str, str], int] | None = None,
 ) -> Resolution:
     """Track ids for (name key, layout): the track that goes by that name, or the one the
     track catalog knows under another of its names; a new pair becomes a new track, named and
-    placed as the catalog says where it lists it."""
+    placed as the catalog says where it lists it. *origin*: the source of each pair, where a
+    batch holds several files (else *source*)."""
     catalog = track_catalog()
     listed = {k: catalog[k] for k in tracks if k in catalog}
     keys = sorted({key for key, _ in tracks} | {key for e in listed.values() for key in e.keys})
@@ -381,10 +412,11 @@ def resolve_tracks(
             pairs.append((k, min(other)))
     res = _collect(pairs)
     new = [k for k in tracks if k not in res.ids and k not in res.ambiguous]
-    source_id = source.pk if source else None
+    default = source.pk if source else None
+    at = (origin or {}).get
     # The catalog's other names of a track found under one of them: aliases from now on.
     aliases = [
-        (res.ids[k], tracks[k].name, k[0], "alias", source_id)
+        (res.ids[k], tracks[k].name, k[0], "alias", at(k, default))
         for k in tracks
         if k in res.ids and k in listed and k not in held
     ]
@@ -414,18 +446,22 @@ def resolve_tracks(
                 "time_zone",
                 "source_id",
             ),
-            [_new_track(m, tracks[k], listed.get(k), taken, source_id) for m, k in first.items()],
+            [
+                _new_track(m, tracks[k], listed.get(k), taken, at(k, default))
+                for m, k in first.items()
+            ],
             ("name_key", "layout"),
         )
         for k in new:
             res.ids[k] = created[made[k]]
-        aliases += [(created[made[k]], tracks[k].name, k[0], "alias", source_id) for k in new]
+        aliases += [(created[made[k]], tracks[k].name, k[0], "alias", at(k, default)) for k in new]
         aliases += [
-            (created[m], listed[k].name, m[0], "official", source_id)
+            (created[m], listed[k].name, m[0], "official", at(k, default))
             for m, k in first.items()
             if k in listed and m != k
         ]
         res.created = len(first)
+        res.made.update(at(k, default) for k in first.values())
     bulk.insert_rows(
         TrackName._meta.db_table, ("track_id", "name", "name_key", "kind", "source_id"), aliases
     )
@@ -465,8 +501,14 @@ def _track_slug_name(name: str, layout: str) -> str:
     return name
 
 
-def resolve_teams(teams: Mapping[str, tuple[str, str]], source: Source | None) -> Resolution:
-    """Team ids for name keys (key → (name, kind)); new names become new teams."""
+def resolve_teams(
+    teams: Mapping[str, tuple[str, str]],
+    source: Source | None,
+    origin: Mapping[str, int] | None = None,
+) -> Resolution:
+    """Team ids for name keys (key → (name, kind)); new names become new teams, from *origin*'s
+    source for their key where given (else *source*)."""
+    default = source.pk if source else None
     keys = list(teams)
     pairs: list[tuple[object, int]] = []
     for chunk in bulk.chunks(keys):
@@ -485,7 +527,7 @@ def resolve_teams(teams: Mapping[str, tuple[str, str]], source: Source | None) -
                     k,
                     unique_slug(teams[k][0], taken),
                     teams[k][1],
-                    source.pk if source else None,
+                    (origin or {}).get(k, default),
                 )
                 for k in new
             ],
@@ -493,11 +535,16 @@ def resolve_teams(teams: Mapping[str, tuple[str, str]], source: Source | None) -
         )
         res.ids.update({k: created[k] for k in new})
         res.created = len(new)
+        res.made.update((origin or {}).get(k, default) for k in new)
     return res
 
 
-def resolve_manufacturers(names: Mapping[str, str], source: Source | None) -> Resolution:
-    """Manufacturer ids for name keys; new names become new manufacturers."""
+def resolve_manufacturers(
+    names: Mapping[str, str], source: Source | None, origin: Mapping[str, int] | None = None
+) -> Resolution:
+    """Manufacturer ids for name keys; new names become new manufacturers, from *origin*'s
+    source for their key where given (else *source*)."""
+    default = source.pk if source else None
     keys = list(names)
     pairs: list[tuple[object, int]] = []
     pairs += Manufacturer.objects.filter(name_key__in=keys).values_list("name_key", "id")
@@ -511,11 +558,15 @@ def resolve_manufacturers(names: Mapping[str, str], source: Source | None) -> Re
         created = Manufacturer.objects.bulk_create(
             [
                 Manufacturer(
-                    name=names[k], name_key=k, slug=unique_slug(names[k], taken), source=source
+                    name=names[k],
+                    name_key=k,
+                    slug=unique_slug(names[k], taken),
+                    source_id=(origin or {}).get(k, default),
                 )
                 for k in new
             ]
         )
         res.ids.update({k: m.pk for k, m in zip(new, created, strict=True)})
         res.created = len(new)
+        res.made.update((origin or {}).get(k, default) for k in new)
     return res

@@ -6,8 +6,10 @@ then as ``identity`` decides. Rows whose name cannot be resolved are rejected wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,10 +22,12 @@ from pitboard.records.services.identity import (
     Resolution,
     TrackSeen,
     keyed,
+    merge_evidence,
     resolve_drivers,
     resolve_manufacturers,
     resolve_teams,
     resolve_tracks,
+    source_keys,
 )
 
 if TYPE_CHECKING:
@@ -77,29 +81,34 @@ def _first_names(named: _Named, column: pd.Series) -> dict[Any, str]:
     return names
 
 
-def drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
-    """A source with its own driver ids gives them as ``driver_key``; else the name is the key."""
+def drivers(
+    frame: pd.DataFrame, sources: Sequence[Source], run_id: int | None
+) -> tuple[_Named, Resolution]:
+    """A source with its own driver ids gives them as ``driver_key``; else the name is the key.
+
+    A frame of several files (*sources*, in file order; its ``source_id`` column says whose each
+    row is) resolves its new keys a file at a time, as if each were written alone: each file's
+    new keys are scored on what that file says of them, against the drivers known before and
+    what the earlier files said of theirs."""
     if "driver_key" in frame:
         named = _named(frame["driver_key"], key=lambda k: k)
     else:
         named = _named(frame["driver"])
     names = _first_names(named, frame["driver"])
+    codes = named.codes.tolist()
+    columns = [py_list(frame[c]) for c in ("season", "series", "car", "team")]
+    team_keys: dict[str, str] = {}
 
-    def evidence(keys: list[str]) -> dict[str, Evidence]:
-        """What the file says of these keys' drivers: seasons, series, cars, teams."""
-        position = {k: i for i, k in enumerate(keys)}
-        # every spelling of a key counts: codes → the position of their key in *keys*
-        of_code = np.array([*(position.get(k, -1) for k in named.keys), -1], dtype=np.int64)[
-            named.codes
-        ]
-        # Plain Python over the rows: a file's few hundred cost less than a groupby's set-up.
+    def evidence_of(rows: Iterable[int]) -> dict[int, Evidence]:
+        """Per key code, what *rows* (positions) say of its driver: seasons, series, cars,
+        teams. Plain Python: a file's few hundred rows cost less than a groupby's set-up."""
         found: dict[int, tuple[set[int], set[Any], set[Any], set[Any]]] = {}
-        team_keys: dict[str, str] = {}
-        columns = (py_list(frame[c]) for c in ("season", "series", "car", "team"))
-        for at, year, series, car, team in zip(of_code.tolist(), *columns, strict=True):
-            if at < 0:
+        for i in rows:
+            code = codes[i]
+            if code < 0:
                 continue
-            seasons, slugs, cars, teams = found.setdefault(at, (set(), set(), set(), set()))
+            year, series, car, team = (column[i] for column in columns)
+            seasons, slugs, cars, teams = found.setdefault(code, (set(), set(), set(), set()))
             if year is not None:
                 seasons.add(int(year))
             if series:
@@ -111,20 +120,65 @@ def drivers(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_N
                     team_keys[team] = name_key(team)
                 if team_keys[team]:
                     teams.add(team_keys[team])
-        out: dict[str, Evidence] = {}
-        for key, i in position.items():
-            if key in names:
-                seasons, slugs, cars, teams = found.get(i, (set(), set(), set(), set()))
-                out[key] = Evidence(
-                    names[key],
-                    frozenset(seasons),
-                    frozenset(slugs),
-                    frozenset(cars),
-                    frozenset(teams),
-                )
-        return out
+        return {
+            code: Evidence(
+                names.get(named.keys[code], ""),
+                frozenset(seasons),
+                frozenset(slugs),
+                frozenset(cars),
+                frozenset(teams),
+            )
+            for code, (seasons, slugs, cars, teams) in found.items()
+        }
 
-    return named, resolve_drivers(names, evidence, source, run_id)
+    position = {k: i for i, k in enumerate(named.keys)}
+
+    def by_key(found: Mapping[int, Evidence], keys: list[str]) -> dict[str, Evidence]:
+        return {k: found.get(position[k]) or Evidence(names[k]) for k in keys}
+
+    if len(sources) == 1:
+        every = range(len(codes))
+        return named, resolve_drivers(
+            names, lambda keys: by_key(evidence_of(every), keys), sources[0], run_id
+        )
+    by_source: dict[int, list[int]] = {}
+    for i, sid in enumerate(py_list(frame["source_id"])):
+        by_source.setdefault(sid, []).append(i)
+    res = Resolution(ids=dict(source_keys(sources[0].dataset, SourceKey.Kind.DRIVER, list(names))))
+    pending: dict[int, Evidence] = {}
+    stored: dict[int, Evidence] = {}  # results are written after every key is resolved
+    for source in sources:
+        rows = by_source.get(source.pk, [])
+        seen = evidence_of(rows)
+        new: dict[str, str] = {}
+        for i in rows:
+            key = named.keys[codes[i]] if codes[i] >= 0 else None
+            if isinstance(key, str) and key in names and key not in res.ids and key not in new:
+                new[key] = names[key]
+        if new:
+            found = resolve_drivers(new, partial(by_key, seen), source, run_id, pending, stored)
+            res.ids.update(found.ids)
+            res.created += found.created
+            res.made.update(found.made)
+            res.reviews += found.reviews
+        for code, said in seen.items():
+            driver = res.ids.get(named.keys[code])
+            if driver is not None:
+                earlier = pending.get(driver)
+                pending[driver] = merge_evidence(earlier, said) if earlier else said
+    return named, res
+
+
+def _origin(named: _Named, frame: pd.DataFrame) -> dict[Any, int] | None:
+    """Per key, the source of the first row that names it: where a frame holds several files,
+    a record they create comes from the file that named it first."""
+    if "source_id" not in frame or frame["source_id"].nunique() < 2:
+        return None
+    sources = frame["source_id"].to_numpy()
+    origin: dict[Any, int] = {}
+    for key, position in zip(named.keys, named.first.tolist(), strict=True):
+        origin.setdefault(key, int(sources[position]))  # keys of two spellings: the first's
+    return origin
 
 
 def tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Named, Resolution]:
@@ -139,14 +193,20 @@ def tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Na
         pair_codes,
         [(name_key(track_names[int(p) // width]), layouts[int(p) % width]) for p in pairs],
     )
-    # Per track, what its latest race (by season and round; missing ones last) says of it.
+    # Per track, what its latest race (by season and round; missing ones last) says of it: of
+    # the first file to name it, where the frame holds several (as if each were written alone).
     names, surfaces, lengths, seasons, rounds = (
         py_list(frame[c]) for c in ("track", "surface", "length", "season", "round")
     )
+    origin = _origin(named, frame)
+    files = py_list(frame["source_id"]) if origin else [None] * len(frame)
+    first_file = [files[p] for p in named.first.tolist()]
     latest: dict[int, tuple[tuple[Any, ...], int]] = {}
     for i, code in enumerate(named.codes.tolist()):
+        if code < 0 or files[i] != first_file[code]:
+            continue
         when = tuple((v is None, 0 if v is None else v) for v in (seasons[i], rounds[i]))
-        if code >= 0 and (code not in latest or when >= latest[code][0]):
+        if code not in latest or when >= latest[code][0]:
             latest[code] = (when, i)
     seen = {
         key: TrackSeen(
@@ -161,7 +221,7 @@ def tracks(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Na
         source.dataset,
         SourceKey.Kind.TRACK,
         {k: f"{k[0]}|{k[1]}" for k in seen},
-        lambda rest: resolve_tracks({k: seen[k] for k in rest}, source),
+        lambda rest: resolve_tracks({k: seen[k] for k in rest}, source, origin),
         {k: v.name for k, v in seen.items()},
         run_id,
     )
@@ -178,7 +238,7 @@ def teams(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Nam
         source.dataset,
         SourceKey.Kind.TEAM,
         {k: k for k in teams},
-        lambda rest: resolve_teams({k: teams[k] for k in rest}, source),
+        lambda rest: resolve_teams({k: teams[k] for k in rest}, source, _origin(named, frame)),
         {k: v[0] for k, v in teams.items()},
         run_id,
     )
@@ -191,7 +251,9 @@ def makes(frame: pd.DataFrame, source: Source, run_id: int | None) -> tuple[_Nam
         source.dataset,
         SourceKey.Kind.MANUFACTURER,
         {k: k for k in names},
-        lambda rest: resolve_manufacturers({k: names[k] for k in rest}, source),
+        lambda rest: resolve_manufacturers(
+            {k: names[k] for k in rest}, source, _origin(named, frame)
+        ),
         names,
         run_id,
     )
@@ -208,6 +270,8 @@ def attach(
     """Put the resolved ids in *column*; rows whose name is ambiguous or empty are rejected."""
     named, res = resolved
     out.created[label] += res.created
+    for source_id, count in res.made.items():
+        out.created_by.setdefault(source_id, Counter())[label] += count
     ids = pd.array(named.per_row([res.ids.get(k) for k in named.keys]), dtype="Int64")
     reasons = [
         "name matches several records; add an alias to tell them apart"
@@ -220,10 +284,14 @@ def attach(
     why = named.per_row(reasons)
     bad = pd.notna(why)
     if bad.any():
-        for row, value, reason in zip(
-            frame.loc[bad, "row"], frame.loc[bad, named_column], why[bad], strict=True
+        for sid, row, value, reason in zip(
+            frame.loc[bad, "source_id"],
+            frame.loc[bad, "row"],
+            frame.loc[bad, named_column],
+            why[bad],
+            strict=True,
         ):
-            out.rejected.append((int(row), named_column, reason, str(value)))
+            out.rejected.append((int(sid), int(row), named_column, reason, str(value)))
         frame, ids = frame.loc[~bad], ids[~bad]
     frame[column] = ids
     return frame

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -69,29 +69,73 @@ class WriteOutcome:
 
     results: Counter[str] = field(default_factory=Counter)
     created: Counter[str] = field(default_factory=Counter)
+    created_by: dict[int | None, Counter[str]] = field(default_factory=dict)  # by source
     races_updated: int = 0
-    rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, why, value
-    remarks: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, what, value
+    # A batch of several files: per source, its results' fates and its races_updated.
+    by_source: dict[int, Counter[str]] = field(default_factory=dict)
+    # source, row, column, why, value
+    rejected: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+    remarks: list[tuple[int, int, str, str, str]] = field(default_factory=list)
     seasons_changed: set[tuple[str, int]] = field(default_factory=set)  # (series, year)
     stale_races: set[int] = field(default_factory=set)  # races with results the file dropped
     stated: set[int] = field(default_factory=set)  # the results this batch stated
     # every result of the batch's races, stated or not: id → (race, driver, entry)
     known: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     reviews: int = 0  # new driver keys that may be people already known: queued for review
-    # combination races another series holds: (first row, "series year round") of the holder
-    combined: list[tuple[int, str]] = field(default_factory=list)
-    # combination-race rows put on the result of the same car under another driver key
-    same_cars: int = 0
+    # combination races another series holds: (source, first row, "series year round" held)
+    combined: list[tuple[int, int, str]] = field(default_factory=list)
+    # combination-race rows put on the result of the same car under another driver key, by source
+    same_cars: Counter[int] = field(default_factory=Counter)
     # a series' own accounts of combination races (dataset → known, stated, as above): settled
     # like the source's own (settle_missing with that dataset)
     accounts: dict[str, tuple[dict[int, tuple[int, int, int]], set[int]]] = field(
         default_factory=dict
     )
+    race_sources: dict[int, int] = field(default_factory=dict)  # race → the source of its rows
+
+    def count(self, source_id: int, counts: Mapping[str, int]) -> None:
+        """Add a source's counts to the batch's and to that source's own."""
+        self.results.update(counts)
+        self.by_source.setdefault(source_id, Counter()).update(counts)
+
+    def made(self, label: str, source_id: int, count: int = 1) -> None:
+        """Count *count* records of kind *label* created, introduced by *source_id*'s rows."""
+        self.created[label] += count
+        self.created_by.setdefault(source_id, Counter())[label] += count
+
+    def mine(self, source_id: int) -> WriteOutcome:
+        """A batch's outcome for one of its sources: its results' fates, its races updated, and
+        what it settles (the results of its races, stated or not)."""
+        results = Counter(self.by_source.get(source_id, {}))
+        races_updated = results.pop("races_updated", 0)
+
+        def of_mine(known: dict[int, tuple[int, int, int]]) -> dict[int, tuple[int, int, int]]:
+            return {o: k for o, k in known.items() if self.race_sources.get(k[0]) == source_id}
+
+        known = of_mine(self.known)
+        accounts = {}
+        for dataset, (theirs, stated) in self.accounts.items():
+            kept = of_mine(theirs)
+            accounts[dataset] = (kept, stated & kept.keys())
+        created = Counter(dict.fromkeys(self.created, 0))  # every kind, as a lone file's shows
+        created.update(self.created_by.get(source_id, {}))
+        return WriteOutcome(
+            results=results,
+            created=created,
+            races_updated=races_updated,
+            known=known,
+            stated=self.stated & known.keys(),
+            accounts=accounts,
+        )
 
     def add(self, other: WriteOutcome) -> None:
         """Add a chunk's or a settlement's outcome to the file's."""
         self.results.update(other.results)
+        for source_id, counts in other.by_source.items():
+            self.by_source.setdefault(source_id, Counter()).update(counts)
         self.created.update(other.created)
+        for origin, made in other.created_by.items():
+            self.created_by.setdefault(origin, Counter()).update(made)
         self.races_updated += other.races_updated
         self.rejected += other.rejected
         self.remarks += other.remarks
@@ -99,13 +143,13 @@ class WriteOutcome:
         self.stale_races |= other.stale_races
         self.reviews += other.reviews
         self.combined += other.combined
-        self.same_cars += other.same_cars
+        self.same_cars.update(other.same_cars)
 
 
 def write_results(
     frame: pd.DataFrame,
     series: Mapping[str, Series],
-    source: Source,
+    source: Source | Sequence[Source],
     progress: Callable[[int], None] | None = None,
     *,
     run_id: int | None = None,
@@ -115,21 +159,29 @@ def write_results(
     What the source no longer lists in these races is settled once they are written whole
     (``settle_missing``).
 
+    Several sources (files of one dataset, in file order) are written as one batch: the frame's
+    ``source_id`` column says whose each row is, each statement cites its own file and row, and
+    the outcome counts each source's results apart (``by_source``). Their races must differ.
+
     With *combinations*, a race that another series of the same year already holds (same name,
     track and mostly the same drivers) is that race, run once for two championships: it is
     linked to this season's championship at this round, and this file's rows of it are stated
     under ``<dataset>/<series>``, so that each series keeps its own points of it.
     """
     out = WriteOutcome()
+    sources = [source] if isinstance(source, Source) else list(source)
+    source = sources[0]
     frame = frame.copy()
-    season_ids = _seasons(frame, series, source, out)
+    if len(sources) == 1:
+        frame["source_id"] = source.pk
+    season_ids = _seasons(frame, series, out)
     frame["season_id"] = _lookup(frame, ["series", "season"], season_ids)
 
-    drivers = naming.drivers(frame, source, run_id)
+    drivers = naming.drivers(frame, sources, run_id)
     out.reviews = drivers[1].reviews
     frame = naming.attach(frame, "driver_id", "driver", drivers, out, "drivers")
     if "nationality" in frame:
-        _nationalities(frame, source, run_id, out)
+        _nationalities(frame, source.dataset, run_id, out)
     frame = naming.attach(
         frame, "track_id", "track", naming.tracks(frame, source, run_id), out, "tracks"
     )
@@ -140,23 +192,24 @@ def write_results(
         frame, "manufacturer_id", "make", naming.makes(frame, source, run_id), out, "manufacturers"
     )
 
-    race_ids, guests = _races(frame, source, run_id, out, combinations)
+    race_ids, guests = _races(frame, source.dataset, run_id, out, combinations)
     frame["race_id"] = _lookup(frame, ["season_id", "round"], race_ids)
     shared = frame["race_id"].isin(list(guests))
     changed = set()
     if not shared.all():
-        changed = _results(frame[~shared], source.dataset, source, run_id, out, progress)
+        changed = _results(frame[~shared], source.dataset, run_id, out, progress)
     for race, dataset in guests.items():
         # This series' account of a race another series holds: statements of its own, which
         # only this file settles (the holder's file settles the holder's).
         guest = WriteOutcome()
         rows = _same_cars(frame[frame["race_id"] == race], race, out)
-        if _results(rows, dataset, source, run_id, guest, progress):
+        if _results(rows, dataset, run_id, guest, progress):
             changed.add(race)
             out.seasons_changed |= set(
                 Race.objects.filter(pk=race).values_list("season__series__slug", "season__year")
             )
-        out.results.update(guest.results)
+        for source_id, counts in guest.by_source.items():
+            out.count(source_id, counts)
         known, stated = out.accounts.setdefault(dataset, ({}, set()))
         known.update(guest.known)
         stated |= guest.stated
@@ -170,51 +223,66 @@ def write_results(
 
 
 def _nationalities(
-    frame: pd.DataFrame, source: Source, run_id: int | None, out: WriteOutcome
+    frame: pd.DataFrame, dataset: str, run_id: int | None, out: WriteOutcome
 ) -> None:
     """The nationality the frame gives each driver, stated as the source's statement about the
     person. A dataset's first statement stands: a later file saying otherwise is reported."""
-    columns = (py_list(frame[c]) for c in ("row", "driver_id", "nationality"))
-    given: dict[tuple[Any, Any], Any] = {}  # (driver, word) → its first row
-    for row, driver, word in zip(*columns, strict=True):
+    columns = (py_list(frame[c]) for c in ("source_id", "row", "driver_id", "nationality"))
+    given: dict[tuple[Any, Any], tuple[int, int]] = {}  # (driver, word) → its first row
+    for source_id, row, driver, word in zip(*columns, strict=True):
         if word is not None:
-            given.setdefault((driver, word), row)
-    said: dict[int, tuple[str, int]] = {}
-    for (driver, word), row in given.items():
+            given.setdefault((driver, word), (source_id, row))
+    said: dict[int, tuple[str, int, int]] = {}  # driver → (code, source, row)
+    for (driver, word), (source_id, row) in given.items():
         reading = read_nationality(str(word))
         if reading.problem:
-            out.remarks.append((row, "nationality", reading.problem, str(word)))
+            out.remarks.append((source_id, row, "nationality", reading.problem, str(word)))
         elif reading.code:
-            first = said.setdefault(driver, (reading.code, row))
-            if first[0] != reading.code:
-                why = f"nationality {reading.code} here, {first[0]} on line {first[1]}: "
-                out.remarks.append((row, "nationality", why + "the first stands", str(word)))
+            first = said.setdefault(driver, (reading.code, source_id, row))
+            if first[0] != reading.code and first[1] == source_id:
+                why = f"nationality {reading.code} here, {first[0]} on line {first[2]}: "
+                out.remarks.append(
+                    (source_id, row, "nationality", why + "the first stands", str(word))
+                )
+            elif first[0] != reading.code:  # an earlier file of the batch stated it first
+                why = f"nationality {reading.code} here; {dataset} stated {first[0]} before"
+                out.remarks.append(
+                    (source_id, row, "nationality", why + ", which stands", reading.code)
+                )
     if not said:
         return
     people = dict(Driver.objects.filter(pk__in=list(said)).values_list("id", "person_id"))
     held = dict(
         PersonStatement.objects.filter(
-            dataset=source.dataset, person_id__in=list(people.values())
+            dataset=dataset, person_id__in=list(people.values())
         ).values_list("person_id", "nationality")
     )
-    stated: dict[int, tuple[tuple[Any, ...], int | None]] = {}
-    for driver, (code, row) in said.items():
+    stated: dict[int, tuple[str, int]] = {}  # person → (code, source)
+    by_source: dict[int, dict[int, tuple[tuple[Any, ...], int | None]]] = {}
+    for driver, (code, source_id, row) in said.items():
         person = people[driver]
-        earlier = held.get(person) or (stated[person][0][0] if person in stated else None)
+        earlier = held.get(person) or (stated[person][0] if person in stated else None)
         if earlier is None:
-            stated[person] = ((code,), row)
+            stated[person] = (code, source_id)
+            by_source.setdefault(source_id, {})[person] = ((code,), row)
         elif earlier != code:
-            why = f"nationality {code} here; {source.dataset} stated {earlier} before, which stands"
-            out.remarks.append((row, "nationality", why, code))
-    done = statements.write(PEOPLE, source.dataset, source.pk, run_id, stated)
-    out.created["nationalities"] += done.counts["inserted"]
+            why = f"nationality {code} here; {dataset} stated {earlier} before, which stands"
+            out.remarks.append((source_id, row, "nationality", why, code))
+    for source_id, statements_of in by_source.items():
+        done = statements.write(PEOPLE, dataset, source_id, run_id, statements_of)
+        out.made("nationalities", source_id, done.counts["inserted"])
 
 
 def _seasons(
-    frame: pd.DataFrame, series: Mapping[str, Series], source: Source | None, out: WriteOutcome
+    frame: pd.DataFrame, series: Mapping[str, Series], out: WriteOutcome
 ) -> dict[tuple[str, int], int]:
-    pairs = zip(py_list(frame["series"]), py_list(frame["season"]), strict=True)
-    wanted = {(s, int(y)) for s, y in set(pairs)}
+    """The season ids of the frame's (series, year); a new season cites the file that named it
+    first."""
+    columns = (py_list(frame[c]) for c in ("series", "season", "source_id"))
+    first: dict[tuple[str, int], int] = {}
+    for s, y, source_id in zip(*columns, strict=True):
+        first.setdefault((s, int(y)), source_id)
+    wanted = set(first)
     by_id = {series[s].pk: s for s, _ in wanted}
     existing = {
         (by_id[sid], year): pk
@@ -225,13 +293,14 @@ def _seasons(
     new = sorted(wanted - set(existing))
     if new:
         created = Season.objects.bulk_create(
-            [Season(series=series[s], year=y, source=source) for s, y in new]
+            [Season(series=series[s], year=y, source_id=first[s, y]) for s, y in new]
         )
         Championship.objects.bulk_create(
             [Championship(season=season, kind=ChampionshipKind.DRIVER) for season in created]
         )
         existing.update({key: season.pk for key, season in zip(new, created, strict=True)})
-        out.created["seasons"] += len(new)
+        for key in new:
+            out.made("seasons", first[key])
     return existing
 
 
@@ -243,7 +312,7 @@ def _lookup(frame: pd.DataFrame, columns: list[str], ids: Mapping[tuple[Any, ...
 
 
 def _races(
-    frame: pd.DataFrame, source: Source, run_id: int | None, out: WriteOutcome, combinations: bool
+    frame: pd.DataFrame, dataset: str, run_id: int | None, out: WriteOutcome, combinations: bool
 ) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
     """The race ids of the frame's (season, round), with this source's statement of each; and
     the combination races held by another series, with the dataset this file states them as."""
@@ -266,6 +335,8 @@ def _races(
             *(at_first(c) for c in columns), facts, strict=True
         )
     }
+    # The file each race comes from (a batch of several files holds each race in one).
+    cited = dict(zip(wanted, at_first("source_id"), strict=True))
     season_ids = sorted({sid for sid, _ in wanted})
     ids: dict[tuple[int, int], int] = {}
     for chunk in bulk.chunks(season_ids):
@@ -279,20 +350,20 @@ def _races(
         )
     # Per season of the frame, the dataset its rows of another series' race are stated under.
     datasets = {
-        sid: f"{source.dataset}/{slug}"
+        sid: f"{dataset}/{slug}"
         for sid, slug in zip(at_first("season_id"), at_first("series"), strict=True)
     }
     hosts: dict[tuple[int, int], int] = {}
     if combinations:
         new = [k for k in wanted if k not in ids]
-        hosts = _combination_hosts(frame, new, wanted, datasets, run_id, out)
+        hosts = _combination_hosts(frame, new, wanted, cited, datasets, run_id, out)
         ids.update(hosts)
     new_keys = [k for k in wanted if k not in ids]
     if new_keys:
         created = bulk.insert_with_ids(
             Race._meta.db_table,
             ("season_id", "round", *RACE_FIELDS, "source_id", "source_row"),
-            [(*k, *RACES.fill(list(wanted[k][0])), source.pk, wanted[k][1]) for k in new_keys],
+            [(*k, *RACES.fill(list(wanted[k][0])), cited[k], wanted[k][1]) for k in new_keys],
             ("season_id", "round"),
         )
         championships: dict[int, int] = {}
@@ -307,17 +378,21 @@ def _races(
             ("championship_id", "race_id", "dataset"),
             [(championships[k[0]], created[k], "") for k in new_keys if k[0] in championships],
         )
-        out.created["races"] += len(new_keys)
+        for key in new_keys:
+            out.made("races", cited[key])
         ids.update(created)
-    done = statements.write(
-        RACES,
-        source.dataset,
-        source.pk,
-        run_id,
-        {ids[k]: value for k, value in wanted.items() if k not in hosts},
-        fresh=created.values() if new_keys else (),
-    )
-    out.races_updated = len(done.changed_owners)
+    fresh = set(created.values()) if new_keys else set()
+    by_source: dict[int, dict[int, tuple[tuple[Any, ...], int | None]]] = {}
+    for k, value in wanted.items():
+        out.race_sources[ids[k]] = cited[k]
+        if k not in hosts:
+            by_source.setdefault(cited[k], {})[ids[k]] = value
+    for source_id, stated in by_source.items():
+        done = statements.write(
+            RACES, dataset, source_id, run_id, stated, fresh=fresh.intersection(stated)
+        )
+        out.races_updated += len(done.changed_owners)
+        out.by_source.setdefault(source_id, Counter())["races_updated"] += len(done.changed_owners)
     return {k: ids[k] for k in wanted}, {race: datasets[k[0]] for k, race in hosts.items()}
 
 
@@ -338,6 +413,7 @@ def _combination_hosts(
     frame: pd.DataFrame,
     keys: list[tuple[int, int]],
     wanted: Mapping[tuple[int, int], tuple[tuple[Any, ...], int]],
+    cited: Mapping[tuple[int, int], int],
     datasets: Mapping[int, str],
     run_id: int | None,
     out: WriteOutcome,
@@ -366,7 +442,7 @@ def _combination_hosts(
         )
     }
     found = {k: hosts[k][0] for k in keys if k in hosts}
-    out.combined += [(wanted[k][1], hosts[k][1]) for k in keys if k in hosts]
+    out.combined += [(cited[k], wanted[k][1], hosts[k][1]) for k in keys if k in hosts]
     named = [k for k in keys if k not in found and k[0] in championships and wanted[k][0][1]]
     if not named:
         return found
@@ -413,7 +489,7 @@ def _combination_hosts(
             if len(mine & theirs) >= SHARED_FIELD * max(len(mine), len(theirs), 1):
                 found[key] = race
                 links.append((championships[key[0]], race, key[1], datasets[key[0]], run_id))
-                out.combined.append((wanted[key][1], f"{slug} {year} round {rnd}"))
+                out.combined.append((cited[key], wanted[key][1], f"{slug} {year} round {rnd}"))
                 break
     bulk.insert_rows(
         ChampionshipRace._meta.db_table,
@@ -436,12 +512,11 @@ def _same_cars(rows: pd.DataFrame, race: int, out: WriteOutcome) -> pd.DataFrame
             held.setdefault(finish, []).append((driver, car))
     present = {d for cars in held.values() for d, _ in cars}
     drivers = []
-    for driver, finish, car in zip(
-        py_list(rows["driver_id"]), py_list(rows["finish"]), py_list(rows["car"]), strict=True
-    ):
+    columns = (py_list(rows[c]) for c in ("driver_id", "finish", "car", "source_id"))
+    for driver, finish, car, source_id in zip(*columns, strict=True):
         same = [d for d, c in held.get(finish, []) if not car or not c or c == car]
         if driver not in present and finish is not None and len(same) == 1:
-            out.same_cars += 1
+            out.same_cars[source_id] += 1
             driver = same[0]
         drivers.append(driver)
     return rows.assign(driver_id=drivers)
@@ -459,13 +534,12 @@ def _stages_column(column: pd.Series) -> list[str | None]:
 def _results(
     frame: pd.DataFrame,
     dataset: str,
-    source: Source,
     run_id: int | None,
     out: WriteOutcome,
     progress: Callable[[int], None] | None,
 ) -> set[int]:
-    """Write this source's statement of each result, as *dataset*'s; returns the ids of the races
-    whose shown results changed."""
+    """Write each row's source's statement of its result, as *dataset*'s; returns the ids of the
+    races whose shown results changed."""
     # A driver's rows within one race are numbered by what they say (finish, car, start), not
     # by where they stand in the file, so a reordered file matches what is stored.
     frame = frame.assign(entry=_entries(frame))
@@ -492,6 +566,7 @@ def _results(
     shown = list(zip(*shown_columns, strict=True))
     keys = list(zip(*(py_list(frame[c]) for c in ("race_id", "driver_id", "entry")), strict=True))
     rows = py_list(frame["row"])
+    cited = py_list(frame["source_id"])
 
     race_ids = sorted({k[0] for k in keys})
     existing: dict[tuple[int, int, int], int] = {}
@@ -504,8 +579,8 @@ def _results(
         ):
             existing[(race, driver, ent)] = pk
     new = [
-        (*key, *value, source.pk, row)
-        for key, value, row in zip(keys, shown, rows, strict=True)
+        (*key, *value, source_id, row)
+        for key, value, source_id, row in zip(keys, shown, cited, rows, strict=True)
         if key not in existing
     ]
     created: dict[Any, int] = {}
@@ -517,20 +592,25 @@ def _results(
             ("race_id", "driver_id", "entry"),
         )
         existing.update(created)
-    stated = {
-        existing[key]: (value, row) for key, value, row in zip(keys, values, rows, strict=True)
-    }
+    by_source: dict[int, dict[int, tuple[tuple[Any, ...], int | None]]] = {}
+    for key, value, source_id, row in zip(keys, values, cited, rows, strict=True):
+        by_source.setdefault(source_id, {})[existing[key]] = (value, row)
     # A new shown row holds its statement, to be copied from it; not a series' own account of a
     # combination race, whose points the shown row leaves out.
-    fresh = () if own_account(dataset) else created.values()
-    done = statements.write(RESULTS, dataset, source.pk, run_id, stated, fresh=fresh)
+    fresh = set() if own_account(dataset) else set(created.values())
+    changed: set[int] = set()
+    for source_id, stated in by_source.items():
+        done = statements.write(
+            RESULTS, dataset, source_id, run_id, stated, fresh=fresh.intersection(stated)
+        )
+        out.count(source_id, done.counts)
+        out.stated |= set(stated)
+        changed |= done.changed_owners
     if progress:
         progress(len(keys))
-    out.results.update(done.counts)
-    out.stated = set(stated)
     out.known = {pk: key for key, pk in existing.items()}
     race_of = {existing[key]: key[0] for key in keys}
-    return {race_of[o] for o in done.changed_owners | set(created.values())}
+    return {race_of[o] for o in changed | set(created.values())}
 
 
 def _entries(frame: pd.DataFrame) -> list[int]:
@@ -572,7 +652,7 @@ def settle_missing(
     done = statements.missing(
         RESULTS, dataset or source.dataset, run_id, known, stated, prune=prune, keys=known
     )
-    out.results.update(done.counts)
+    out.count(source.pk, done.counts)
     out.stale_races = {known[o][0] for o in done.stale}
     changed_races = {known[o][0] for o in done.changed_owners | done.removed_owners}
     out.seasons_changed = {
