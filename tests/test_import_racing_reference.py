@@ -38,6 +38,14 @@ def career(pitboard: Pitboard, name: str) -> dict[str, dict[str, Any]]:
     return {**{r["series"]: r for r in found["rows"]}, "total": found["total"]}
 
 
+def file_outcomes(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """What an import report says of each file: status, results inserted, records created,
+    remarks."""
+    return [
+        (f["file"], f["status"], f["inserted"], f["created"], f["remarks"]) for f in report["files"]
+    ]
+
+
 def remarks(report: dict[str, Any]) -> dict[str, int]:
     return {r["reason"]: r["count"] for f in report["files"] for r in f["remarks"]}
 
@@ -883,21 +891,9 @@ def test_a_folder_written_in_one_transaction_ends_as_its_files_written_one_by_on
     rr_season(root, "nascar_arca", "A", 2022, later, track=("Hollis", "Hollis_Bend", "0.5", "D"))
     command = ("import", "racing-reference", "--source", str(root), "--format", "json")
     together = json.loads(pitboard.run(*command).stdout)
-    (tmp_path / "apart").mkdir()
-    with fresh_database(tmp_path / "apart") as url:
-        other = Pitboard(url, tmp_path / "apart")
-        other.run("init", check=True)
-        # Chunks smaller than a file: each file is written alone, a chunk at a time.
-        alone = json.loads(other.run(*command, env={"PITBOARD_IMPORT_CHUNK_ROWS": "4"}).stdout)
-        apart_reviews = other.json("identity", "review")["reviews"]
+    alone, apart_reviews, _ = file_by_file(tmp_path, command)
 
-    def shown(report: dict[str, Any]) -> list[tuple[Any, ...]]:
-        return [
-            (f["file"], f["status"], f["inserted"], f["created"], f["remarks"])
-            for f in report["files"]
-        ]
-
-    assert shown(together) == shown(alone)
+    assert file_outcomes(together) == file_outcomes(alone)
     created = {f["file"].split("/")[-1]: f["created"] for f in together["files"]}
     assert created["2021_race_results.csv"]["drivers"] == 3
     assert created["2022_race_results.csv"]["drivers"] == 2  # Avery Quill's second key, Casey
@@ -975,3 +971,63 @@ def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_wr
     again = {f["file"].split("/")[-1]: f for f in pitboard.json(*command[:-2])["files"]}
     assert again["2020_race_results.csv"]["inserted"] == 6
     assert again["2019_race_results.csv"]["unchanged"] == 6
+
+
+def test_a_long_run_read_ahead_by_a_worker_ends_as_a_run_in_one_process(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A run of many small batches reads the next ones in a worker process (and, waiting for
+    it, reads later ones itself); its database and reports are those of a run that reads and
+    writes each file alone, in order. A batch whose rows lack a driver_id is read at its turn
+    (its names are matched to the people stored by then)."""
+    import json
+
+    root = tmp_path / "rr"
+    for season in range(2000, 2024):
+        entries = (
+            ENTRIES if season < 2012 else [("Avery_Quill_(2)", "Avery Quill", "7"), *ENTRIES[1:]]
+        )
+        if season in (2020, 2021):
+            entries = [entries[0], ("", "Jordan Marsh", "12"), entries[2]]
+        rr_season(root, "nascar_arca", "A", season, entries)
+    command = ("import", "racing-reference", "--source", str(root), "--format", "json")
+    # Two six-row files a batch: twelve batches, most of them read by the worker.
+    ahead = json.loads(pitboard.run(*command, env={"PITBOARD_IMPORT_CHUNK_ROWS": "12"}).stdout)
+    alone, their_reviews, their_results = file_by_file(tmp_path, command)
+
+    assert len(ahead["files"]) == 24
+    assert file_outcomes(ahead) == file_outcomes(alone)
+    reviews = pitboard.json("identity", "review")["reviews"]
+    assert [(r["name"], r["reasons"]) for r in reviews] == [
+        (r["name"], r["reasons"]) for r in their_reviews
+    ]
+    assert [r["name"] for r in reviews] == ["Avery Quill"]
+    assert query(pitboard.database, RESULTS_CITED) == their_results
+    files = {f["file"].split("/")[-1]: f for f in ahead["files"]}
+    assert "no driver_id: given the id of the one person" in str(
+        files["2020_race_results.csv"]["remarks"]
+    )
+
+
+def file_by_file(
+    tmp_path: Path, command: tuple[str, ...]
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]:
+    """*command* run on a fresh database with chunks smaller than a file, so that each file is
+    written alone, a chunk at a time: its report, the review queue, the results as cited."""
+    import json
+
+    (tmp_path / "alone").mkdir()
+    with fresh_database(tmp_path / "alone") as url:
+        other = Pitboard(url, tmp_path / "alone")
+        other.run("init", check=True)
+        done = other.run(*command, env={"PITBOARD_IMPORT_CHUNK_ROWS": "4"})
+        reviews = other.json("identity", "review")["reviews"]
+        return json.loads(done.stdout), reviews, query(url, RESULTS_CITED)
+
+
+RESULTS_CITED = (
+    "SELECT d.slug, se.year, r.round, x.finish, s.uri, x.source_row FROM records_result x "
+    "JOIN records_driver d ON d.id = x.driver_id JOIN records_race r ON r.id = x.race_id "
+    "JOIN records_season se ON se.id = r.season_id JOIN records_source s ON s.id = x.source_id "
+    "ORDER BY se.year, r.round, x.finish"
+)

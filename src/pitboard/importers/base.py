@@ -8,10 +8,15 @@ writes every rejected row, with all its original values, to a CSV beside the dat
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
+import pickle
 import socket
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,11 +27,19 @@ import psycopg
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from pitboard.importers import worker
 from pitboard.importers.files import InputFile, chunk_rows, count_rows, read_chunks
-from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
+from pitboard.importers.problems import (
+    FileError,
+    Location,
+    NeedsDatabase,
+    Problem,
+    SkippedFile,
+)
 from pitboard.importers.table import header_key
 from pitboard.records.models import ImportRun, Series, Source
 from pitboard.records.services.results_writer import (
+    CREATED,
     WriteOutcome,
     settle_missing,
     write_race_facts,
@@ -153,10 +166,21 @@ class Importer:
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
         raise NotImplementedError
 
-    def together(self, item: InputFile) -> list[Member] | None:
-        """*item* and the files to write with it in one transaction (``write_batch``), each
-        read whole and prepared; None to import *item* alone, a chunk at a time."""
+    def batch(self, item: InputFile) -> list[InputFile] | None:
+        """*item* and the files to write with it in one transaction (``write_batch``); None
+        to import *item* alone, a chunk at a time."""
         return None
+
+    def read_batch(self, items: list[InputFile], *, ahead: bool = False) -> list[Member] | None:
+        """A ``batch``'s files read whole and prepared (the first ones, where one does not
+        read whole); None if the first does not. *ahead*: read before the batches before it
+        are written, without the database (``NeedsDatabase`` where preparing needs it)."""
+        raise NotImplementedError
+
+    def following(self, item: InputFile) -> list[InputFile]:
+        """The inputs after *item*, in the order ``inputs`` gives them, where they are known
+        beforehand (the next batch is then read ahead: ``Ahead``)."""
+        return []
 
     def series(self, prepared: Prepared, source: Source) -> dict[str, Series]:
         """The series records of a prepared file, created if need be (inside its transaction)."""
@@ -193,6 +217,7 @@ def run_import(
     reports: list[FileReport] = []
     rejects: Path | None = None
     written: set[str] = set()  # files a batch took along
+    ahead = Ahead(importer)
     try:
         for item in importer.inputs(target):
             if isinstance(item, FileError):
@@ -201,7 +226,7 @@ def run_import(
                 continue
             if item.name in written:
                 continue
-            batch = importer.together(item)
+            batch = ahead.together(item, written)
             if batch is None:
                 done = [_import_file(importer, item, run, dry_run, prune, progress)]
             else:
@@ -214,6 +239,7 @@ def run_import(
                 rejects = _write_rejects(reports, rejects_dir, run.pk)
                 ImportRun.objects.filter(pk=run.pk).update(rejects_file=str(rejects))
     except BaseException as exc:
+        ahead.close()
         # Files already imported stay imported: their rejected rows are written out already.
         interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
         run.rejects_file = str(rejects or "")
@@ -222,6 +248,7 @@ def run_import(
         run.counts = {"files": [r.as_dict() for r in reports]}
         run.save()
         raise
+    ahead.close()
     failed = any(r.status == "failed" for r in reports)
     partial = any(r.rejected for r in reports)
     run.status = (
@@ -244,6 +271,111 @@ def run_import(
 
 class _DryRun(Exception):
     pass
+
+
+Batch = list["Member"] | None  # a batch's files read and prepared (Importer.read_batch)
+AT_ITS_TURN = "at its turn"  # a batch that can only be read when the run reaches it
+AHEAD_FILES = 20  # files still to come for a run to read ahead in a worker process
+AHEAD_BATCHES = 2  # batches read ahead at most (each is held in memory until written)
+
+
+class Ahead:
+    """The importer's batches (``Importer.batch``), the next ones read and prepared in a worker
+    process while the run writes this one: preparing is pandas work without the database, and
+    the write leaves the second core idle. Started for a run with at least ``AHEAD_FILES``
+    files to come, on a machine of more than one core; should the worker fail or not start,
+    each batch is prepared here instead."""
+
+    def __init__(self, importer: Importer) -> None:
+        self.importer = importer
+        self.pool: ProcessPoolExecutor | None = None
+        # first file → (the batch's files, their reading), in the order the run takes them;
+        # the reading is the worker's, or done here while waiting for an earlier one
+        self.coming: dict[str, tuple[list[InputFile], Future[Batch] | Batch | str]] = {}
+        self.broken = False
+
+    def together(self, item: InputFile, written: set[str]) -> Batch:
+        """*item*'s batch, read and prepared; None to import *item* alone."""
+        plan = self.importer.batch(item)
+        if plan is None:
+            return None
+        ready = self.coming.pop(item.name, None)
+        if ready is not None and ready[0] != plan:
+            ready = None  # planned otherwise (a file did not read whole): read here
+        # The worker goes on with the next batches while this one is read or written.
+        self._plan_ahead(plan[-1], written | {i.name for i in plan})
+        reading = AT_ITS_TURN if ready is None else ready[1]
+        if isinstance(reading, str):
+            return self.importer.read_batch(plan)
+        if not isinstance(reading, Future):
+            return reading
+        while not reading.done() and self._steal():
+            pass
+        try:
+            return reading.result()
+        except NeedsDatabase:
+            return self.importer.read_batch(plan)
+        except BrokenProcessPool:
+            self.close()
+            self.broken = True
+            return self.importer.read_batch(plan)
+
+    def _steal(self) -> bool:
+        """Read a later batch here, one the worker has not started: something to do while
+        waiting for it. False when there is none."""
+        for first, (plan, reading) in self.coming.items():
+            if isinstance(reading, Future) and reading.cancel():
+                try:
+                    self.coming[first] = (plan, self.importer.read_batch(plan, ahead=True))
+                except NeedsDatabase:
+                    self.coming[first] = (plan, AT_ITS_TURN)
+                return True
+        return False
+
+    def _plan_ahead(self, last: InputFile, taken: set[str]) -> None:
+        later = [i for i in self.importer.following(last) if i.name not in taken]
+        if self.pool is None and len(later) < AHEAD_FILES:
+            return  # a worker takes a second or so to start: not worth it for a few files
+        for files, _ in self.coming.values():
+            taken |= {i.name for i in files}
+        for item in later:
+            if len(self.coming) >= AHEAD_BATCHES:
+                return
+            if item.name in taken:
+                continue
+            plan = self.importer.batch(item)
+            if plan is None:
+                continue  # imported alone when the run reaches it
+            pool = self._pool()
+            if pool is None:
+                return
+            try:
+                future = pool.submit(worker.read_batch, plan)
+            except (OSError, RuntimeError, BrokenProcessPool):
+                self.close()  # no worker (this process cannot start one): prepared here
+                self.broken = True
+                return
+            self.coming[item.name] = (plan, future)
+            taken |= {i.name for i in plan}
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self.pool is None and not self.broken and (os.cpu_count() or 1) > 1:
+            # On Linux a fork of this process, ready at once (it never touches the database
+            # connection it inherits, and ends without closing it); elsewhere a fresh one.
+            method = "fork" if sys.platform == "linux" else "spawn"
+            self.pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context(method),
+                initializer=worker.start,
+                initargs=(pickle.dumps(self.importer),),
+            )
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        self.coming = {}
 
 
 def mark_interrupted() -> int:
@@ -411,7 +543,7 @@ def _write_members(
     """``write_batch``'s work inside its transaction: per file, its source record and what the
     write did to it."""
     run_id = None if dry_run else run.pk
-    sources = [_source(importer, m.item) for m, _, _ in good]
+    sources = _sources(importer, [m.item for m, _, _ in good])
     series: dict[str, Series] = {}
     seen_remarks: list[set[tuple[str | None, str]]] = []
     for (m, report, prepared), source in zip(good, sources, strict=True):
@@ -419,7 +551,8 @@ def _write_members(
         seen_remarks.append(set())
         _keep_rejects(report, m.raw, prepared.rejected)
         _keep_remarks(report, prepared.remarks, seen_remarks[-1])
-        series.update(importer.series(prepared, source))
+        if set(prepared.series) - series.keys():  # the first file to name a series brings it
+            series.update(importer.series(prepared, source))
     first, last = good[0][0].item.name, good[-1][0].item.name
     label = first if len(good) == 1 else f"{first} … {last} ({len(good)} files)"
     tick = progress(label, sum(len(m.raw) for m, _, _ in good)) if progress else None
@@ -430,16 +563,15 @@ def _write_members(
     done = write_results(
         frame, series, sources, tick, run_id=run_id, combinations=importer.combinations
     )
-    outcomes = []
+    outcomes = done.split([s.pk for s in sources])
     seasons = set(done.seasons_changed)
     for i, ((m, report, prepared), source) in enumerate(zip(good, sources, strict=True)):
         rejected = _take(report, m.item, m.raw, done, source.pk, seen_remarks[i])
-        mine = done.mine(source.pk)
+        mine = outcomes[i]
         pruning = prune and not prepared.rejected and not rejected
         settled = _settle(source, run_id, mine, pruning)
         seasons |= settled.seasons_changed
         mine.add(settled)
-        outcomes.append(mine)
     mark_stale(seasons)
     return list(zip(sources, outcomes, strict=True))
 
@@ -535,7 +667,8 @@ def _finish(
                 "(pitboard sources conflicts)",
             )
         )
-    report.created = outcome.created
+    report.created = Counter(dict.fromkeys(CREATED, 0))
+    report.created.update(outcome.created)
     report.races_updated = outcome.races_updated
     if dry_run:
         report.status = "checked"
@@ -627,6 +760,29 @@ def _keep_rejects(report: FileReport, raw: pd.DataFrame, problems: list[Problem]
     for column in raw.columns:
         if problems and str(column) not in report.columns:
             report.columns.append(str(column))
+
+
+def _sources(importer: Importer, items: list[InputFile]) -> list[Source]:
+    """``_source`` of each file, found or created at once."""
+    found = {
+        (s.uri, s.sha256): s
+        for s in Source.objects.filter(dataset=importer.dataset, uri__in=[i.uri for i in items])
+    }
+    now = timezone.now()
+    new = [
+        Source(
+            dataset=importer.dataset,
+            uri=i.uri,
+            sha256=i.sha256,
+            retrieved_at=now,
+            license=importer.license,
+            citation=importer.citation,
+        )
+        for i in items
+        if (i.uri, i.sha256) not in found
+    ]
+    found.update({(s.uri, s.sha256): s for s in Source.objects.bulk_create(new)})
+    return [found[i.uri, i.sha256] for i in items]
 
 
 def _source(importer: Importer, item: InputFile) -> Source:

@@ -44,6 +44,16 @@ class FileError(Exception):
         self.where = where
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[FileError], tuple[Location, str]]:
+        # Rebuilt from its parts (not its message) when a batch read in another process
+        # brings it back.
+        return (type(self), (self.where, self.reason))
+
+
+class NeedsDatabase(Exception):
+    """A batch read ahead (without the database) that must be read at its turn: preparing it
+    looks up what the database holds by then."""
+
 
 class SkippedFile(FileError):
     """A file left out on purpose (a copy of another, say): reported, not a failure."""

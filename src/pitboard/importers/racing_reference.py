@@ -43,7 +43,7 @@ from pitboard.importers.files import (
     read_frame,
     temporary_folder,
 )
-from pitboard.importers.problems import FileError, Location, Problem, SkippedFile
+from pitboard.importers.problems import FileError, Location, NeedsDatabase, Problem, SkippedFile
 from pitboard.importers.table import SMALL, Column, Kind, Table, read_table
 from pitboard.records.models import Series, Source, SourceKey
 from pitboard.records.services.catalog import ensure_series
@@ -182,6 +182,7 @@ class RacingReferenceImporter(Importer):
         self._races_of: dict[str, pd.DataFrame] = {}  # per results file, its schedule's races
         self._national: set[str] = set()  # the national series' schedules among the inputs
         self._after: dict[str, list[InputFile]] = {}  # per results file, its folder's next ones
+        self._order: list[InputFile] = []  # every input, in the order the run takes them
         self._series: set[str] = set()  # series brought in line with the catalog this run
 
     def default(self) -> str:
@@ -293,7 +294,7 @@ class RacingReferenceImporter(Importer):
         """The results files to import: a file with the same content as one already listed
         (the scraped project keeps copies of whole series under other names) is refused.
         Worked out whole before the first is imported, so that a folder's files can be read
-        together (``prepare``)."""
+        together (``batch``)."""
         accepted = list(self._accepted(pairs))
         folders: dict[str, list[InputFile]] = {}
         for pair, item in accepted:
@@ -302,8 +303,13 @@ class RacingReferenceImporter(Importer):
         for members in folders.values():
             for i, item in enumerate(members):
                 self._after[item.name] = members[i + 1 :]
+        self._order = [item for _, item in accepted if isinstance(item, InputFile)]
         for _, item in accepted:
             yield item
+
+    def following(self, item: InputFile) -> list[InputFile]:
+        names = [i.name for i in self._order]
+        return self._order[names.index(item.name) + 1 :] if item.name in names else []
 
     def _accepted(self, pairs: list[_Pair]) -> Iterator[tuple[_Pair | None, InputFile | FileError]]:
         codes = slugs_by_code()
@@ -362,7 +368,7 @@ class RacingReferenceImporter(Importer):
     # ---- reading a file ---------------------------------------------------------------
 
     def prepare(self, raw: pd.DataFrame, source: InputFile) -> Prepared:
-        """A chunk of a file too large to be read with others (see ``together``)."""
+        """A chunk of a file too large to be read with others (see ``batch``)."""
         if source.name in self._national:
             return self._schedule(raw, source)
         done = self._prepare_many([(source, raw)])[source.name]
@@ -370,46 +376,48 @@ class RacingReferenceImporter(Importer):
             raise done
         return done
 
-    def together(self, item: InputFile) -> list[Member] | None:
-        """A results file with its folder's next files, while their rows fit in a chunk, each
-        read whole: they are prepared as one table and written in one transaction
-        (``write_batch``), so that pandas' and the writer's fixed costs, which dwarf a season
-        file of a few hundred rows, are paid once. None for a national schedule or a file
-        larger than a chunk: the run imports it alone, a chunk at a time."""
+    def batch(self, item: InputFile) -> list[InputFile] | None:
+        """A results file with its folder's next files, while their rows fit in a chunk: they
+        are prepared as one table and written in one transaction (``write_batch``), so that
+        pandas' and the writer's fixed costs, which dwarf a season file of a few hundred rows,
+        are paid once. None for a national schedule or a file larger than a chunk: the run
+        imports it alone, a chunk at a time."""
         if item.name in self._national:
             return None
         rows = count_rows(item)
-        if rows is None or rows > chunk_rows():
+        room = chunk_rows() - (rows or 0)
+        if rows is None or room < 0:
             return None
-        try:
-            raw = next(read_chunks(item), None)
-        except FileError:
-            return None  # its import alone reports it
-        if raw is None or len(raw) != rows:
-            return None
-        members = [(item, raw), *self._read_next(item, chunk_rows() - len(raw))]
-        done = self._prepare_many(members)
-        return [Member(i, r, done[i.name]) for i, r in members]
-
-    def _read_next(self, source: InputFile, room: int) -> list[tuple[InputFile, pd.DataFrame]]:
-        """The folder's files after *source*, read whole, while their rows fit in *room*."""
-        found: list[tuple[InputFile, pd.DataFrame]] = []
-        for item in self._after.get(source.name, []):
-            rows = count_rows(item)
+        members = [item]
+        for later in self._after.get(item.name, []):
+            rows = count_rows(later)
             if rows is None or rows > room:
                 break
+            members.append(later)
+            room -= rows
+        return members
+
+    def read_batch(self, items: list[InputFile], *, ahead: bool = False) -> list[Member] | None:
+        """*items* (a ``batch``) read whole and prepared as one table; reading stops at a file
+        that does not read whole (the run reaches it later, and its import reports it). Read
+        *ahead*, a file with rows without a ``driver_id`` (matched to the people the database
+        holds by the time it is written) raises ``NeedsDatabase``."""
+        read: list[tuple[InputFile, pd.DataFrame]] = []
+        for item in items:
             try:
                 raw = next(read_chunks(item), None)
             except FileError:
-                break  # the run reports it when it reaches the file
-            if raw is None or len(raw) != rows:
                 break
-            found.append((item, raw))
-            room -= rows
-        return found
+            if raw is None or len(raw) != count_rows(item):
+                break
+            read.append((item, raw))
+        if not read:
+            return None
+        done = self._prepare_many(read, ahead=ahead)
+        return [Member(i, r, done[i.name]) for i, r in read]
 
     def _prepare_many(
-        self, members: list[tuple[InputFile, pd.DataFrame]]
+        self, members: list[tuple[InputFile, pd.DataFrame]], *, ahead: bool = False
     ) -> dict[str, Prepared | FileError]:
         """Several files' rows (each whole, or a chunk of one) prepared as one table."""
         out: dict[str, Prepared | FileError] = {}
@@ -494,7 +502,7 @@ class RacingReferenceImporter(Importer):
         _reject_bad_rounds(table, raw)
         _odd_numbers(table)
         _owners(table)
-        _clean_names(table)
+        _clean_names(table, ahead)
         slug = table.frame["series_id"].map(slugs_by_code())
         table.reject(slug.isna(), "series_id", "not a racing-reference series pitboard knows")
         reject_duplicates(table)
@@ -887,9 +895,10 @@ def _odd_numbers(table: Table) -> None:
     table.frame = frame
 
 
-def _clean_names(table: Table) -> None:
+def _clean_names(table: Table, ahead: bool = False) -> None:
     """Rookie marks and series tags are not part of a name; a row without a ``driver_id`` is
-    keyed by its name, for identity to match to the person's other rows."""
+    keyed by its name, for identity to match to the person's other rows (which the database
+    holds: not looked up *ahead*, see ``read_batch``)."""
     frame = table.frame
     # Each distinct name once (a folder's rows repeat a few thousand names).
     codes, distinct = pd.factorize(frame["driver"].astype(str))
@@ -908,6 +917,8 @@ def _clean_names(table: Table) -> None:
     frame["driver"] = per_row(names.str.strip()).reindex(frame.index)
     frame["driver_key"] = frame["driver_id"]
     no_id = frame["driver_id"].isna()
+    if no_id.any() and ahead:
+        raise NeedsDatabase
     if no_id.any():
         found = frame.loc[no_id, "driver"].map(_known_ids(frame))
         matched = no_id & frame.index.isin(found.dropna().index)

@@ -92,38 +92,48 @@ def record_keys(
     )
 
 
+@dataclass
+class DriverBatch:
+    """What resolving a batch's files one by one carries from file to file, while none of the
+    batch's results is stored yet: what its earlier files said of their drivers (*pending*),
+    the stored evidence of drivers already read (*stored*: nothing stored changes in between),
+    and whether the dataset keys a driver (*keyed*)."""
+
+    pending: dict[int, Evidence] = field(default_factory=dict)
+    stored: dict[int, Evidence] = field(default_factory=dict)
+    keyed: dict[int, bool] = field(default_factory=dict)
+
+
 def resolve_drivers(
     names: Mapping[str, str],
     evidence: Callable[[list[str]], Mapping[str, Evidence]],
     source: Source,
     run_id: int | None,
-    pending: Mapping[int, Evidence] | None = None,
-    stored: dict[int, Evidence] | None = None,
+    batch: DriverBatch | None = None,
 ) -> Resolution:
     """Driver ids for a source's keys (key → name as written); see the module's docstring.
-    *pending*: what files written in the same transaction before this one said of drivers,
-    whose results are not stored yet (``merge_evidence``); *stored*: the stored evidence of
-    drivers read for those files, kept for the next (nothing stored changes in between)."""
+    With *batch*, the keys are new to the source (the caller looked them up), and the file is
+    one of a batch's (``DriverBatch``)."""
     dataset = source.dataset
-    res = Resolution(ids=dict(source_keys(dataset, SourceKey.Kind.DRIVER, names)))
+    res = Resolution(ids={} if batch else source_keys(dataset, SourceKey.Kind.DRIVER, names))
     rest = [k for k in names if k not in res.ids]
     if not rest:
         return res
     candidates = _candidates({k: names[k] for k in rest})
     wanted = {d for found in candidates.values() for d in found}
-    if stored is None:
+    if batch is None:
         known = driver_evidence(wanted)
+        keyed_here = _keyed(dataset, known)
     else:
-        stored.update(driver_evidence(wanted - stored.keys()))
-        known = {d: stored[d] for d in wanted if d in stored}
-    for driver, said in (pending or {}).items():
-        if driver in known:
-            known[driver] = merge_evidence(known[driver], said)
-    keyed_here = set(
-        SourceKey.objects.filter(
-            dataset=dataset, kind=SourceKey.Kind.DRIVER, object_id__in=list(known)
-        ).values_list("object_id", flat=True)
-    )
+        batch.stored.update(driver_evidence(wanted - batch.stored.keys()))
+        known = {d: batch.stored[d] for d in wanted if d in batch.stored}
+        for driver in known:
+            if driver in batch.pending:
+                known[driver] = merge_evidence(known[driver], batch.pending[driver])
+        unasked = [d for d in known if d not in batch.keyed]
+        keyed = _keyed(dataset, unasked)
+        batch.keyed.update({d: d in keyed for d in unasked})
+        keyed_here = {d for d in known if batch.keyed[d]}
     links: dict[str, int] = {}
     reviews: list[tuple[str, int, float, list[str]]] = []
     seen = evidence([k for k in rest if candidates.get(k)]) if known else {}
@@ -145,6 +155,9 @@ def resolve_drivers(
             reviews.append((key, top, verdict.value, list(verdict.reasons)))
     new = [k for k in rest if k not in links]
     created = _new_drivers({k: names[k] for k in new}, source)
+    if batch is not None:  # the dataset keys them now; a new one has no stored result yet
+        batch.keyed.update(dict.fromkeys([*links.values(), *created.values()], True))
+        batch.stored.update({d: Evidence(names[k]) for k, d in created.items()})
     res.ids.update(links)
     res.ids.update(created)
     res.created = len(created)
@@ -168,6 +181,18 @@ def resolve_drivers(
     )
     res.reviews = len(reviews)
     return res
+
+
+def _keyed(dataset: str, drivers: Iterable[int]) -> set[int]:
+    """Of *drivers*, those *dataset* has a key for."""
+    found: set[int] = set()
+    for chunk in bulk.chunks(sorted(set(drivers))):
+        found.update(
+            SourceKey.objects.filter(
+                dataset=dataset, kind=SourceKey.Kind.DRIVER, object_id__in=chunk
+            ).values_list("object_id", flat=True)
+        )
+    return found
 
 
 def _candidates(names: Mapping[str, str]) -> dict[str, set[int]]:

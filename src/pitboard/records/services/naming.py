@@ -19,6 +19,7 @@ from pitboard.core.identity import Evidence
 from pitboard.core.names import name_key
 from pitboard.records.models import Source, SourceKey
 from pitboard.records.services.identity import (
+    DriverBatch,
     Resolution,
     TrackSeen,
     keyed,
@@ -145,8 +146,7 @@ def drivers(
     for i, sid in enumerate(py_list(frame["source_id"])):
         by_source.setdefault(sid, []).append(i)
     res = Resolution(ids=dict(source_keys(sources[0].dataset, SourceKey.Kind.DRIVER, list(names))))
-    pending: dict[int, Evidence] = {}
-    stored: dict[int, Evidence] = {}  # results are written after every key is resolved
+    batch = DriverBatch()
     for source in sources:
         rows = by_source.get(source.pk, [])
         seen = evidence_of(rows)
@@ -156,7 +156,7 @@ def drivers(
             if isinstance(key, str) and key in names and key not in res.ids and key not in new:
                 new[key] = names[key]
         if new:
-            found = resolve_drivers(new, partial(by_key, seen), source, run_id, pending, stored)
+            found = resolve_drivers(new, partial(by_key, seen), source, run_id, batch)
             res.ids.update(found.ids)
             res.created += found.created
             res.made.update(found.made)
@@ -164,8 +164,8 @@ def drivers(
         for code, said in seen.items():
             driver = res.ids.get(named.keys[code])
             if driver is not None:
-                earlier = pending.get(driver)
-                pending[driver] = merge_evidence(earlier, said) if earlier else said
+                earlier = batch.pending.get(driver)
+                batch.pending[driver] = merge_evidence(earlier, said) if earlier else said
     return named, res
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pitboard.core.countries import read_nationality
@@ -56,6 +57,10 @@ FRAME_FIELDS = tuple(
     {"car_number": "car", "status_text": "status"}.get(f, f) for f in RESULT_FIELDS
 )
 TEXT_FRAME_FIELDS = ("car", "sponsor", "status", "status_class")
+
+
+# What a write may create, each counted in a file's report (0 where it created none).
+CREATED = ("drivers", "manufacturers", "nationalities", "races", "seasons", "teams", "tracks")
 
 
 @dataclass
@@ -103,30 +108,32 @@ class WriteOutcome:
         self.created[label] += count
         self.created_by.setdefault(source_id, Counter())[label] += count
 
-    def mine(self, source_id: int) -> WriteOutcome:
-        """A batch's outcome for one of its sources: its results' fates, its races updated, and
-        what it settles (the results of its races, stated or not)."""
-        results = Counter(self.by_source.get(source_id, {}))
-        races_updated = results.pop("races_updated", 0)
+    def split(self, source_ids: list[int]) -> list[WriteOutcome]:
+        """A batch's outcome for each of its sources: its results' fates, the records it
+        created, its races updated, and what it settles (the results of its races)."""
+        out = {}
+        for source_id in source_ids:
+            results = Counter(self.by_source.get(source_id, {}))
+            created = Counter(self.created_by.get(source_id, {}))
+            out[source_id] = WriteOutcome(
+                results=results, created=created, races_updated=results.pop("races_updated", 0)
+            )
 
-        def of_mine(known: dict[int, tuple[int, int, int]]) -> dict[int, tuple[int, int, int]]:
-            return {o: k for o, k in known.items() if self.race_sources.get(k[0]) == source_id}
+        def share(known: dict[int, tuple[int, int, int]], stated: set[int], dataset: str) -> None:
+            for owner, key in known.items():
+                mine = out[self.race_sources[key[0]]]
+                if dataset:
+                    mine.accounts.setdefault(dataset, ({}, set()))[0][owner] = key
+                else:
+                    mine.known[owner] = key
+            for owner in stated:
+                mine = out[self.race_sources[known[owner][0]]]
+                (mine.accounts[dataset][1] if dataset else mine.stated).add(owner)
 
-        known = of_mine(self.known)
-        accounts = {}
-        for dataset, (theirs, stated) in self.accounts.items():
-            kept = of_mine(theirs)
-            accounts[dataset] = (kept, stated & kept.keys())
-        created = Counter(dict.fromkeys(self.created, 0))  # every kind, as a lone file's shows
-        created.update(self.created_by.get(source_id, {}))
-        return WriteOutcome(
-            results=results,
-            created=created,
-            races_updated=races_updated,
-            known=known,
-            stated=self.stated & known.keys(),
-            accounts=accounts,
-        )
+        share(self.known, self.stated, "")
+        for dataset, (known, stated) in self.accounts.items():
+            share(known, stated, dataset)
+        return [out[source_id] for source_id in source_ids]
 
     def add(self, other: WriteOutcome) -> None:
         """Add a chunk's or a settlement's outcome to the file's."""
@@ -615,24 +622,18 @@ def _results(
 
 def _entries(frame: pd.DataFrame) -> list[int]:
     """Per row, its place among its driver's rows of the race, ordered by finish, car and
-    start (missing values last, ties in file order). Plain Python: a file's few hundred rows
-    cost less than a sort and a groupby take to set up."""
-    races, drivers, finishes, cars, starts = (
-        py_list(frame[c]) for c in ("race_id", "driver_id", "finish", "car", "start")
-    )
-
-    def order(i: int) -> tuple[Any, ...]:
-        return tuple(
-            (value is None, value if value is not None else 0)
-            for value in (finishes[i], cars[i], starts[i])
-        )
-
-    entries = [0] * len(frame)
-    counted: Counter[tuple[Any, Any]] = Counter()
-    for i in sorted(range(len(frame)), key=order):
-        counted[races[i], drivers[i]] += 1
-        entries[i] = counted[races[i], drivers[i]]
-    return entries
+    start (missing values last, ties in file order)."""
+    order: dict[str, Any] = {}
+    for column in ("finish", "car", "start"):
+        values = frame[column]
+        order[f"{column}_missing"] = values.isna().to_numpy()
+        order[column] = values.fillna("" if column == "car" else 0).to_numpy()
+    ranked = pd.DataFrame(order).sort_values(list(order), kind="stable")
+    keys = frame[["race_id", "driver_id"]].iloc[ranked.index.to_numpy()]
+    counted = keys.groupby(["race_id", "driver_id"], sort=False).cumcount().to_numpy() + 1
+    entries = np.empty(len(frame), dtype=np.int64)
+    entries[ranked.index.to_numpy()] = counted
+    return entries.tolist()
 
 
 def settle_missing(
