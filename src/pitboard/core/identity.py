@@ -109,6 +109,16 @@ class Evidence:
     teams: frozenset[str] = frozenset()  # team name keys (name_key of the team name)
     nationality: str = ""  # ISO 3166 code (CA, or GB-SCT) or ""
 
+    def merged(self, more: Evidence) -> Evidence:
+        """This evidence with the seasons, series, cars and teams of *more* added."""
+        return replace(
+            self,
+            seasons=self.seasons | more.seasons,
+            series=self.series | more.series,
+            cars=self.cars | more.cars,
+            teams=self.teams | more.teams,
+        )
+
 
 class Verdict(StrEnum):
     SAME = "same"  # confident: link the new key to the known person

@@ -296,12 +296,10 @@ class Ahead:
 
     def together(self, item: InputFile, written: set[str]) -> Batch:
         """*item*'s batch, read and prepared; None to import *item* alone."""
-        plan = self.importer.batch(item)
+        ready = self.coming.pop(item.name, None)
+        plan = ready[0] if ready else self.importer.batch(item)
         if plan is None:
             return None
-        ready = self.coming.pop(item.name, None)
-        if ready is not None and ready[0] != plan:
-            ready = None  # planned otherwise (a file did not read whole): read here
         # The worker goes on with the next batches while this one is read or written.
         self._plan_ahead(plan[-1], written | {i.name for i in plan})
         reading = AT_ITS_TURN if ready is None else ready[1]
@@ -421,7 +419,7 @@ def _import_file(
     try:
         try:
             with transaction.atomic():
-                source = _source(importer, item)
+                (source,) = _sources(importer, [item])
                 tick = progress(item.name, count_rows(item) or 0) if progress else None
                 run_id = None if dry_run else run.pk
                 for raw in race_chunks(importer, item):
@@ -763,7 +761,8 @@ def _keep_rejects(report: FileReport, raw: pd.DataFrame, problems: list[Problem]
 
 
 def _sources(importer: Importer, items: list[InputFile]) -> list[Source]:
-    """``_source`` of each file, found or created at once."""
+    """The source record of each file (dataset, address and checksum), found or created at
+    once."""
     found = {
         (s.uri, s.sha256): s
         for s in Source.objects.filter(dataset=importer.dataset, uri__in=[i.uri for i in items])
@@ -783,20 +782,6 @@ def _sources(importer: Importer, items: list[InputFile]) -> list[Source]:
     ]
     found.update({(s.uri, s.sha256): s for s in Source.objects.bulk_create(new)})
     return [found[i.uri, i.sha256] for i in items]
-
-
-def _source(importer: Importer, item: InputFile) -> Source:
-    source, _ = Source.objects.get_or_create(
-        dataset=importer.dataset,
-        uri=item.uri,
-        sha256=item.sha256,
-        defaults={
-            "retrieved_at": timezone.now(),
-            "license": importer.license,
-            "citation": importer.citation,
-        },
-    )
-    return source
 
 
 def _write_rejects(reports: list[FileReport], folder: Path, run_id: int) -> Path | None:

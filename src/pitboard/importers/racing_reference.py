@@ -183,6 +183,8 @@ class RacingReferenceImporter(Importer):
         self._national: set[str] = set()  # the national series' schedules among the inputs
         self._after: dict[str, list[InputFile]] = {}  # per results file, its folder's next ones
         self._order: list[InputFile] = []  # every input, in the order the run takes them
+        self._at: dict[str, int] = {}  # and each one's place in it
+        self._rows: dict[str, int | None] = {}  # rows per file, counted once
         self._series: set[str] = set()  # series brought in line with the catalog this run
 
     def default(self) -> str:
@@ -304,12 +306,19 @@ class RacingReferenceImporter(Importer):
             for i, item in enumerate(members):
                 self._after[item.name] = members[i + 1 :]
         self._order = [item for _, item in accepted if isinstance(item, InputFile)]
+        self._at = {item.name: i for i, item in enumerate(self._order)}
         for _, item in accepted:
             yield item
 
     def following(self, item: InputFile) -> list[InputFile]:
-        names = [i.name for i in self._order]
-        return self._order[names.index(item.name) + 1 :] if item.name in names else []
+        at = self._at.get(item.name)
+        return [] if at is None else self._order[at + 1 :]
+
+    def _count(self, item: InputFile) -> int | None:
+        """``count_rows``, once per file (planning a batch and reading it both need it)."""
+        if item.name not in self._rows:
+            self._rows[item.name] = count_rows(item)
+        return self._rows[item.name]
 
     def _accepted(self, pairs: list[_Pair]) -> Iterator[tuple[_Pair | None, InputFile | FileError]]:
         codes = slugs_by_code()
@@ -384,13 +393,13 @@ class RacingReferenceImporter(Importer):
         imports it alone, a chunk at a time."""
         if item.name in self._national:
             return None
-        rows = count_rows(item)
+        rows = self._count(item)
         room = chunk_rows() - (rows or 0)
         if rows is None or room < 0:
             return None
         members = [item]
         for later in self._after.get(item.name, []):
-            rows = count_rows(later)
+            rows = self._count(later)
             if rows is None or rows > room:
                 break
             members.append(later)
@@ -408,7 +417,7 @@ class RacingReferenceImporter(Importer):
                 raw = next(read_chunks(item), None)
             except FileError:
                 break
-            if raw is None or len(raw) != count_rows(item):
+            if raw is None or len(raw) != self._count(item):
                 break
             read.append((item, raw))
         if not read:

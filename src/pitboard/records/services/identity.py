@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -49,9 +49,12 @@ class Resolution:
 
     ids: dict[Any, int] = field(default_factory=dict)
     ambiguous: set[Any] = field(default_factory=set)
-    created: int = 0
     reviews: int = 0
-    made: Counter[int | None] = field(default_factory=Counter)
+    made: Counter[int | None] = field(default_factory=Counter)  # source → records created
+
+    @property
+    def created(self) -> int:
+        return sum(self.made.values())
 
 
 def _collect(pairs: Iterable[tuple[object, int]]) -> Resolution:
@@ -129,7 +132,7 @@ def resolve_drivers(
         known = {d: batch.stored[d] for d in wanted if d in batch.stored}
         for driver in known:
             if driver in batch.pending:
-                known[driver] = merge_evidence(known[driver], batch.pending[driver])
+                known[driver] = known[driver].merged(batch.pending[driver])
         unasked = [d for d in known if d not in batch.keyed]
         keyed = _keyed(dataset, unasked)
         batch.keyed.update({d: d in keyed for d in unasked})
@@ -160,7 +163,6 @@ def resolve_drivers(
         batch.stored.update({d: Evidence(names[k]) for k, d in created.items()})
     res.ids.update(links)
     res.ids.update(created)
-    res.created = len(created)
     res.made[source.pk] = len(created)
     record_keys(dataset, SourceKey.Kind.DRIVER, {k: res.ids[k] for k in rest}, names, run_id)
     now = timezone.now()
@@ -272,17 +274,6 @@ def driver_evidence(drivers: Iterable[int]) -> dict[int, Evidence]:
     return out
 
 
-def merge_evidence(known: Evidence, more: Evidence) -> Evidence:
-    """*known* with the seasons, series, cars and teams of *more* added."""
-    return replace(
-        known,
-        seasons=known.seasons | more.seasons,
-        series=known.series | more.series,
-        cars=known.cars | more.cars,
-        teams=known.teams | more.teams,
-    )
-
-
 def taken_slugs(model: type[Model], names: Iterable[str]) -> set[str]:
     """The slugs of *model* that new records named *names* could collide with: each name's
     slug, and where that one is taken, its numbered siblings (``unique_slug`` needs no more;
@@ -355,7 +346,6 @@ def keyed(
         found = resolve(rest)
         res.ids.update(found.ids)
         res.ambiguous = found.ambiguous
-        res.created = found.created
         res.made = found.made
         record_keys(
             dataset,
@@ -485,7 +475,6 @@ def resolve_tracks(
             for m, k in first.items()
             if k in listed and m != k
         ]
-        res.created = len(first)
         res.made.update(at(k, default) for k in first.values())
     bulk.insert_rows(
         TrackName._meta.db_table, ("track_id", "name", "name_key", "kind", "source_id"), aliases
@@ -559,7 +548,6 @@ def resolve_teams(
             ("name_key",),
         )
         res.ids.update({k: created[k] for k in new})
-        res.created = len(new)
         res.made.update((origin or {}).get(k, default) for k in new)
     return res
 
@@ -592,6 +580,5 @@ def resolve_manufacturers(
             ]
         )
         res.ids.update({k: m.pk for k, m in zip(new, created, strict=True)})
-        res.created = len(new)
         res.made.update((origin or {}).get(k, default) for k in new)
     return res

@@ -6,7 +6,6 @@ then as ``identity`` decides. Rows whose name cannot be resolved are rejected wi
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -23,7 +22,6 @@ from pitboard.records.services.identity import (
     Resolution,
     TrackSeen,
     keyed,
-    merge_evidence,
     resolve_drivers,
     resolve_manufacturers,
     resolve_teams,
@@ -158,14 +156,13 @@ def drivers(
         if new:
             found = resolve_drivers(new, partial(by_key, seen), source, run_id, batch)
             res.ids.update(found.ids)
-            res.created += found.created
             res.made.update(found.made)
             res.reviews += found.reviews
         for code, said in seen.items():
             driver = res.ids.get(named.keys[code])
             if driver is not None:
                 earlier = batch.pending.get(driver)
-                batch.pending[driver] = merge_evidence(earlier, said) if earlier else said
+                batch.pending[driver] = earlier.merged(said) if earlier else said
     return named, res
 
 
@@ -269,9 +266,8 @@ def attach(
 ) -> pd.DataFrame:
     """Put the resolved ids in *column*; rows whose name is ambiguous or empty are rejected."""
     named, res = resolved
-    out.created[label] += res.created
     for source_id, count in res.made.items():
-        out.created_by.setdefault(source_id, Counter())[label] += count
+        out.made(label, source_id, count)
     ids = pd.array(named.per_row([res.ids.get(k) for k in named.keys]), dtype="Int64")
     reasons = [
         "name matches several records; add an alias to tell them apart"

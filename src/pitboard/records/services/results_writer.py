@@ -73,7 +73,6 @@ class WriteOutcome:
     """
 
     results: Counter[str] = field(default_factory=Counter)
-    created: Counter[str] = field(default_factory=Counter)
     created_by: dict[int | None, Counter[str]] = field(default_factory=dict)  # by source
     races_updated: int = 0
     # A batch of several files: per source, its results' fates and its races_updated.
@@ -103,9 +102,16 @@ class WriteOutcome:
         self.results.update(counts)
         self.by_source.setdefault(source_id, Counter()).update(counts)
 
-    def made(self, label: str, source_id: int, count: int = 1) -> None:
+    @property
+    def created(self) -> Counter[str]:
+        """Records created, by kind."""
+        total: Counter[str] = Counter()
+        for made in self.created_by.values():
+            total.update(made)
+        return total
+
+    def made(self, label: str, source_id: int | None, count: int = 1) -> None:
         """Count *count* records of kind *label* created, introduced by *source_id*'s rows."""
-        self.created[label] += count
         self.created_by.setdefault(source_id, Counter())[label] += count
 
     def split(self, source_ids: list[int]) -> list[WriteOutcome]:
@@ -114,9 +120,10 @@ class WriteOutcome:
         out = {}
         for source_id in source_ids:
             results = Counter(self.by_source.get(source_id, {}))
-            created = Counter(self.created_by.get(source_id, {}))
             out[source_id] = WriteOutcome(
-                results=results, created=created, races_updated=results.pop("races_updated", 0)
+                results=results,
+                created_by={source_id: Counter(self.created_by.get(source_id, {}))},
+                races_updated=results.pop("races_updated", 0),
             )
 
         def share(known: dict[int, tuple[int, int, int]], stated: set[int], dataset: str) -> None:
@@ -140,7 +147,6 @@ class WriteOutcome:
         self.results.update(other.results)
         for source_id, counts in other.by_source.items():
             self.by_source.setdefault(source_id, Counter()).update(counts)
-        self.created.update(other.created)
         for origin, made in other.created_by.items():
             self.created_by.setdefault(origin, Counter()).update(made)
         self.races_updated += other.races_updated
@@ -239,38 +245,36 @@ def _nationalities(
     for source_id, row, driver, word in zip(*columns, strict=True):
         if word is not None:
             given.setdefault((driver, word), (source_id, row))
-    said: dict[int, tuple[str, int, int]] = {}  # driver → (code, source, row)
+    # (driver, source) → (code, row): each file's first word for a driver; a later file's, like a
+    # stored statement, is weighed below (the dataset's first statement stands)
+    said: dict[tuple[int, int], tuple[str, int]] = {}
     for (driver, word), (source_id, row) in given.items():
         reading = read_nationality(str(word))
         if reading.problem:
             out.remarks.append((source_id, row, "nationality", reading.problem, str(word)))
         elif reading.code:
-            first = said.setdefault(driver, (reading.code, source_id, row))
-            if first[0] != reading.code and first[1] == source_id:
-                why = f"nationality {reading.code} here, {first[0]} on line {first[2]}: "
+            first = said.setdefault((driver, source_id), (reading.code, row))
+            if first[0] != reading.code:
+                why = f"nationality {reading.code} here, {first[0]} on line {first[1]}: "
                 out.remarks.append(
                     (source_id, row, "nationality", why + "the first stands", str(word))
                 )
-            elif first[0] != reading.code:  # an earlier file of the batch stated it first
-                why = f"nationality {reading.code} here; {dataset} stated {first[0]} before"
-                out.remarks.append(
-                    (source_id, row, "nationality", why + ", which stands", reading.code)
-                )
     if not said:
         return
-    people = dict(Driver.objects.filter(pk__in=list(said)).values_list("id", "person_id"))
+    drivers = list({driver for driver, _ in said})
+    people = dict(Driver.objects.filter(pk__in=drivers).values_list("id", "person_id"))
     held = dict(
         PersonStatement.objects.filter(
             dataset=dataset, person_id__in=list(people.values())
         ).values_list("person_id", "nationality")
     )
-    stated: dict[int, tuple[str, int]] = {}  # person → (code, source)
+    stated: dict[int, str] = {}  # person → the code this batch states
     by_source: dict[int, dict[int, tuple[tuple[Any, ...], int | None]]] = {}
-    for driver, (code, source_id, row) in said.items():
+    for (driver, source_id), (code, row) in said.items():
         person = people[driver]
-        earlier = held.get(person) or (stated[person][0] if person in stated else None)
+        earlier = held.get(person) or stated.get(person)
         if earlier is None:
-            stated[person] = (code, source_id)
+            stated[person] = code
             by_source.setdefault(source_id, {})[person] = ((code,), row)
         elif earlier != code:
             why = f"nationality {code} here; {dataset} stated {earlier} before, which stands"
