@@ -33,8 +33,8 @@ REQUESTS = {
     "track": ("/api/v1/tracks/lakeview-oval", 8),
     "track-winners": ("/api/v1/tracks/lakeview-oval/winners", 4),
     "series-list": ("/api/v1/series", 2),
-    "series": ("/api/v1/series/cup", 7),
-    "season": ("/api/v1/series/cup/2031", 6),  # and its champion
+    "series": ("/api/v1/series/cup", 8),  # 2032 is under way: its leader
+    "season": ("/api/v1/series/cup/2031", 7),  # its champion, whether it is under way
     "standings": ("/api/v1/series/cup/2032/standings", 6),
     "standings-after-round": ("/api/v1/series/cup/2032/standings?after_round=2", 6),
     "standings-owners": ("/api/v1/series/cup/2032/standings?kind=owner", 20),

@@ -81,3 +81,24 @@ def test_a_season_after_every_named_one_is_scored_by_the_latest_rules(
 
     shown = pitboard.run("standings", "--series", "cup", "--season", str(year), check=True).stdout
     assert f"Rules: no rule set names cup {year}" in shown
+
+
+def test_a_season_imported_part_way_starts_its_chase_where_its_schedule_says(
+    pitboard: Pitboard, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Cup 2026's schedule is sourced as 36 points races, so with 30 of them run the Chase
+    (the last ten) began after round 26, not after round 20 as 30 races alone would say."""
+    run = 30
+    rows = [row for row in _season(2026) if row["Race"] <= run]
+    write_folder(tmp_path / "data", {"cup": rows})
+    pitboard.run("import", "nascar", "--source", str(tmp_path / "data"), check=True)
+
+    table = pitboard.json("standings", "--series", "cup", "--season", "2026")
+    assert table["after_round"] == run
+    found = {r["driver"]: r for r in table["standings"]}
+    # Reset after round 26: driver 01 seeded first, second in the four Chase races run.
+    assert found[DRIVERS[0]]["points"] == 2100 + 4 * _points(2)
+    assert found[DRIVERS[15]]["points"] == 2000 + 4 * 55
+    assert found[DRIVERS[15]]["playoff"] == {"seed": 16, "eliminated_in": None}
+    # Not in the Chase: the season's points as raced.
+    assert found[DRIVERS[16]]["points"] == run * _points(17)

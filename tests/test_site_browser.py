@@ -292,7 +292,7 @@ def test_the_2016_cup_champion_is_the_standings_leader(
     expect(first.locator("td").nth(1).get_by_role("link")).to_have_text("Jimmie Johnson")
     expect(first.locator("td").nth(2)).to_have_text(str(standings[0]["points"]))
     expect(page.locator("#driver-standings tbody tr")).to_have_count(len(standings))
-    expect(page.locator("p.lede")).to_contain_text("Leader: Jimmie Johnson")
+    expect(page.locator("p.lede")).to_contain_text("Champion: Jimmie Johnson")
     tab.shot("champion-season")
 
     # The standings as they stood after an earlier round: pick it, press Show.

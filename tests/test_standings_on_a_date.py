@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,37 @@ def test_the_season_page_shows_the_standings_after_a_chosen_round(
     assert f'Leader after round 1: <a href="/drivers/{leader.lower().replace(" ", "-")}/">' in page
     for wrong in ("?after=9", "?after=0", "?after=first"):
         assert site.get(f"/series/thunder-stock/2025/{wrong}")[0] == 404, wrong
+
+
+def test_a_season_still_being_raced_has_a_leader_not_a_champion(tmp_path: Path) -> None:
+    """The example season moved to this calendar year is the series' latest and nobody has
+    published its champion: the series page, the season page and the API call its points
+    leader the leader of a season under way. Moved to last year, the same table crowns him."""
+    this_year = date.today().year
+    for year, racing in ((this_year, True), (this_year - 1, False)):
+        folder = tmp_path / str(year)
+        folder.mkdir()
+        moved = folder / "results.csv"
+        moved.write_text(EXAMPLE.read_text().replace("2025", str(year)))
+        with fresh_database(folder) as url:
+            cli = Pitboard(url, folder)
+            cli.run("import", "results", str(moved), check=True)
+            with serving(cli.database, folder, {"PITBOARD_CACHE_URL": "none"}) as site:
+                leader = site.json(f"/api/v1/series/thunder-stock/{year}/standings")["standings"][0]
+                (summary,) = site.json("/api/v1/series/thunder-stock")["seasons"]
+                schedule = site.json(f"/api/v1/series/thunder-stock/{year}")
+                series_page = site.get("/series/thunder-stock/")[2].decode()
+                season_page = site.get(f"/series/thunder-stock/{year}/")[2].decode()
+        ref = {"name": leader["driver"], "slug": leader["driver"].lower().replace(" ", "-")}
+        assert summary["under_way"] is schedule["under_way"] is racing
+        if racing:
+            assert summary["champion"] is None and summary["leader"] == ref
+            assert schedule["champion"] is None
+            assert "under way · leader" in series_page
+            assert f'Leader after round 2: <a href="/drivers/{ref["slug"]}/">' in season_page
+            assert 'id="under-way"' in season_page and "Champion:" not in season_page
+        else:
+            assert summary["champion"] == ref and summary["champion_source"] == "rules"
+            assert summary["leader"] is None
+            assert "under way" not in series_page
+            assert f'Champion: <a href="/drivers/{ref["slug"]}/">' in season_page

@@ -80,6 +80,10 @@ def test_sourced_facts_are_checked_and_named(tmp_path) -> None:  # type: ignore[
         '[[penalties]]\ndriver = "Avery Quill"\nsource = "x"\n': r"penalties\[0\]: field 'round'",
         '[[penalty]]\ndriver = "Avery Quill"\n': r"unknown section 'penalty'",
         '[[waivers]]\ndriver = "Avery Quill"\nsorce = "x"\n': r"unknown field 'sorce'",
+        "[schedule]\nraces = 36\n": r"cup/2030\.toml: schedule: field 'source' is required",
+        '[schedule]\nraces = "36"\nsource = "x"\n': r"schedule: field 'races' must be a whole",
+        '[schedule]\nraces = 36\nsource = "x"\nrace = 1\n': r"schedule: unknown field 'race'",
+        "schedule = 36\n": r"cup/2030\.toml: schedule must be a table",
     }
     for text, message in cases.items():
         path.write_text(text, encoding="utf-8")

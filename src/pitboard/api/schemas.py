@@ -266,6 +266,9 @@ class SeasonSummary(Schema):
     # ("official") where the standings computed from the results name someone else.
     champion: Champion | None
     champion_source: ChampionSource | None
+    # A season still being raced has no champion yet: its points leader after the last round.
+    under_way: bool
+    leader: Champion | None
 
 
 class SeriesDetail(Schema):
@@ -307,6 +310,7 @@ class Schedule(Schema):
     champion_source: ChampionSource | None
     champion_source_url: str | None  # the published list the champion was checked against
     champion_why: str | None  # for "official": why the standings cannot name the champion
+    under_way: bool  # still being raced: no champion yet
     races: list[ScheduledRace]
 
 

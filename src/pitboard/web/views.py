@@ -223,12 +223,13 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
     leader = driver_table["standings"][0] if driver_table and driver_table["standings"] else None
     if page["champion_source"] == "official":
         summary = f", won by {page['champion']['name']} (the published champion)."
-    elif leader and after_round:
+    elif leader and (after_round or page["under_way"]):
         summary = (
-            f", led after round {after_round} by {leader['driver']} with {leader['points']} points."
+            f", led after round {after_round or progression['rounds']} by {leader['driver']} "
+            f"with {leader['points']} points" + (" (under way)." if page["under_way"] else ".")
         )
     elif leader:
-        summary = f", led by {leader['driver']} with {leader['points']} points."
+        summary = f", won by {leader['driver']} with {leader['points']} points."
     else:
         summary = "."
     return _page(

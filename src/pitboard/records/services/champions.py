@@ -5,6 +5,8 @@ The published champions of the national series ship as data (``pitboard/data/cha
 a source each). Where the standings computed from the results name someone else (the results
 lack the season's penalties, or part of its points), the published champion stands, labelled
 ``official``, with the reason the table cannot name him; otherwise the champion is the rules'.
+
+A season still being raced has a leader, not a champion (``under_way``).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from pitboard.core.names import name_key
-from pitboard.records.models import Driver, Season, StandingRow
+from pitboard.records.models import Driver, Race, Season, StandingRow
+from pitboard.records.services.points import scheduled_races
 from pitboard.records.services.standings import refresh_stored
 
 
@@ -45,18 +49,24 @@ def published() -> dict[tuple[str, int], Published]:
 
 
 def champions(
-    series: str, years: Iterable[int], *, current: bool = False
+    series: str,
+    years: Iterable[int],
+    *,
+    current: bool = False,
+    racing: set[int] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Season → its champion: ``name``, ``slug`` (None where no driver record bears the name),
     ``source`` (``rules`` or ``official``), ``source_url`` and ``why`` (for ``official``: why
-    the standings cannot name him). Seasons with neither standings nor a published champion
-    are left out. *current*: the caller has brought these seasons' standings up to date."""
-    wanted = set(years)
+    the standings cannot name him). Seasons with neither standings nor a published champion,
+    and seasons still being raced (``under_way``), are left out. *current*: the caller has
+    brought these seasons' standings up to date; *racing*: the seasons under way, if known."""
+    asked = set(years)
     if not current:
-        stale = Season.objects.filter(series__slug=series, year__in=wanted, standings_stale=True)
+        stale = Season.objects.filter(series__slug=series, year__in=asked, standings_stale=True)
         for year in stale.values_list("year", flat=True):
             refresh_stored(series, year)
-    leaders = _final_leaders(series, wanted)
+    wanted = asked - (under_way(series, asked) if racing is None else racing)
+    leaders = final_leaders(series, wanted)
     out: dict[int, dict[str, Any]] = {}
     official: dict[int, Published] = {}
     for year in sorted(wanted):
@@ -86,8 +96,29 @@ def champions(
     return out
 
 
-def _final_leaders(series: str, years: set[int]) -> dict[int, dict[str, Any]]:
-    """Season → the leader of its final stored standings."""
+def under_way(series: str, years: Iterable[int], today: date | None = None) -> set[int]:
+    """The seasons of *years* still being raced: the series' latest season in the record, when
+    no champion of it is published, it is of this calendar year or later, and its schedule
+    (where a sourced or facts file gives its length) has races left. A season that ends in
+    the calendar year it starts in is over by the next January: an earlier season, or one
+    followed by another, is complete whatever the record holds of it."""
+    latest = Season.objects.filter(series__slug=series).order_by("-year").first()
+    if latest is None or latest.year not in set(years):
+        return set()
+    if (series, latest.year) in published():
+        return set()
+    if latest.year < (today or date.today()).year:
+        return set()
+    scheduled = scheduled_races(series, latest.year)
+    if scheduled is not None and Race.objects.filter(season=latest).count() >= scheduled:
+        return set()
+    return {latest.year}
+
+
+def final_leaders(series: str, years: set[int]) -> dict[int, dict[str, Any]]:
+    """Season → the leader of its last stored standings (its champion's, if it is complete)."""
+    if not years:
+        return {}
     # Every round has a leader: the final one is the leader after the highest round.
     leaders = (
         StandingRow.objects.filter(season__series__slug=series, season__year__in=years, position=1)

@@ -121,6 +121,9 @@ def _sourced(
         driver_ids = by_key(data, driver_ids)
     out: dict[str, list[dict[str, Any]]] = {}
     for key, items in data.items():
+        if key == "schedule":
+            _check_schedule(where, items)
+            continue
         if key not in SOURCED_KEYS or not isinstance(items, list):
             raise PointsError(f"{where}: unknown section {key!r} ({', '.join(SOURCED_KEYS)})")
         for index, item in enumerate(items):
@@ -139,6 +142,43 @@ def _sourced(
                     raise PointsError(f"{at}: field {field!r} must be a whole number")
             out.setdefault(key, []).append({**item, "id": driver_ids[item["driver"]]})
     return out
+
+
+def _check_schedule(where: str, schedule: Any) -> None:
+    """A sourced ``[schedule]``: the season's number of points races, with its source."""
+    if not isinstance(schedule, dict):
+        raise PointsError(f"{where}: schedule must be a table: races, source, note")
+    unknown = sorted(set(schedule) - {"races", "source", "note"})
+    if unknown:
+        raise PointsError(f"{where}: schedule: unknown field {unknown[0]!r}")
+    if not str(schedule.get("source", "")).strip():
+        raise PointsError(f"{where}: schedule: field 'source' is required")
+    races = schedule.get("races")
+    if not isinstance(races, int) or isinstance(races, bool) or races < 1:
+        raise PointsError(f"{where}: schedule: field 'races' must be a whole number above 0")
+
+
+def scheduled_races(series: str, season: int) -> int | None:
+    """The number of points races on a season's schedule, where a file gives it: a sourced
+    ``[schedule]`` (checked), else the facts file's ``scheduled_races``."""
+    sourced = sourced_file(series, season)
+    if sourced.exists():
+        data = _toml(sourced)
+        if "schedule" in data:
+            _check_schedule(f"{sourced.parent.name}/{sourced.name}", data["schedule"])
+            return int(data["schedule"]["races"])
+    path = facts_file(series, season)
+    if path.exists():
+        found = _toml(path).get("scheduled_races")
+        return int(found) if found is not None else None
+    return None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PointsError(f"{path.parent.name}/{path.name}: not valid TOML: {exc}") from exc
 
 
 # Facts files name each driver by nascaR.data's key for them (the name as nascaR.data writes
@@ -171,7 +211,10 @@ def keyed_drivers(data: dict[str, Any], driver_ids: dict[str, int]) -> dict[str,
 def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> SeasonFacts:
     """The facts file of a series-season (``data/facts/SERIES/SEASON.toml``), if any."""
     path = facts_file(series, season)
-    facts = SeasonFacts(penalties=recorded_penalties(series, season))
+    facts = SeasonFacts(
+        penalties=recorded_penalties(series, season),
+        scheduled_races=scheduled_races(series, season),
+    )
     sourced = sourced_file(series, season)
     if sourced.exists():
         _add_sourced(facts, _sourced(sourced, driver_ids, keyed_drivers))
@@ -197,8 +240,6 @@ def season_facts(series: str, season: int, driver_ids: dict[str, int]) -> Season
             )
     facts.paying_stages = {int(k): int(v) for k, v in data.get("paying_stages", {}).items()}
     facts.close_up_rounds = {int(r) for r in data.get("close_up_rounds", [])}
-    if "scheduled_races" in data:
-        facts.scheduled_races = int(data["scheduled_races"])
     return facts
 
 

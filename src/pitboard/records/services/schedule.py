@@ -21,7 +21,7 @@ from pitboard.records.models import (
     Series,
     StandingRow,
 )
-from pitboard.records.services.champions import champions
+from pitboard.records.services.champions import champions, final_leaders, under_way
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import (
     refresh_stored,
@@ -103,7 +103,10 @@ def series_page(slug: str) -> dict[str, Any]:
         .values_list("year", "races_count")
         .order_by("year")
     )
-    titles = champions(series.slug, [year for year, _ in seasons])
+    years = [year for year, _ in seasons]
+    racing = under_way(series.slug, years)
+    titles = champions(series.slug, years, racing=racing)
+    leading = final_leaders(series.slug, racing)
     return {
         "slug": series.slug,
         "name": series.name,
@@ -125,6 +128,8 @@ def series_page(slug: str) -> dict[str, Any]:
                 "races": count,
                 "champion": _champion_ref(titles.get(year)),
                 "champion_source": titles[year]["source"] if year in titles else None,
+                "under_way": year in racing,
+                "leader": _champion_ref(leading.get(year)),
             }
             for year, count in seasons
         ],
@@ -251,7 +256,8 @@ def schedule(series: str, year: int) -> dict[str, Any]:
     named = season.series.name_entry(year)
     if season.standings_stale:
         refresh_stored(series, year)
-    champion = champions(series, [year], current=True).get(year)
+    racing = under_way(series, [year])
+    champion = champions(series, [year], current=True, racing=racing).get(year)
     return {
         "series": series,
         "season": year,
@@ -261,6 +267,7 @@ def schedule(series: str, year: int) -> dict[str, Any]:
         "champion_source": champion["source"] if champion else None,
         "champion_source_url": champion["source_url"] if champion else None,
         "champion_why": champion["why"] if champion else None,
+        "under_way": bool(racing),
         "races": _races(season),
     }
 
