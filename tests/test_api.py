@@ -47,6 +47,15 @@ def test_errors_have_one_shape(site: Server) -> None:
     assert status == 422 and "decade" in json.loads(body)["detail"]
 
 
+def test_the_404_page_gives_a_reason_not_an_exception_name(site: Server) -> None:
+    status, _, body = site.get("/no-such-page/")
+    page = body.decode()
+    assert status == 404 and "Not found" in page and "Resolver404" not in page
+    assert "There is no such page in the record book." in page
+    status, _, body = site.get("/series/cup/1930/")
+    assert status == 404 and "no season 1930 of series &#x27;cup&#x27;" in body.decode()
+
+
 def test_caching_and_cross_origin_reads(site: Server) -> None:
     status, headers, _ = site.get("/api/v1/series/cup/2016/standings")
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"

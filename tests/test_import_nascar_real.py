@@ -77,10 +77,17 @@ def test_one_driver_per_person_across_series(nascar_db: Pitboard) -> None:
 
 def test_ambiguous_name_lists_candidates(nascar_db: Pitboard) -> None:
     done = nascar_db.run("driver", "Johnny Benson", "--format", "json")
-    assert done.returncode == 1
+    assert done.returncode == 2  # a usage error: the name needs refining
     assert done.stderr.strip() == "pitboard: 'Johnny Benson' matches 2 drivers; be more precise"
-    names = [c["name"] for c in json.loads(done.stdout)["candidates"]]
-    assert names == ["Johnny Benson Jr.", "Johnny Benson Sr."]
+    found = json.loads(done.stdout)["candidates"]
+    # Namesakes told apart by their seasons and series (most starts first).
+    assert [(c["name"], c["first_season"], c["last_season"], c["series"][0]) for c in found] == [
+        ("Johnny Benson Jr.", 1993, 2010, "cup"),
+        ("Johnny Benson Sr.", 1973, 1973, "cup"),
+    ]
+    shown = nascar_db.run("driver", "Johnny Benson")
+    assert shown.returncode == 2
+    assert "Johnny Benson Sr.  (prefix match, 1973 cup)" in shown.stderr
 
 
 def test_lookup_ranks_exact_over_prefix_and_contains(nascar_db: Pitboard) -> None:
@@ -90,7 +97,8 @@ def test_lookup_ranks_exact_over_prefix_and_contains(nascar_db: Pitboard) -> Non
     assert nascar_db.json("driver", "Danica")["driver"]["name"] == "Danica Patrick"
     assert nascar_db.json("driver", "Richrd Petty")["driver"]["name"] == "Richard Petty"
     done = nascar_db.run("driver", "Petty")
-    assert done.returncode == 1 and "Lee Petty" in done.stderr
+    assert done.returncode == 2 and "Lee Petty  (contains match, 1949–1964 cup)" in done.stderr
+    assert nascar_db.run("driver", "Nobody Like This Name At All").returncode == 1
 
 
 def test_teams_and_manufacturers_have_careers(nascar_db: Pitboard) -> None:
@@ -115,3 +123,16 @@ def test_full_import_into_postgresql(postgres_url: str, tmp_path) -> None:
     assert json.loads(again.stdout)["changed"] is False
     assert cli.stats() == first
     assert cli.json("driver", "Richard Petty")["total"]["wins"] == 200
+
+
+def test_cli_tables_read_as_tables(nascar_db: Pitboard) -> None:
+    """No Python structures in the text output, and no sum of points across seasons (each
+    season's points are of its own system)."""
+    check = nascar_db.run("points", "check", "--series", "cup", "--seasons", "1990-1990")
+    assert check.returncode == 0 and "{" not in check.stdout + check.stderr
+    assert "Differences by cause: penalty" in check.stdout
+    assert "Mark Martin" in check.stdout and "134" in check.stdout
+    career = nascar_db.run("driver", "Richard Petty", check=True).stdout
+    assert "points" not in career and "1185" in career
+    by_season = nascar_db.run("driver", "Richard Petty", "--by", "season", check=True).stdout
+    assert "points" in by_season

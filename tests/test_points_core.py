@@ -6,7 +6,7 @@ import pytest
 
 from pitboard.core.points import Entry, score_race
 from pitboard.core.rules import RuleError, parse
-from pitboard.core.standings import Penalty, PlayoffFacts, ScoredRace, season_standings
+from pitboard.core.standings import Penalty, PlayoffFacts, ScoredRace, on_cars, season_standings
 
 BASE = {
     "id": "test",
@@ -394,3 +394,17 @@ def test_a_penalty_after_the_final_drops_a_finalist_behind_another() -> None:
     assert [row.driver for row in season_standings(r, season)[:3]] == [1, 2, 3]
     docked = season_standings(r, season, penalties=[Penalty(2, after_round=5, points=5)])
     assert [(row.driver, row.points) for row in docked[:3]] == [(1, 210), (3, 206), (2, 203)]
+
+
+def test_an_owner_penalty_docks_the_car_its_driver_drove_that_round() -> None:
+    """Owner points are docked from the car (team and number) the penalized driver drove in
+    the penalty's round, whoever drives it before or after."""
+    races = [
+        (1, [Entry(7, 1, owner=70, car="33"), Entry(8, 2, owner=80, car="5")]),
+        (2, [Entry(9, 1, owner=70, car="33"), Entry(7, 2, owner=80, car="5")]),
+    ]
+    labels = {1: (70, "33"), 2: (80, "5")}  # car id → (team, number), as regroup names them
+    assert on_cars(races, labels, [Penalty(7, 1, 150)]) == [Penalty(1, 1, 150)]
+    assert on_cars(races, labels, [Penalty(7, 2, 25)]) == [Penalty(2, 2, 25)]
+    with pytest.raises(ValueError, match="driver 9, who drove no car of a team in round 1"):
+        on_cars(races, labels, [Penalty(9, 1, 10)])

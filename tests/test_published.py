@@ -39,6 +39,25 @@ def test_what_differs_is_named() -> None:
     ]
 
 
+def test_a_row_without_points_checks_who_is_at_the_position(tmp_path: Path) -> None:
+    """Some sources give only a place ("the No. 40 team finished eighth"): an empty points
+    cell checks the competitor at that position, not the points."""
+    path = tmp_path / "published.csv"
+    path.write_text(
+        "series,season,position,owner,points\n"
+        "valley,2025,2,A.J. Marsh,\nvalley,2025,3,Avery Quill,\n"
+    )
+    rows = read_table(path)
+    assert [r.points for r in rows] == [None, None]
+    (wrong,) = compare(rows, OURS)
+    assert (wrong.position, wrong.name, wrong.points, wrong.ours_position) == (
+        3,
+        "Avery Quill",
+        None,
+        1,
+    )
+
+
 def test_a_suffix_is_dropped_only_where_it_names_one_driver() -> None:
     ours = [(1, "Avery Quill Jr.", 120), (2, "Avery Quill Sr.", 100)]
     (different,) = compare([row(1, "Avery Quill", 120)], ours)

@@ -20,6 +20,8 @@ class NameSlug:
 
 register_converter(NameSlug, "name")
 
+handler404 = "pitboard.web.views.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),

@@ -48,24 +48,8 @@ def run_career(args: argparse.Namespace) -> int:
         document = career_document(subject, Grouping(args.by), args.series)
     except LookupError_ as exc:
         if exc.candidates:
-            if args.format == "json":
-                print_json(
-                    {
-                        "error": str(exc),
-                        "candidates": [
-                            {
-                                "id": str(m.candidate.id),
-                                "name": m.candidate.name,
-                                "match": m.kind.name.lower(),
-                            }
-                            for m in exc.candidates
-                        ],
-                    }
-                )
-            else:
-                stderr.print("candidates:")
-                for m in exc.candidates:
-                    stderr.print(f"  {m.candidate.name}  ({m.kind.name.lower()} match)")
+            _candidates(args, exc)
+            raise CommandError(str(exc), status=2) from exc  # the name is the user's to refine
         raise CommandError(str(exc)) from exc
     if match is not None:
         stderr.print(f"{args.name!r}: showing {subject.name} ({match.kind.name.lower()} match)")
@@ -76,5 +60,42 @@ def run_career(args: argparse.Namespace) -> int:
     else:
         label = {"series": [], "season": ["season"], "track": ["track"]}[args.by]
         rows = [*document["rows"], {**document["total"], "series": "total"}]
-        print_table(f"{subject.name} ({args.kind})", rows, ["series", *label, *STAT_COLUMNS])
+        # Points are a season's: a sum over seasons adds up different points systems.
+        columns = STAT_COLUMNS if args.by == "season" else STAT_COLUMNS[:-1]
+        print_table(f"{subject.name} ({args.kind})", rows, ["series", *label, *columns])
     return 0
+
+
+def _candidates(args: argparse.Namespace, exc: Any) -> None:
+    """The records an ambiguous name may mean, each with its seasons and series."""
+    from pitboard.records.services.careers import spans
+
+    found = spans(args.kind, [m.candidate.id for m in exc.candidates])
+    if args.format == "json":
+        print_json(
+            {
+                "error": str(exc),
+                "candidates": [
+                    {
+                        "id": str(m.candidate.id),
+                        "name": m.candidate.name,
+                        "match": m.kind.name.lower(),
+                        "first_season": found.get(m.candidate.id, {}).get("first"),
+                        "last_season": found.get(m.candidate.id, {}).get("last"),
+                        "series": found.get(m.candidate.id, {}).get("series", []),
+                    }
+                    for m in exc.candidates
+                ],
+            }
+        )
+        return
+    stderr.print("candidates:")
+    for m in exc.candidates:
+        span = found.get(m.candidate.id)
+        seasons = ""
+        if span:
+            years = str(span["first"])
+            if span["last"] != span["first"]:
+                years += f"–{span['last']}"
+            seasons = f", {years} {', '.join(span['series'])}"
+        stderr.print(f"  {m.candidate.name}  ({m.kind.name.lower()} match{seasons})", markup=False)

@@ -103,10 +103,17 @@ def run_check(args: argparse.Namespace) -> int:
         report["eras"],
         ["rules", "compared", "matched", "match_rate"],
     )
-    for group in report["mismatches"]:
-        stderr.print(f"{group['cause']}: {group['count']}")
-        for example in group["examples"][:3]:
-            stderr.print(f"  {example}")
+    if report["mismatches"]:
+        causes = ", ".join(f"{g['cause']} {g['count']}" for g in report["mismatches"])
+        print_table(
+            f"Differences by cause: {causes} (a few examples each; --format json gives more)",
+            [
+                {"cause": group["cause"], **example}
+                for group in report["mismatches"]
+                for example in group["examples"][:3]
+            ],
+            ["cause", "season", "round", "driver", "finish", "official", "computed"],
+        )
     return 0
 
 

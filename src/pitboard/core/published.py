@@ -30,7 +30,7 @@ class PublishedRow:
     season: int
     position: int
     name: str  # the driver, owner or make, as the table writes it
-    points: int
+    points: int | None  # None: the source gives the position only
     source: str = ""
 
 
@@ -40,7 +40,7 @@ class Difference:
 
     position: int
     name: str
-    points: int  # published
+    points: int | None  # published (None: the position only)
     ours_position: int | None  # where the computed table has it (None: not at all)
     ours_points: int | None
     ours_at_position: str | None  # who the computed table has there instead
@@ -57,7 +57,8 @@ def _bare(name: str) -> str:
 
 def read_table(path: Path) -> list[PublishedRow]:
     """The rows of a published-standings CSV: COLUMNS, the competitor in a column named for
-    the championship (NAMES), and an optional ``source_url``."""
+    the championship (NAMES), and an optional ``source_url``. An empty ``points`` is a row
+    whose source gives the position only: the competitor at it is checked, not the points."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -74,9 +75,11 @@ def read_table(path: Path) -> list[PublishedRow]:
         (who,) = named
         rows = []
         for line, record in enumerate(reader, start=2):
-            numbers = {}
+            numbers: dict[str, int] = {}
             for field in ("season", "position", "points"):
                 value = (record[field] or "").strip()
+                if field == "points" and not value:
+                    continue  # a source that gives the position only
                 try:
                     numbers[field] = int(value)
                 except ValueError:
@@ -92,7 +95,7 @@ def read_table(path: Path) -> list[PublishedRow]:
                     numbers["season"],
                     numbers["position"],
                     name,
-                    numbers["points"],
+                    numbers.get("points"),
                     (record.get("source_url") or "").strip(),
                 )
             )
@@ -103,7 +106,7 @@ def compare(
     published: Iterable[PublishedRow], ours: Sequence[tuple[int, str, int]]
 ) -> list[Difference]:
     """The published rows that *ours* (position, name, points per row) does not reproduce:
-    another competitor at that position, or other points."""
+    another competitor at that position, or other points (where the row gives points)."""
     by_position = {position: (name, points) for position, name, points in ours}
     by_name = {_key(name): (position, name, points) for position, name, points in ours}
     bare: dict[str, list[tuple[int, str, int]]] = {}
@@ -114,7 +117,11 @@ def compare(
         found = by_name.get(_key(row.name))
         if found is None and len(bare.get(_bare(row.name), [])) == 1:
             found = bare[_bare(row.name)][0]
-        if found is not None and found[0] == row.position and found[2] == row.points:
+        if (
+            found is not None
+            and found[0] == row.position
+            and row.points in (None, found[2])  # a position-only row: the name at it
+        ):
             continue
         at = by_position.get(row.position)
         out.append(

@@ -31,14 +31,19 @@ class SeasonFacts:
     # The season's schedule, when not all its races are in the record yet (a season under way):
     # a playoff is the last races of the schedule, not of what has been run.
     scheduled_races: int | None = None
+    # Penalties of owner points, named by the driver of the car in the penalty's round (the
+    # car's points are docked, whoever drives it later).
+    owner_penalties: list[Penalty] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     def for_cars(self) -> SeasonFacts:
         """The facts of an owners' or makes' title: a car's points are its own, whatever its
-        driver's eligibility, penalties or playoff field; the races' own facts still hold."""
+        driver's eligibility, penalties or playoff field; the races' own facts still hold, and
+        so do the owner penalties (``owner_penalties``, for ``on_cars`` to place)."""
         return SeasonFacts(
             paying_stages=self.paying_stages,
             scheduled_races=self.scheduled_races,
+            owner_penalties=self.owner_penalties,
             sources=self.sources,
         )
 

@@ -553,3 +553,26 @@ def regroup(
             points.append(got)
         out.append(ScoredRace(race.round, entries, points))
     return out, labels
+
+
+def on_cars(
+    races: Sequence[tuple[int, Sequence[Entry]]],
+    labels: dict[int, tuple[Any, ...]],
+    penalties: Sequence[Penalty],
+) -> list[Penalty]:
+    """Owner penalties, named by driver, as penalties of the cars they drove in the penalty's
+    round (*labels* as ``regroup`` gives them: car id → (team, car number)). A penalty whose
+    driver has no car in that round raises ValueError."""
+    cars = {label: ident for ident, label in labels.items()}
+    entries = dict(races)
+    out = []
+    for penalty in penalties:
+        driven = [e for e in entries.get(penalty.after_round, ()) if e.driver == penalty.driver]
+        car = cars.get((driven[0].owner, driven[0].car)) if driven else None
+        if car is None:
+            raise ValueError(
+                f"an owner penalty names driver {penalty.driver}, who drove no car of a team "
+                f"in round {penalty.after_round}"
+            )
+        out.append(replace(penalty, driver=car))
+    return out

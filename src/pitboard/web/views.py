@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404
 from django.views.decorators.http import require_GET
 
 from pitboard.core.stats import Grouping
@@ -46,11 +49,38 @@ def _page(
     )
 
 
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page: the reason a page of the record book gives (``no season 1930 of series
+    'cup'``), never the name of the exception that carried it (Django's default for a path
+    no page answers)."""
+    reason = exception.args[0] if exception.args else None
+    if isinstance(exception, Resolver404) or not isinstance(reason, str):
+        reason = None
+    context = {
+        "title": "Not found",
+        "description": "No such page in the record book.",
+        "reason": reason,
+    }
+    return render(request, "404.html", context, status=404)
+
+
 def _found(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
     except schedule.NotFound as exc:
         raise Http404(str(exc)) from exc
+
+
+def _command() -> str:
+    """How to call ``pitboard`` from where the server was started: its script beside the
+    server's Python (``.venv/bin/pitboard`` after ``make run``), relative where it can be."""
+    script = Path(sys.executable).with_name("pitboard")
+    if not script.exists():
+        return f"{Path(sys.executable).name} -m pitboard"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 @require_GET
@@ -63,6 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "Results, careers, tracks and standings of stock-car racing, from weekly divisions "
         "to the NASCAR Cup Series.",
         counts=counts,
+        command=_command() if not counts["results"] else None,
         latest=schedule.latest_races(),
         leaders=schedule.leaders_now(),
         series=schedule.series_list(),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, Min, Model, QuerySet
 
 from pitboard.core.names import Candidate, Match, MatchKind, name_key, pick, rank
 from pitboard.core.stats import Grouping, ResultLine, career
@@ -18,6 +18,7 @@ from pitboard.records.models import (
     Manufacturer,
     ManufacturerAlias,
     PersonAlias,
+    Result,
     Series,
     Team,
     TeamAlias,
@@ -155,6 +156,26 @@ def find(kind: str, query: str) -> tuple[Subject, Match | None]:
         count = f"{len(matches)}" if len(matches) < SHOWN else f"{SHOWN} or more"
         raise LookupError_(f"{query!r} matches {count} {kind}s; be more precise", matches)
     return Subject(kind, *spec.by_id(chosen.candidate.id)), chosen
+
+
+def spans(kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per record of *kind*: its first and last season and its series, most starts first (one
+    query), to tell namesakes and near-names apart."""
+    field = KINDS[kind].result_field
+    found: dict[int, dict[str, Any]] = {}
+    rows = (
+        Result.objects.filter(**{f"{field}__in": ids})
+        .values_list(field, "race__season__series__slug")
+        .annotate(
+            first=Min("race__season__year"), last=Max("race__season__year"), starts=Count("id")
+        )
+        .order_by(field, "-starts", "race__season__series__slug")
+    )
+    for pk, series, first, last, _ in rows:
+        span = found.setdefault(pk, {"first": first, "last": last, "series": []})
+        span["first"], span["last"] = min(span["first"], first), max(span["last"], last)
+        span["series"].append(series)
+    return found
 
 
 def series_order() -> dict[str, int]:

@@ -98,7 +98,15 @@ def sourced_file(series: str, season: int) -> Path:
 
 
 SOURCED_KEYS = {
-    "penalties": {"driver", "round", "points", "playoff_points", "source", "note"},
+    "penalties": {
+        "driver",
+        "round",
+        "points",
+        "playoff_points",
+        "owner_points",
+        "source",
+        "note",
+    },
     "waivers": {"driver", "source", "note"},
     "non_counting_wins": {"driver", "round", "source", "note"},
     "added_to_playoff": {"driver", "source", "note"},
@@ -137,7 +145,7 @@ def _sourced(
                 raise PointsError(f"{at}: field 'round' is required")
             if item.get("driver") not in driver_ids:
                 raise PointsError(f"{at}: field 'driver': no driver {item.get('driver')!r}")
-            for field in ("round", "points", "playoff_points"):
+            for field in ("round", "points", "playoff_points", "owner_points"):
                 if field in item and not isinstance(item[field], int):
                     raise PointsError(f"{at}: field {field!r} must be a whole number")
             out.setdefault(key, []).append({**item, "id": driver_ids[item["driver"]]})
@@ -253,6 +261,10 @@ def _add_sourced(facts: SeasonFacts, sourced: dict[str, list[dict[str, Any]]]) -
                 int(item.get("playoff_points", 0)),
             )
         )
+        if "owner_points" in item:
+            facts.owner_penalties.append(
+                Penalty(item["id"], int(item["round"]), int(item["owner_points"]))
+            )
     facts.playoff = PlayoffFacts(
         waivers=frozenset(item["id"] for item in sourced.get("waivers", [])),
         non_counting_wins=frozenset(

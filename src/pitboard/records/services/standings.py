@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -14,6 +14,7 @@ from pitboard.core.rules import OFFICIAL_RECORD, ChampionshipKind, RuleSet
 from pitboard.core.season import SeasonFacts, for_championship, score_season
 from pitboard.core.standings import (
     ScoredRace,
+    on_cars,
     regroup,
     season_standings,
     standings_by_round,
@@ -60,6 +61,12 @@ def _scored(
     if kind != ChampionshipKind.DRIVER:
         races, keys = regroup(races, kind, rules.manufacturers)
         names = _competitor_names(keys, kind)
+        if kind == ChampionshipKind.OWNER and facts.owner_penalties:
+            try:
+                docked = on_cars(season.races, keys, facts.owner_penalties)
+            except ValueError as exc:
+                raise PointsError(f"{series} {year}: {exc}") from exc
+            facts = replace(facts, penalties=docked)
     return _Scored(
         for_championship(rules, kind), facts, races, names, official_used, season.races[-1][0]
     )
