@@ -93,3 +93,21 @@ def test_a_season_still_being_raced_has_a_leader_not_a_champion(tmp_path: Path) 
             assert summary["leader"] is None
             assert "under way" not in series_page
             assert f'Champion: <a href="/drivers/{ref["slug"]}/">' in season_page
+
+
+def test_an_empty_record_book_says_how_to_fill_it(tmp_path: Path) -> None:
+    """The home page of an empty database gives a command that runs where the server was
+    started: the pitboard script beside the server's Python, not a bare ``pitboard`` that a
+    virtual environment keeps off the PATH."""
+    import re
+    import subprocess
+
+    with fresh_database(tmp_path) as url:
+        Pitboard(url, tmp_path).run("init", check=True)
+        with serving(url, tmp_path, {"PITBOARD_CACHE_URL": "none"}) as site:
+            page = site.get("/")[2].decode()
+    commands = re.findall(r"<pre><code>(\S+) import nascar</code></pre>", page)
+    assert commands, page
+    script = commands[0]
+    done = subprocess.run([script, "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("pitboard ")
