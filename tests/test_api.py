@@ -199,3 +199,14 @@ def test_every_national_season_names_its_published_champion(site: Server) -> Non
     page = body.decode()
     assert status == 200 and 'id="champion-note"' in page and "Bill Rexford" in page
     assert "Leader:" not in page
+
+
+def test_the_track_filters_offer_each_value_once(site: Server) -> None:
+    import re
+
+    page = site.get("/tracks/")[2].decode()
+    surface = re.search(r'<select name="surface">(.*?)</select>', page, re.S)
+    assert surface is not None
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", surface.group(1))
+    assert options == ["Any", "dirt", "paved"]
+    assert "road course" in page and "roadcourse" not in page and "road_course" not in page

@@ -91,7 +91,8 @@ def track_filters() -> dict[str, list[str]]:
     """The values each filter can take in this database."""
 
     def values(field: str) -> list[str]:
-        return sorted(v for v in Track.objects.values_list(field, flat=True).distinct() if v)
+        found = Track.objects.order_by(field).values_list(field, flat=True).distinct()
+        return [v for v in found if v]  # ordered by the field alone, so each value once
 
     return {
         "surface": values("surface"),

@@ -23,6 +23,12 @@ def dash(value: Any) -> Any:
 
 
 @register.filter
+def words(value: Any) -> Any:
+    """A stored code as words: ``road_course`` reads "road course"."""
+    return value.replace("_", " ") if isinstance(value, str) else value
+
+
+@register.filter
 def svg(markup: str) -> SafeString:
     """Chart markup drawn by pitboard.web.charts, which escapes every text it writes."""
     return mark_safe(markup)
