@@ -34,6 +34,20 @@ def test_search_ranks_and_lists_candidates(site: Server) -> None:
     assert hits == [{"name": "Richard Petty", "slug": "richard-petty", "match": "exact"}]
 
 
+def test_search_puts_the_closest_kind_first_and_says_what_it_covers(site: Server) -> None:
+    dover = site.json("/api/v1/search?q=Dover")
+    assert dover["groups"][0] == "tracks" and dover["tracks"][0]["name"] == "Dover Motor Speedway"
+    assert dover["drivers"] == []  # no Fred Dove or Carl Hoover above the track
+    nobody = site.json("/api/v1/search?q=Lee%20Pulliam")  # one shared word is not a match
+    assert nobody["groups"] == [] and nobody["drivers"] == []
+    page = site.get("/search/?q=Lee+Pulliam")[2].decode()
+    assert 'id="no-match"' in page and "Nothing matches “Lee Pulliam”" in page
+    assert '<a href="/series/cup/">NASCAR Cup Series</a>, 1949–2024' in page
+    page = site.get("/search/?q=Dover")[2].decode()
+    assert page.index("<h2>Tracks</h2>") < page.index("<h2>Races</h2>")
+    assert "<h2>Drivers</h2>" not in page
+
+
 def test_errors_have_one_shape(site: Server) -> None:
     status, _, body = site.get("/api/v1/drivers/no-such-driver/career")
     assert status == 404 and json.loads(body) == {

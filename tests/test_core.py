@@ -52,6 +52,13 @@ def test_ranking_prefers_exact_then_alias_then_prefix_then_contains_then_fuzzy()
     assert fuzzy[0].candidate.id == 3 and fuzzy[0].kind is MatchKind.FUZZY
 
 
+def test_a_close_spelling_is_fuzzy_a_shared_word_is_not() -> None:
+    people = [Candidate(1, "Ted Lane"), Candidate(2, "Doc Lane"), Candidate(3, "Jimmie Harlow")]
+    assert rank("Lane Pullum", people) == []  # only "Lane" resembles anything
+    assert [m.candidate.id for m in rank("Jimmy Harlow", people)] == [3]
+    assert [m.candidate.id for m in rank("Jimie Harlo", people)] == [3]
+
+
 def test_ambiguous_matches_are_not_picked() -> None:
     assert pick(rank("Avery", PEOPLE)) is None
     assert pick(rank("Riley", PEOPLE)).candidate.id == 4  # type: ignore[union-attr]

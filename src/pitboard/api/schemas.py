@@ -370,8 +370,14 @@ class RaceHit(Schema):
     match: str
 
 
+SearchKind: TypeAlias = Literal["drivers", "tracks", "teams", "races"]
+
+
 class SearchResults(Schema):
     query: str
+    # The kinds with matches, the kind with the closest match first. Close spellings are
+    # listed only when no kind matches the query more closely.
+    groups: list[SearchKind]
     drivers: list[SearchHit]
     tracks: list[SearchHit]
     teams: list[SearchHit]

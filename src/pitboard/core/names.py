@@ -118,8 +118,28 @@ def rank(query: str, candidates: Iterable[Candidate], limit: int = 10) -> list[M
         if tiers[kind]:
             return sorted(tiers[kind], key=lambda m: m.candidate.name)[:limit]
     keys = [name_key(c.name) for c in pool]
-    found = process.extract(key, keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=FUZZY_CUTOFF)
-    return [Match(pool[index], MatchKind.FUZZY, score) for _, score, index in found]
+    # More than *limit*: some close scores are dropped below for a word nothing resembles.
+    found = process.extract(
+        key, keys, scorer=fuzz.WRatio, limit=limit * 5, score_cutoff=FUZZY_CUTOFF
+    )
+    return [
+        Match(pool[index], MatchKind.FUZZY, score)
+        for name, score, index in found
+        if _every_word_resembles(key, name)
+    ][:limit]
+
+
+WORD_CUTOFF = 70.0
+
+
+def _every_word_resembles(key: str, name: str) -> bool:
+    """True when each word of the query is close to some word of the name: a close spelling,
+    not a name sharing one word ("Lee Pulliam" is not "Ted Lee", "Jimmy Johnson" may be
+    "Jimmie Johnson")."""
+    words = name.split()
+    return all(
+        any(fuzz.ratio(word, other) >= WORD_CUTOFF for other in words) for word in key.split()
+    )
 
 
 def _contains_words(text: str, key: str) -> bool:

@@ -104,6 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     found = search_all(q) if q else None
+    nothing = found is not None and not found["groups"]
     return _page(
         request,
         "search.html",
@@ -111,6 +112,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "Find drivers, tracks, teams and races in the record book.",
         q=q,
         found=found,
+        # What the record book covers, for a search that found nothing.
+        coverage=[s for s in schedule.series_list() if s["seasons"]] if nothing else None,
+        counts=headline_counts() if nothing else None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pitboard.core.names import Candidate, rank
+from pitboard.core.names import Candidate, MatchKind, rank
 from pitboard.records.models import Driver, Race, Team, TeamAlias, Track, TrackName
 from pitboard.records.services.careers import driver_candidates, simple_candidates
 
@@ -20,13 +20,27 @@ def _race_candidates() -> list[Candidate]:
     ]
 
 
+KINDS = ("drivers", "tracks", "teams", "races")
+
+
 def search(q: str, limit: int = SHOWN) -> dict[str, Any]:
     """Matches of *q* of each kind, best tier first (exact > alias > prefix > contains >
-    fuzzy), as `pitboard driver NAME` ranks them."""
-    drivers = rank(q, driver_candidates(), limit)
-    tracks = rank(q, simple_candidates(Track, TrackName, "track_id"), limit)
-    teams = rank(q, simple_candidates(Team, TeamAlias, "team_id"), limit)
-    races = rank(q, _race_candidates(), limit)
+    fuzzy), as `pitboard driver NAME` ranks them. Close spellings are shown only where no kind
+    has anything closer ("Dover" finds the track, not drivers named Dove or Hoover), and
+    ``groups`` lists the kinds found, the kind with the closest match first."""
+    found = {
+        "drivers": rank(q, driver_candidates(), limit),
+        "tracks": rank(q, simple_candidates(Track, TrackName, "track_id"), limit),
+        "teams": rank(q, simple_candidates(Team, TeamAlias, "team_id"), limit),
+        "races": rank(q, _race_candidates(), limit),
+    }
+    best = {kind: matches[0].kind for kind, matches in found.items() if matches}
+    if any(tier < MatchKind.FUZZY for tier in best.values()):
+        found = {
+            k: m if best.get(k, MatchKind.FUZZY) < MatchKind.FUZZY else [] for k, m in found.items()
+        }
+    groups = sorted((k for k in KINDS if found[k]), key=lambda k: (best[k], KINDS.index(k)))
+    drivers, tracks, teams, races = (found[kind] for kind in KINDS)
     driver_slugs = dict(
         Driver.objects.filter(id__in=[m.candidate.id for m in drivers]).values_list("id", "slug")
     )
@@ -44,6 +58,7 @@ def search(q: str, limit: int = SHOWN) -> dict[str, Any]:
     }
     return {
         "query": q,
+        "groups": groups,
         "drivers": [
             {"name": m.candidate.name, "slug": driver_slugs[m.candidate.id], "match": _kind(m)}
             for m in drivers
