@@ -147,7 +147,7 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
     ("path", "cap"),
     [
         ("/api/v1/drivers/richard-petty/career", 4),
-        ("/api/v1/drivers/richard-petty", 4),
+        ("/api/v1/drivers/richard-petty", 6),  # and his titles: final places, latest seasons
         ("/api/v1/drivers/richard-petty/results", 5),
         ("/api/v1/series/cup/2016/standings", 6),
         ("/api/v1/series/cup/2016", 7),  # its champion, whether it is under way
@@ -155,7 +155,7 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
         ("/api/v1/tracks/martinsville-speedway", 8),
         ("/api/v1/search?q=petty", 12),
         ("/api/v1/records", 4),
-        ("/drivers/richard-petty/", 10),
+        ("/drivers/richard-petty/", 12),  # and his titles
         ("/series/cup/2016/", 30),
         ("/races/cup/2016/36/", 8),
         ("/tracks/martinsville-speedway/", 10),
@@ -213,6 +213,27 @@ def test_every_national_season_names_its_published_champion(site: Server) -> Non
     page = body.decode()
     assert status == 200 and 'id="champion-note"' in page and "Bill Rexford" in page
     assert "Leader:" not in page
+
+
+def test_every_champion_counts_his_titles(site: Server) -> None:
+    """Each champion's titles, in the API and on his page, are the seasons the series
+    documents crown him: as many as the champions table gives him, none more."""
+    crowned: dict[str, set[tuple[str, int, str]]] = {}
+    for series in ("cup", "nxs", "truck"):
+        for season in site.json(f"/api/v1/series/{series}")["seasons"]:
+            slug = season["champion"]["slug"]
+            crowned.setdefault(slug, set()).add(
+                (series, season["season"], season["champion_source"])
+            )
+    for slug, won in crowned.items():
+        titles = site.json(f"/api/v1/drivers/{slug}")["titles"]
+        assert {(t["series"], t["season"], t["source"]) for t in titles} == won, slug
+    assert len(crowned["richard-petty"]) == 7 and len(crowned["kyle-busch"]) == 3
+    page = site.get("/drivers/richard-petty/")[2].decode()
+    assert '<dd data-stat="titles">7</dd>' in page and page.count("★</strong>") == 7
+    assert '<a href="/series/cup/1974/">1974 NASCAR Winston Cup Grand National Series</a>' in page
+    busch = site.get("/drivers/kyle-busch/")[2].decode()
+    assert "2009 NASCAR Nationwide Series" in busch
 
 
 def test_the_track_filters_offer_each_value_once(site: Server) -> None:

@@ -25,7 +25,7 @@ REGOLD = os.environ.get("PITBOARD_REGOLD") == "1"
 REQUESTS = {
     "driver-list": ("/api/v1/drivers?series=cup", 5),
     "driver-search": ("/api/v1/drivers?q=marsh", 6),
-    "driver": ("/api/v1/drivers/avery-quill", 4),
+    "driver": ("/api/v1/drivers/avery-quill", 6),  # and his titles
     "driver-career": ("/api/v1/drivers/avery-quill/career", 4),
     "driver-career-by-season": ("/api/v1/drivers/avery-quill/career?by=season", 4),
     "driver-results": ("/api/v1/drivers/avery-quill/results?per_page=3&page=2", 5),

@@ -92,6 +92,15 @@ class DriverFacts(Schema):
     nationality_source: StatedBy | None = None
 
 
+class Title(Schema):
+    """A championship won: ``rules`` where the stored standings crown the driver, ``official``
+    where the published champion stands against them."""
+
+    series: str
+    season: int
+    source: Literal["rules", "official"]
+
+
 class DriverDetail(Schema):
     id: str
     name: str
@@ -99,6 +108,7 @@ class DriverDetail(Schema):
     aliases: list[str]
     facts: DriverFacts
     total: StatRow
+    titles: list[Title]
 
 
 class DriverResult(Schema):

@@ -19,6 +19,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from django.db.models import Max
+
 from pitboard.core.names import name_key
 from pitboard.records.models import Driver, Race, Season, StandingRow
 from pitboard.records.services.points import scheduled_races
@@ -96,23 +98,56 @@ def champions(
     return out
 
 
-def under_way(series: str, years: Iterable[int], today: date | None = None) -> set[int]:
+def under_way(series: str, years: Iterable[int]) -> set[int]:
     """The seasons of *years* still being raced: the series' latest season in the record, when
     no champion of it is published, it is of this calendar year or later, and its schedule
     (where a sourced or facts file gives its length) has races left. A season that ends in
     the calendar year it starts in is over by the next January: an earlier season, or one
     followed by another, is complete whatever the record holds of it."""
-    latest = Season.objects.filter(series__slug=series).order_by("-year").first()
-    if latest is None or latest.year not in set(years):
+    latest = Season.objects.filter(series__slug=series).aggregate(last=Max("year"))["last"]
+    if latest is None or latest not in set(years):
         return set()
-    if (series, latest.year) in published():
-        return set()
-    if latest.year < (today or date.today()).year:
-        return set()
-    scheduled = scheduled_races(series, latest.year)
-    if scheduled is not None and Race.objects.filter(season=latest).count() >= scheduled:
-        return set()
-    return {latest.year}
+    return {latest} if _latest_under_way(series, latest) else set()
+
+
+def _latest_under_way(series: str, year: int) -> bool:
+    """Whether *year*, the series' latest season in the record, is still being raced."""
+    if (series, year) in published() or year < date.today().year:
+        return False
+    scheduled = scheduled_races(series, year)
+    run = Race.objects.filter(season__series__slug=series, season__year=year)
+    return scheduled is None or run.count() < scheduled
+
+
+def driver_titles(
+    name: str, raced: dict[str, set[int]], places: dict[tuple[str, int], int]
+) -> list[dict[str, Any]]:
+    """The championships of the driver called *name*, of the seasons he raced (series → years)
+    given his places in their last stored standings: the same verdict as ``champions`` gives
+    season by season, reached from the driver's side in one query. Each title is ``rules``
+    (the standings crown him, and agree with the published champion where there is one) or
+    ``official`` (the published champion is he, the standings name someone else)."""
+    latest = dict(
+        Season.objects.filter(series__slug__in=list(raced))
+        .values_list("series__slug")
+        .annotate(last=Max("year"))
+        .order_by()
+    )
+    key = name_key(name)
+    won = []
+    for series, years in raced.items():
+        for year in years:
+            known = published().get((series, year))
+            first = places.get((series, year)) == 1
+            if known is not None and name_key(known.name) != key:
+                continue  # the published champion is someone else
+            racing = latest.get(series) == year and _latest_under_way(series, year)
+            if known is None and not (first and not racing):
+                continue
+            won.append(
+                {"series": series, "season": year, "source": "rules" if first else "official"}
+            )
+    return sorted(won, key=lambda t: (t["series"], t["season"]))
 
 
 def final_leaders(series: str, years: set[int]) -> dict[int, dict[str, Any]]:

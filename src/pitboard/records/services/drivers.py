@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 
 from pitboard.core.countries import country_name
 from pitboard.core.names import rank
@@ -24,10 +24,12 @@ from pitboard.records.models import (
     Series,
     SlugRedirect,
     Source,
+    StandingRow,
     Track,
 )
 from pitboard.records.services import statements
 from pitboard.records.services.careers import driver_candidates, in_every_season
+from pitboard.records.services.champions import driver_titles
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound, require_series
@@ -252,13 +254,25 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
         for row in best_of(by_track, MIN_STARTS_AT_TRACK, BEST_TRACKS)
     ]
     paging = Paging.of(len(lines), page)
+    places = final_places(int(header["id"]))
+    won = driver_titles(header["name"], _raced(lines), places)
+    crowned = {(t["series"], t["season"]): t["source"] for t in won}
     return {
         "driver": header,
+        "titles": [
+            {**t, "series_name": called(t["series"], t["season"])}
+            for t in sorted(won, key=lambda t: (rank_series(t["series"]), t["season"]))
+        ],
         "series_names": {s: names.get(s, s) for s in order if s in {x.stat.series for x in lines}},
         "career": [row.as_dict() for row in by_series],
         "total": total.as_dict(),
         "seasons": [
-            {**row.as_dict(), "series_name": called(row.series or "", row.season or 0)}
+            {
+                **row.as_dict(),
+                "series_name": called(row.series or "", row.season or 0),
+                "final_position": places.get((row.series or "", row.season or 0)),
+                "champion": crowned.get((row.series or "", row.season or 0)),
+            }
             for row in by_season
         ],
         "best_tracks": best,
@@ -272,6 +286,29 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             **paging.as_dict(),
             "items": [_result_row(x, tracks) for x in paging.window(lines)],
         },
+    }
+
+
+def _raced(lines: list[_Line]) -> dict[str, set[int]]:
+    """Series → the seasons the driver raced in it."""
+    raced: dict[str, set[int]] = {}
+    for line in lines:
+        raced.setdefault(line.stat.series, set()).add(line.stat.season)
+    return raced
+
+
+def final_places(driver_id: int) -> dict[tuple[str, int], int]:
+    """(series, season) → the driver's place in the season's last stored drivers' standings."""
+    last = (
+        StandingRow.objects.filter(season=OuterRef("season"))
+        .order_by("-after_round")
+        .values("after_round")[:1]
+    )
+    return {
+        (series, year): position
+        for series, year, position in StandingRow.objects.filter(
+            driver_id=driver_id, after_round=Subquery(last)
+        ).values_list("season__series__slug", "season__year", "position")
     }
 
 
@@ -324,7 +361,9 @@ def driver_detail(slug: str) -> dict[str, Any]:
     header = driver_header(slug)
     lines = _driver_lines(int(header["id"]))
     _, total = career([line.stat for line in lines], Grouping.SERIES)
-    return {**header, "total": total.as_dict()}
+    places = final_places(int(header["id"]))
+    won = driver_titles(header["name"], _raced(lines), places)
+    return {**header, "total": total.as_dict(), "titles": won}
 
 
 def driver_results(slug: str, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
