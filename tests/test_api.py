@@ -245,3 +245,21 @@ def test_the_track_filters_offer_each_value_once(site: Server) -> None:
     options = re.findall(r"<option[^>]*>([^<]*)</option>", surface.group(1))
     assert options == ["Any", "dirt", "paved"]
     assert "road course" in page and "roadcourse" not in page and "road_course" not in page
+
+
+def test_teams_have_an_index_and_a_roster(site: Server) -> None:
+    cup = site.json("/api/v1/teams?series=cup&era=2010s")
+    top = cup["teams"][0]
+    assert cup["count"] > 20 and top["wins"] >= cup["teams"][1]["wins"]
+    assert site.get("/api/v1/teams?series=moon")[0] == 404
+    index = site.get("/teams/?series=cup&era=2010s")[2].decode()
+    assert f'<a href="/teams/{top["slug"]}/">{top["name"]}</a>' in index
+    page = site.get("/teams/hendrick-motorsports/")[2].decode()
+    assert '<h2 id="cars">Cars and drivers by season</h2>' in page
+    assert '<a href="/drivers/jeff-gordon/">Jeff Gordon</a>' in page
+    # The driver page links each result's team.
+    results = site.json("/api/v1/drivers/jeff-gordon/results")["items"]
+    assert results[0]["team_slug"] == "hugh-connerty-racing"  # his first start, NXS 1990
+    assert (
+        '<a href="/teams/hendrick-motorsports/">' in site.get("/drivers/jeff-gordon/")[2].decode()
+    )

@@ -229,6 +229,7 @@ PAGES = [
     ("/series/cup/2016/", "season", 1),
     ("/races/cup/2016/36/", "race", 0),
     ("/records/", "records", 0),
+    ("/teams/", "teams", 0),
     ("/teams/{team}/", "team", 0),
     (f"/report/?page={PETTY}", "report", 0),
 ]

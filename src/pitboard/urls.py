@@ -27,6 +27,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("drivers/", views.driver_list, name="drivers"),
     path("drivers/<name:slug>/", views.driver, name="driver"),
+    path("teams/", views.team_list, name="teams"),
     path("teams/<name:slug>/", views.team, name="team"),
     path("tracks/", views.track_list, name="tracks"),
     path("tracks/<name:slug>/", views.track, name="track"),

@@ -18,6 +18,7 @@ from pitboard.core.rules import ChampionshipKind
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders, schedule, tracks
+from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
 from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE
 from pitboard.records.services.points import PointsError
@@ -86,6 +87,18 @@ def drivers(
     """Drivers who raced in *series* during *era*; with *q*, those whose names match, ranked
     exact > alias > prefix > contains > fuzzy (as the CLI ranks them), else by wins."""
     return _answer(driver_service.driver_list, q, series, era, page)
+
+
+@api.get("/teams", response={200: schemas.TeamList, **NOT_FOUND}, summary="List teams")
+def teams(
+    request: HttpRequest,
+    series: str | None = None,
+    era: str | None = Query(None, description="a decade: 1970s"),  # type: ignore[type-arg, unused-ignore]
+    page: int = Page,
+) -> Any:
+    """Teams (or car owners, as the results name them) that raced in *series* during *era*,
+    most wins first, then most starts."""
+    return _answer(team_service.team_list, series, era, page)
 
 
 def _driver_answer(request: HttpRequest, slug: str, call: Callable[[], Any]) -> Any:

@@ -74,6 +74,22 @@ class DriverList(Paged):
     drivers: list[DriverListItem]
 
 
+class TeamListItem(Schema):
+    name: str
+    slug: str
+    starts: int
+    wins: int
+    drivers: int  # different drivers who started for the team
+    first_season: int
+    last_season: int
+
+
+class TeamList(Paged):
+    series: str | None
+    era: str | None
+    teams: list[TeamListItem]
+
+
 class StatedBy(Schema):
     """Where a fact comes from: the source's dataset, its file (and link), the line in it."""
 
@@ -119,6 +135,7 @@ class DriverResult(Schema):
     track: Ref
     car_number: str
     team: str | None
+    team_slug: str | None  # the team's page: /teams/{team_slug}/
     manufacturer: str | None
     start: int | None
     finish: int | None

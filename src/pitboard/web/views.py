@@ -16,6 +16,7 @@ from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
 from pitboard.records.services import schedule, tracks
+from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_documents, subject_by_slug
 from pitboard.records.services.catalog import headline_counts
 from pitboard.records.services.reports import ReportError, file_report
@@ -172,6 +173,25 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    series = request.GET.get("series") or None
+    era = request.GET.get("era") or None
+    try:
+        listing = team_service.team_list(series, era, _page_number(request))
+    except (schedule.NotFound, ValueError) as exc:
+        raise Http404(str(exc)) from exc
+    return _page(
+        request,
+        "teams.html",
+        "Teams",
+        "Every team and car owner in the record book, by series and era.",
+        listing=listing,
+        series_options=schedule.series_list(),
+        eras=driver_service.eras(),
+    )
+
+
+@require_GET
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         subject = subject_by_slug("team", slug)
@@ -187,6 +207,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         team=subject,
         career=by_series,
         seasons=by_season,
+        roster=_found(team_service.team_roster, slug),
     )
 
 

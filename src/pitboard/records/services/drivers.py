@@ -136,6 +136,7 @@ class _Line:
     team: str | None
     manufacturer: str | None
     status_text: str
+    team_slug: str | None
 
 
 # The first columns in ResultLine's order, then what the results table adds, then the order.
@@ -143,7 +144,7 @@ _LINES_SQL = (
     in_every_season(
         "SELECT s.slug, se.year, '', res.start, res.finish, res.laps, res.laps_led, "
         "res.status_class, {points}, {also}, r.track_id, {round}, r.name, res.car_number, "
-        "t.name, m.name, res.status_text, s.display_order, res.entry",
+        "t.name, m.name, res.status_text, t.slug, s.display_order, res.entry",
         """
         JOIN records_series s ON s.id = se.series_id
         LEFT JOIN records_team t ON t.id = res.team_id
@@ -151,10 +152,10 @@ _LINES_SQL = (
         WHERE res.driver_id = %s
         """,
     )
-    + " ORDER BY 2, 18, 1, 12, 19"
+    + " ORDER BY 2, 19, 1, 12, 20"
 )
 _STAT_COLUMNS = len(ResultLine._fields)
-_LINE_COLUMNS = _STAT_COLUMNS + 7
+_LINE_COLUMNS = _STAT_COLUMNS + 8
 
 
 def _driver_lines(driver_id: int) -> list[_Line]:
@@ -332,6 +333,7 @@ def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, An
         "track": {"name": name, "slug": tslug},
         "car_number": line.car_number,
         "team": line.team,
+        "team_slug": line.team_slug,
         "manufacturer": line.manufacturer,
         "start": line.stat.start,
         "finish": line.stat.finish,

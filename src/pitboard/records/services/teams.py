@@ -1,0 +1,117 @@
+"""Teams as readers look for them: a filtered list, and who drove which car for a team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+
+from pitboard.records.models import Driver, Result, Team
+from pitboard.records.services.drivers import era_years
+from pitboard.records.services.leaders import counted
+from pitboard.records.services.paging import Paging
+from pitboard.records.services.schedule import NotFound, require_series
+
+
+def team_list(series: str | None = None, era: str | None = None, page: int = 1) -> dict[str, Any]:
+    """Teams that raced in *series* during *era*, most wins first, then most starts."""
+    where = Q(team__isnull=False)
+    if series:
+        require_series(series)
+        where &= Q(race__season__series__slug=series)
+    if era:
+        first, last = era_years(era)
+        where &= Q(race__season__year__range=(first, last))
+    stats = counted("starts", "wins")
+    grouped = (
+        Result.objects.filter(where)
+        .values("team_id")
+        .annotate(
+            starts=stats["starts"],
+            wins=stats["wins"],
+            drivers=Count("driver_id", distinct=True),
+            first=Min("race__season__year"),
+            last=Max("race__season__year"),
+        )
+    )
+    paging = Paging.of(grouped.count(), page)
+    rows = list(
+        grouped.order_by("-wins", "-starts", "team_id")[
+            paging.offset : paging.offset + paging.per_page
+        ]
+    )
+    names = {
+        pk: (name, slug)
+        for pk, name, slug in Team.objects.filter(id__in=[r["team_id"] for r in rows]).values_list(
+            "id", "name", "slug"
+        )
+    }
+    return {
+        "series": series,
+        "era": era,
+        **paging.as_dict(),
+        "teams": [
+            {
+                "name": names[r["team_id"]][0],
+                "slug": names[r["team_id"]][1],
+                "starts": r["starts"],
+                "wins": r["wins"],
+                "drivers": r["drivers"],
+                "first_season": r["first"],
+                "last_season": r["last"],
+            }
+            for r in rows
+        ],
+    }
+
+
+def team_roster(slug: str) -> dict[str, Any]:
+    """A team's owner (where the record knows one) and, season by season and series by
+    series, each car number it ran with the drivers of that car, most starts first."""
+    team = Team.objects.select_related("owner").filter(slug=slug).first()
+    if team is None:
+        raise NotFound(f"no team with the slug {slug!r}")
+    cars = (
+        Result.objects.filter(team=team)
+        .values_list("race__season__year", "race__season__series__slug", "car_number", "driver_id")
+        .annotate(starts=Count("id"), wins=Count("id", filter=Q(finish=1)))
+        .order_by("-race__season__year", "race__season__series__slug", "car_number")
+    )
+    rows = list(cars)
+    drivers = {
+        pk: (name, dslug)
+        for pk, name, dslug in Driver.objects.filter(id__in={row[3] for row in rows}).values_list(
+            "id", "person__name", "slug"
+        )
+    }
+    seasons: dict[tuple[int, str], dict[str, list[dict[str, Any]]]] = {}
+    for year, series, car, driver, starts, wins in rows:
+        by_car = seasons.setdefault((year, series), {})
+        name, dslug = drivers[driver]
+        by_car.setdefault(car or "", []).append(
+            {"name": name, "slug": dslug, "starts": starts, "wins": wins}
+        )
+    return {
+        "owner": team.owner.name if team.owner else None,
+        "kind": team.kind,
+        "seasons": [
+            {
+                "season": year,
+                "series": series,
+                "cars": [
+                    {
+                        "number": number,
+                        "drivers": sorted(found, key=lambda d: (-d["starts"], d["name"])),
+                    }
+                    for number, found in sorted(by_car.items(), key=lambda c: _car_order(c[0]))
+                ],
+            }
+            for (year, series), by_car in seasons.items()
+        ],
+    }
+
+
+def _car_order(number: str) -> tuple[int, str]:
+    """Car numbers in numeric order ("2" before "12"), lettered ones ("17x") by their digits."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 10_000, number)
