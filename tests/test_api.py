@@ -263,3 +263,31 @@ def test_teams_have_an_index_and_a_roster(site: Server) -> None:
     assert (
         '<a href="/teams/hendrick-motorsports/">' in site.get("/drivers/jeff-gordon/")[2].decode()
     )
+
+
+def test_what_if_standings_sit_beside_the_real_ones(site: Server, nascar_db: Pitboard) -> None:
+    """Cup 2016 under the 1975-2003 points: each row gives its real place and the places
+    gained, in the API, the CLI and on the season page; only shipped rule sets by id."""
+    base = "/api/v1/series/cup/2016/standings"
+    real = site.json(base)["standings"]
+    other = site.json(f"{base}?rules=cup-1975-2003")
+    assert (other["rules"], other["compared_with"]) == ("cup-1975-2003", "cup-2016")
+    where = {row["driver"]: row["position"] for row in real}
+    for row in other["standings"]:
+        assert row["real"]["position"] == where[row["driver"]]
+        assert row["change"] == where[row["driver"]] - row["position"]
+    assert "real" not in real[0] and "compared_with" not in site.json(base)
+    assert other == nascar_db.json(
+        "standings", "--series", "cup", "--season", "2016", "--rules", "cup-1975-2003"
+    )
+    shown = nascar_db.run(
+        "standings", "--series", "cup", "--season", "2016", "--rules", "cup-1975-2003", check=True
+    ).stdout
+    assert "real: cup-2016" in shown and "{" not in shown
+    for wrong in ("nope", "../../etc/passwd.toml"):
+        assert site.get(f"{base}?rules={wrong}")[0] == 404
+        assert site.get(f"/series/cup/2016/?rules={wrong}")[0] == 404
+    page = site.get("/series/cup/2016/?rules=cup-1975-2003")[2].decode()
+    first = other["standings"][0]
+    assert 'id="what-if-standings"' in page
+    assert f'>{first["driver"]}</a></td><td class="n">{first["points"]}</td>' in page

@@ -21,9 +21,9 @@ from pitboard.records.services import leaders, schedule, tracks
 from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
 from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE
-from pitboard.records.services.points import PointsError
+from pitboard.records.services.points import PointsError, rule_sets
 from pitboard.records.services.search import search as search_all
-from pitboard.records.services.standings import standings_for
+from pitboard.records.services.standings import standings_for, what_if
 
 
 class OfflineSwagger(Swagger):
@@ -209,6 +209,7 @@ def season(request: HttpRequest, series: str, season: int) -> Any:
     "/series/{series}/{season}/standings",
     response={200: schemas.Standings, **NOT_FOUND},
     summary="A season's standings",
+    exclude_unset=True,  # the what-if fields only in a what-if table
 )
 def standings(
     request: HttpRequest,
@@ -217,11 +218,22 @@ def standings(
     after_round: int | None = Query(None, ge=1),  # type: ignore[type-arg, unused-ignore]
     date: datetime.date | None = OnDate,
     kind: ChampionshipKind = ChampionshipKind.DRIVER,
+    rules: str | None = Query(  # type: ignore[type-arg, unused-ignore]
+        None, description="what if: re-score under this shipped rule set (its id)"
+    ),
 ) -> Any:
     """The standings: the same document as
     `pitboard standings --series S --season Y [--after-round N | --date D] --format json`.
-    Drivers' standings are served from the stored tables, kept current as results change."""
-    return _answer(standings_for, series, season, after_round=after_round, on_date=date, kind=kind)
+    Drivers' standings are served from the stored tables, kept current as results change.
+    With `rules`, the season re-scored under that rule set, each row beside its real place
+    (`real`, `change`), as `pitboard standings … --rules R` gives it."""
+    if rules is None:
+        return _answer(
+            standings_for, series, season, after_round=after_round, on_date=date, kind=kind
+        )
+    if rules not in {r.id for r in rule_sets()}:  # an id only: never a path on the server
+        raise HttpError(404, f"no rule set {rules!r}")
+    return _answer(what_if, series, season, rules, after_round=after_round, on_date=date, kind=kind)
 
 
 @api.get(

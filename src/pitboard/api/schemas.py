@@ -155,6 +155,13 @@ class Playoff(Schema):
     eliminated_in: str | None
 
 
+class RealPlace(Schema):
+    """Where the real standings rank a competitor, beside a what-if table."""
+
+    position: int
+    points: int
+
+
 class StandingOut(Schema):
     position: int
     points: int
@@ -164,6 +171,9 @@ class StandingOut(Schema):
     starts: int
     playoff: Playoff
     source: str
+    # Only in a what-if table (?rules=): the real place and the places gained under the rules.
+    real: RealPlace | None = None
+    change: int | None = None
 
 
 class DriverStanding(StandingOut):
@@ -187,6 +197,8 @@ class Standings(Schema):
     # Why these rules: the era in force, or the latest rules past every season a rule set
     # names ("no rule set names cup 2027: … applies until a change is recorded").
     rules_why: str
+    # Only in a what-if table (?rules=): the rule set of the real standings it is set beside.
+    compared_with: str | None = None
     standings: list[DriverStanding] | list[OwnerStanding] | list[ManufacturerStanding]
 
 

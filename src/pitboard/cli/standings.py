@@ -190,33 +190,41 @@ def run_facts(args: argparse.Namespace) -> int:
 def run_standings(args: argparse.Namespace) -> int:
     from pitboard.core.rules import RuleError
     from pitboard.records.services.points import PointsError
-    from pitboard.records.services.standings import standings_document
+    from pitboard.records.services.standings import standings_document, what_if
 
+    where = {"after_round": args.after_round, "on_date": args.date, "kind": args.kind}
     try:
-        document = standings_document(
-            args.series,
-            args.season,
-            after_round=args.after_round,
-            on_date=args.date,
-            kind=args.kind,
-            rules_name=args.rules,
-        )
+        if args.rules:  # what if: the other rules' table beside the real one
+            document = what_if(args.series, args.season, args.rules, **where)
+        else:
+            document = standings_document(args.series, args.season, **where)
     except (PointsError, RuleError) as exc:
         raise CommandError(str(exc) + _published(args.series, args.season)) from exc
     if args.format == "json":
         print_json(document)
         return 0
     rows = [
-        {**row, "seed": row["playoff"]["seed"], "out in": row["playoff"]["eliminated_in"]}
+        {
+            **row,
+            "seed": row["playoff"]["seed"],
+            "out in": row["playoff"]["eliminated_in"],
+            **_beside(row.get("real"), row.get("change")),
+        }
         for row in document["standings"]
     ]
+    compared = ["real", "±"] if args.rules else []
+    title = (
+        f"{args.series} {args.season} after round {document['after_round']} ({document['rules']}"
+    )
+    title += f"; real: {document['compared_with']})" if args.rules else ")"
     print_table(
-        f"{args.series} {args.season} after round {document['after_round']} ({document['rules']})",
+        title,
         rows,
         [
             "position",
             args.kind,
             "points",
+            *compared,
             "wins",
             "top5",
             "top10",
@@ -231,6 +239,14 @@ def run_standings(args: argparse.Namespace) -> int:
     if final and args.kind == ChampionshipKind.DRIVER:
         _official_champion(args.series, args.season)
     return 0
+
+
+def _beside(real: dict[str, int] | None, change: int | None) -> dict[str, str]:
+    """A what-if row's real place and points ("P8, 2289") and the places it gains ("+7")."""
+    if real is None:
+        return {"real": "not ranked", "±": ""}
+    moved = "" if change is None else ("=" if change == 0 else f"{change:+d}")
+    return {"real": f"P{real['position']}, {real['points']}", "±": moved}
 
 
 def _official_champion(series: str, season: int) -> None:

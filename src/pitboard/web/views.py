@@ -19,9 +19,11 @@ from pitboard.records.services import schedule, tracks
 from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_documents, subject_by_slug
 from pitboard.records.services.catalog import headline_counts
+from pitboard.records.services.points import PointsError, rule_sets
 from pitboard.records.services.reports import ReportError, file_report
 from pitboard.records.services.search import search as search_all
 from pitboard.records.services.sources import race_sources
+from pitboard.records.services.standings import what_if
 from pitboard.web import charts
 from pitboard.web.ratelimit import allowed
 
@@ -68,7 +70,7 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def _found(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
-    except schedule.NotFound as exc:
+    except (schedule.NotFound, PointsError) as exc:
         raise Http404(str(exc)) from exc
 
 
@@ -274,6 +276,15 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
         raise Http404(f"no round {after!r}")
     after_round = int(after) if after else None
     page = _found(schedule.season_page, series, year, after_round)
+    rules = request.GET.get("rules") or None
+    known = [r.id for r in rule_sets()]
+    if rules is not None and rules not in known:
+        raise Http404(f"no rule set {rules!r}")
+    compared = (
+        _found(what_if, series, year, rules, after_round=after_round, with_slugs=True)
+        if rules and page["standings"].get("driver")
+        else None
+    )
     progression = page["progression"]
     driver_table = page["standings"].get("driver")
     leader = driver_table["standings"][0] if driver_table and driver_table["standings"] else None
@@ -296,6 +307,8 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
         season=page,
         leader=leader,
         after=after_round,
+        rule_sets=known,
+        what_if=compared,
         progression_chart=charts.progression(
             progression["rounds"],
             [(d["name"], d["points"]) for d in progression["drivers"]],

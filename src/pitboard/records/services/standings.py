@@ -309,6 +309,41 @@ def standings_for(
     return standings_document(series, year, after_round=after_round, kind=kind)
 
 
+def what_if(
+    series: str,
+    year: int,
+    rules_name: str,
+    *,
+    after_round: int | None = None,
+    on_date: date | None = None,
+    kind: str = "driver",
+    with_slugs: bool = False,
+) -> dict[str, Any]:
+    """The standings re-scored under *rules_name*, each row beside the real one: its place and
+    points in the standings as they are (``real``; None for a competitor the real table does
+    not rank) and the places gained (``change``: positive when the other rules rank it
+    higher). The document says which rules it is compared with (``compared_with``)."""
+    other = standings_document(
+        series, year, after_round=after_round, on_date=on_date, kind=kind, rules_name=rules_name
+    )
+    real = standings_for(
+        series, year, after_round=other["after_round"], kind=kind, with_slugs=with_slugs
+    )
+    found = {row[kind]: row for row in real["standings"]}
+    rows = []
+    for row in other["standings"]:
+        was = found.get(row[kind])
+        rows.append(
+            {
+                **row,
+                **({"slug": was.get("slug") if was else None} if with_slugs else {}),
+                "real": {"position": was["position"], "points": was["points"]} if was else None,
+                "change": was["position"] - row["position"] if was else None,
+            }
+        )
+    return {**other, "compared_with": real["rules"], "standings": rows}
+
+
 def check_published(rows: list[PublishedRow], kind: str = "driver") -> dict[str, Any]:
     """Each season's final standings of *kind* against a published table's rows of it: the
     rows it reproduces (competitor and points at that position) and the ones it does not."""
