@@ -93,6 +93,15 @@ class Tab:
         assert (screen, inner) == (self.width, self.width), f"{path} was zoomed out: {inner}px"
         assert width <= screen + 1, f"{path} is {width}px wide on a {screen}px screen"
 
+    def assert_accessible(self) -> None:
+        """axe-core finds no violation on the page as it is now (WCAG 2 A and AA rules, and
+        axe's best practices such as a unique landmark and the heading order)."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        found = Axe().run(self.page).response["violations"]
+        named = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+        assert not named, f"{_path(self.page)} at {self.width}px: {named}"
+
 
 @pytest.fixture
 def new_tab(browser: Browser, site: Server) -> Iterator[Callable[..., Tab]]:
@@ -227,11 +236,13 @@ PAGES = [
     ("/tracks/martinsville-speedway/", "track", 0),
     ("/series/cup/", "series", 0),
     ("/series/cup/2016/", "season", 1),
+    ("/series/cup/2016/?rules=cup-1975-2003", "season-what-if", 1),
     ("/races/cup/2016/36/", "race", 0),
     ("/records/", "records", 0),
     ("/teams/", "teams", 0),
     ("/teams/{team}/", "team", 0),
     (f"/report/?page={PETTY}", "report", 0),
+    ("/search/?q=nobody+of+that+name", "search-nothing", 0),
 ]
 
 
@@ -262,6 +273,7 @@ def test_every_page_type_is_whole(
     assert report.get_attribute("href") == "/report/?page=" + quote(urlsplit(path).path)
 
     tab.assert_fits()
+    tab.assert_accessible()
 
     svgs = page.locator("main svg")
     assert svgs.count() == charts, path
