@@ -93,6 +93,28 @@ class Tab:
         assert (screen, inner) == (self.width, self.width), f"{path} was zoomed out: {inner}px"
         assert width <= screen + 1, f"{path} is {width}px wide on a {screen}px screen"
 
+    def assert_charts_legible(self) -> None:
+        """No two texts of a chart overlap, and none runs out of its chart (a clipped label)."""
+        found = self.page.evaluate(
+            """() => [...document.querySelectorAll('main svg.chart')].map(svg => {
+                const box = svg.getBoundingClientRect();
+                const texts = [...svg.querySelectorAll('text')].map(t => {
+                    const r = t.getBoundingClientRect();
+                    return [t.textContent, r.left, r.top, r.right, r.bottom];
+                });
+                return [svg.querySelector('title').textContent,
+                        [box.left, box.top, box.right, box.bottom], texts];
+            })"""
+        )
+        for title, (left, top, right, bottom), texts in found:
+            for text, x0, y0, x1, y1 in texts:
+                inside = x0 >= left - 0.5 and x1 <= right + 0.5 and y0 >= top - 0.5
+                assert inside and y1 <= bottom + 0.5, f"{title}: {text!r} runs out of the chart"
+            for i, (a, ax0, ay0, ax1, ay1) in enumerate(texts):
+                for b, bx0, by0, bx1, by1 in texts[i + 1 :]:
+                    apart = ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0
+                    assert apart, f"{title}: {a!r} overlaps {b!r} at {self.width}px"
+
     def assert_accessible(self) -> None:
         """axe-core finds no violation on the page as it is now (WCAG 2 A and AA rules, and
         axe's best practices such as a unique landmark and the heading order)."""
@@ -232,6 +254,7 @@ PAGES = [
     ("/drivers/", "drivers", 0),
     ("/drivers/?series=cup&era=1970s", "drivers-cup-1970s", 0),
     (PETTY, "driver", 2),
+    ("/drivers/kyle-busch/", "driver-three-series", 2),
     ("/tracks/", "tracks", 0),
     ("/tracks/martinsville-speedway/", "track", 0),
     ("/series/cup/", "series", 0),
@@ -274,6 +297,7 @@ def test_every_page_type_is_whole(
 
     tab.assert_fits()
     tab.assert_accessible()
+    tab.assert_charts_legible()
 
     svgs = page.locator("main svg")
     assert svgs.count() == charts, path

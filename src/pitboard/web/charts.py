@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH = 720
+CHAR = 7.0  # the width of a character of chart text, in viewBox units (a generous average)
+LABEL_GAP = 4 * CHAR + 12  # the least distance between two year labels
 PALETTE = (
     "#d1495b",
     "#00798c",
@@ -81,6 +83,12 @@ def _ticks(low: int, high: int, wanted: int = 8) -> list[int]:
     return list(range(first, high + 1, step))
 
 
+def _fit(text: str, chars: int) -> str:
+    """*text* cut to *chars* characters with an ellipsis, so that it never runs off the chart
+    (the full text is in the chart's table and titles)."""
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
 def finishes(
     points: Sequence[tuple[int, int]], worst: int, title: str, ident: str = "finishes"
 ) -> str:
@@ -117,10 +125,11 @@ def finishes(
     seasons = [
         (i, season) for i, (season, _) in enumerate(points) if i == 0 or points[i - 1][0] != season
     ]
-    every = max(1, -(-len(seasons) // 10))
     out.append('<g class="axis">')
-    for n, (i, season) in enumerate(seasons):
-        if n % every == 0:
+    labelled = -LABEL_GAP  # a season's label only where it clears the one before
+    for i, season in seasons:
+        if x(i) - labelled >= LABEL_GAP:
+            labelled = x(i)
             out.append(
                 f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{frame.top}" '
                 f'y2="{frame.height - frame.bottom}" class="season"/>'
@@ -143,8 +152,8 @@ def ladder(rows: Sequence[tuple[str, dict[int, int]]], title: str, ident: str = 
     if not seasons:
         return ""
     first, last = seasons[0], seasons[-1]
-    label_width = 150
-    frame = Frame(WIDTH, 10 + 28 * len(rows) + 40, left=label_width, bottom=30, top=10)
+    label_width = int(min(max(len(label) for label, _ in rows) * CHAR + 16, WIDTH / 2))
+    frame = Frame(WIDTH, 10 + 28 * len(rows) + 64, left=label_width, bottom=54, top=10)
     years = last - first + 1
     cell = frame.inner_width / years
     most = max(max(cells.values(), default=1) for _, cells in rows) or 1
@@ -164,9 +173,22 @@ def ladder(rows: Sequence[tuple[str, dict[int, int]]], title: str, ident: str = 
                 "</title></rect>"
             )
     axis_y = frame.top + 28 * len(rows) + 14
-    for tick in _ticks(first, last, 8):
+    wanted = max(2, int(frame.inner_width // LABEL_GAP))
+    for tick in _ticks(first, last, wanted):
         out.append(_text(frame.left + (tick - first + 0.5) * cell, axis_y, str(tick)))
-    out.append(_text(frame.left + frame.inner_width / 2, frame.height - 6, "Season"))
+    out.append(_text(frame.left + frame.inner_width / 2, axis_y + 18, "Season"))
+    # The shading's legend: how dark a season is says how many starts it held.
+    legend_y = frame.height - 14
+    out.append(_text(frame.left, legend_y + 4, "Starts in a season:", "start"))
+    key_x = frame.left + 19 * CHAR
+    for n, starts in enumerate(sorted({1, max(1, most // 2), most})):
+        shade = 0.25 + 0.75 * starts / most
+        box_x = key_x + n * 70
+        out.append(
+            f'<rect x="{box_x:.1f}" y="{legend_y - 6}" width="14" height="12" class="cell" '
+            f'fill-opacity="{shade:.2f}"/>'
+        )
+        out.append(_text(box_x + 18, legend_y + 4, str(starts), "start"))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -180,7 +202,7 @@ def progression(
     """Points after every round, one line per driver (*lines* are (name, points by round))."""
     if rounds == 0 or not lines:
         return ""
-    frame = Frame(WIDTH, 320, bottom=40, right=170)
+    frame = Frame(WIDTH, 320, bottom=40, right=180)
     values = [p for _, pts in lines for p in pts if p is not None]
     low, high = min(0, *values), max(1, *values)
 
@@ -208,17 +230,20 @@ def progression(
         out.append(_text(x(tick), frame.top + frame.inner_height + 16, str(tick)))
     for i, (name, pts) in enumerate(lines):
         colour = PALETTE[i % len(PALETTE)]
+        # Not by hue alone: the lines of the 6th to 10th are dashed, in the legend too.
+        dash = ' stroke-dasharray="6 3"' if i % 10 >= 5 else ""
         path = " ".join(f"{x(r + 1):.1f},{y(p):.1f}" for r, p in enumerate(pts) if p is not None)
         out.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}>'
             f"<title>{escape(name)}</title></polyline>"
         )
         legend_y = frame.top + 8 + i * 18
-        legend_x = frame.left + frame.inner_width + 14
+        legend_x = frame.left + frame.inner_width + 10
         out.append(
-            f'<rect x="{legend_x}" y="{legend_y - 8}" width="10" height="10" fill="{colour}"/>'
+            f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{legend_y - 3}" '
+            f'y2="{legend_y - 3}" stroke="{colour}" stroke-width="3"{dash}/>'
         )
-        out.append(_text(legend_x + 16, legend_y + 1, f"{i + 1}. {name}", "start"))
+        out.append(_text(legend_x + 22, legend_y + 1, f"{i + 1}. {_fit(name, 20)}", "start"))
     out += _axis_titles(frame, "Round", "Points")
     out.append("</svg>")
     return "\n".join(out)

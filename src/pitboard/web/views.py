@@ -277,7 +277,10 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
     after_round = int(after) if after else None
     page = _found(schedule.season_page, series, year, after_round)
     rules = request.GET.get("rules") or None
-    known = [r.id for r in rule_sets()]
+    # The series' own rule sets first (the others may still be asked for).
+    known = [
+        r.id for r in sorted(rule_sets(), key=lambda r: all(a[0] != series for a in r.applies))
+    ]
     if rules is not None and rules not in known:
         raise Http404(f"no rule set {rules!r}")
     compared = (
