@@ -291,3 +291,19 @@ def test_what_if_standings_sit_beside_the_real_ones(site: Server, nascar_db: Pit
     first = other["standings"][0]
     assert 'id="what-if-standings"' in page
     assert f'>{first["driver"]}</a></td><td class="n">{first["points"]}</td>' in page
+
+
+def test_teams_count_the_titles_won_in_their_cars(site: Server) -> None:
+    """Each national champion's title counts for the team whose cars he drove most that
+    season, the published champion where the standings cannot name him."""
+    import re
+
+    page = site.get("/teams/hendrick-motorsports/")[2].decode()
+    cup = re.findall(r'>(\d{4}) CUP</a>: <a href="/drivers/([^/]+)/">', page)
+    assert len(cup) == 14  # Gordon 4, Labonte 1, Johnson 7, Elliott 1, Larson 1
+    assert ("1996", "terry-labonte") in cup and ("2021", "kyle-larson") in cup
+    petty = site.get("/teams/petty-enterprises/")[2].decode()
+    assert (
+        '>1974 CUP</a>: <a href="/drivers/richard-petty/">Richard Petty</a> <span class="badge"'
+        in petty
+    )

@@ -210,6 +210,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         career=by_series,
         seasons=by_season,
         roster=_found(team_service.team_roster, slug),
+        titles=team_service.team_titles(subject.id),
     )
 
 

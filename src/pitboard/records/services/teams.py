@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q
 
 from pitboard.records.models import Driver, Result, Team
+from pitboard.records.services.champions import champions
 from pitboard.records.services.drivers import era_years
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import Paging
@@ -115,3 +116,49 @@ def _car_order(number: str) -> tuple[int, str]:
     """Car numbers in numeric order ("2" before "12"), lettered ones ("17x") by their digits."""
     digits = "".join(ch for ch in number if ch.isdigit())
     return (int(digits) if digits else 10_000, number)
+
+
+def team_titles(team_id: int) -> list[dict[str, Any]]:
+    """The drivers' championships won in the team's cars: each season whose champion (as
+    ``champions`` names him: ``rules`` or ``official``) made most of his starts in that series
+    for this team. One query for the seasons, one per series for their champions, one for
+    the champions' teams."""
+    raced: dict[str, set[int]] = {}
+    for series, year in (
+        Result.objects.filter(team_id=team_id)
+        .values_list("race__season__series__slug", "race__season__year")
+        .distinct()
+    ):
+        raced.setdefault(series, set()).add(year)
+    crowned = {
+        (series, year): title
+        for series, years in raced.items()
+        for year, title in champions(series, years, current=True).items()
+        if title["slug"]
+    }
+    if not crowned:
+        return []
+    starts = (
+        Result.objects.filter(
+            driver__slug__in={t["slug"] for t in crowned.values()},
+            race__season__year__in={year for _, year in crowned},
+        )
+        .values_list("driver__slug", "race__season__series__slug", "race__season__year", "team_id")
+        .annotate(n=Count("id"))
+    )
+    most: dict[tuple[str, str, int], tuple[int, int | None]] = {}
+    for slug, series, year, team, n in starts:
+        key = (slug, series, year)
+        if key not in most or n > most[key][0]:
+            most[key] = (n, team)
+    won = [
+        {
+            "series": series,
+            "season": year,
+            "driver": {"name": title["name"], "slug": title["slug"]},
+            "source": title["source"],
+        }
+        for (series, year), title in crowned.items()
+        if most.get((title["slug"], series, year), (0, None))[1] == team_id
+    ]
+    return sorted(won, key=lambda t: (t["series"], t["season"]))
