@@ -302,3 +302,18 @@ def test_standings_of_a_weekly_division_by_round_and_date(pitboard: Pitboard) ->
         "standings", "--series", "thunder-stock", "--season", "2025", "--date", "2025-01-01"
     )
     assert early.returncode == 1 and "no race of thunder-stock 2025 was run by" in early.stderr
+
+
+def test_an_import_leaves_the_planner_statistics_current(pitboard: Pitboard) -> None:
+    """After a bulk write the query planner knows the tables' sizes (ANALYZE), so the next
+    pages are planned by index: the results table has statistics right after an import."""
+    pitboard.run("import", "results", str(EXAMPLE), check=True)
+    if pitboard.database.startswith("postgres"):
+        (analyzed,) = query(
+            pitboard.database,
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'records_result'",
+        )
+        assert analyzed[0] is not None
+    else:
+        stats = query(pitboard.database, "SELECT tbl FROM sqlite_stat1")
+        assert ("records_result",) in stats
