@@ -525,7 +525,8 @@ def test_the_site_lists_every_series_by_level(pitboard: Pitboard, tmp_path: Path
     # A season carries the name its series had then, with the source of that name.
     assert "2022 NASCAR Pinty&#x27;s Series</h1>" in pintys.decode()
     assert "2023_NASCAR_Pinty%27s_Series" in pintys.decode()
-    assert ">NASCAR Pinty&#x27;s Series</a>" in driver.decode()
+    # The driver's season row: the name then in full, the series' short name on a phone.
+    assert '<span class="long">NASCAR Pinty&#x27;s Series</span>' in driver.decode()
     assert "1990" in page and "International Race of Champions" in page
     # The navigation names the first series of the catalog and leads to the rest.
     nav = home.decode().split('<nav aria-label="Sections">')[1].split("</nav>")[0]
