@@ -124,7 +124,8 @@ def driver_titles(
 ) -> list[dict[str, Any]]:
     """The championships of the driver called *name*, of the seasons he raced (series → years)
     given his places in their last stored standings: the same verdict as ``champions`` gives
-    season by season, reached from the driver's side in one query. Each title is ``rules``
+    season by season, reached from the driver's side (one query for the series' latest seasons,
+    and two for a latest season that may be under way). Each title is ``rules``
     (the standings crown him, and agree with the published champion where there is one) or
     ``official`` (the published champion is he, the standings name someone else)."""
     latest = dict(
