@@ -247,10 +247,18 @@ def test_playoff_fields_and_championship_4_against_their_sources(nascar_db: Pitb
 
 
 def test_every_sourced_facts_file_names_real_drivers(nascar_db: Pitboard) -> None:
+    """Every sourced file of a season the data holds scores it (its drivers are found); one of
+    a later season (a schedule for the season being raced) is checked when read."""
+    from pitboard.records.services.points import scheduled_races
+
     folder = REPO / "src" / "pitboard" / "data" / "sourced"
     files = sorted(folder.glob("*/*.toml"))
     assert files
+    held = {(row["series"], row["season"]) for row in nascar_db.json("rules", "list")}
     for path in files:
+        if (path.parent.name, int(path.stem)) not in held:
+            assert scheduled_races(path.parent.name, int(path.stem)), path
+            continue
         done = nascar_db.run(
             "standings", "--series", path.parent.name, "--season", path.stem, "--format", "json"
         )
