@@ -274,7 +274,8 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
                 "final_position": places.get((row.series or "", row.season or 0)),
                 "champion": crowned.get((row.series or "", row.season or 0)),
             }
-            for row in by_season
+            # In time order (the table starts with the season), each season's series in order.
+            for row in sorted(by_season, key=lambda r: (r.season or 0, rank_series(r.series or "")))
         ],
         "best_tracks": best,
         "finishes": [
