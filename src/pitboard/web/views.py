@@ -19,7 +19,7 @@ from pitboard.records.services import schedule, tracks
 from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_documents, subject_by_slug
 from pitboard.records.services.catalog import headline_counts
-from pitboard.records.services.points import PointsError, rule_sets
+from pitboard.records.services.points import PointsError, rule_set_ids
 from pitboard.records.services.reports import ReportError, file_report
 from pitboard.records.services.search import search as search_all
 from pitboard.records.services.sources import race_sources
@@ -278,10 +278,7 @@ def season(request: HttpRequest, series: str, year: int) -> HttpResponse:
     after_round = int(after) if after else None
     page = _found(schedule.season_page, series, year, after_round)
     rules = request.GET.get("rules") or None
-    # The series' own rule sets first (the others may still be asked for).
-    known = [
-        r.id for r in sorted(rule_sets(), key=lambda r: all(a[0] != series for a in r.applies))
-    ]
+    known = rule_set_ids(series)
     if rules is not None and rules not in known:
         raise Http404(f"no rule set {rules!r}")
     compared = (

@@ -57,6 +57,18 @@ def era_years(era: str) -> tuple[int, int]:
     return start, start + 9
 
 
+def raced_in(series: str | None, era: str | None) -> Q:
+    """The results of *series* (checked to exist) during *era* (a decade), either optional."""
+    where = Q()
+    if series:
+        require_series(series)
+        where &= Q(race__season__series__slug=series)
+    if era:
+        first, last = era_years(era)
+        where &= Q(race__season__year__range=(first, last))
+    return where
+
+
 def driver_list(
     q: str = "", series: str | None = None, era: str | None = None, page: int = 1
 ) -> dict[str, Any]:
@@ -65,13 +77,7 @@ def driver_list(
     With a query, drivers come in the order of the name ranking (exact > alias > prefix >
     contains > fuzzy, as the CLI ranks them); without one, by wins, then starts.
     """
-    where = Q()
-    if series:
-        require_series(series)
-        where &= Q(race__season__series__slug=series)
-    if era:
-        first, last = era_years(era)
-        where &= Q(race__season__year__range=(first, last))
+    where = raced_in(series, era)
     matched: list[int] | None = None
     if q.strip():
         matched = [m.candidate.id for m in rank(q, driver_candidates(), limit=SEARCH_LIMIT)]

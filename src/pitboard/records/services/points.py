@@ -75,6 +75,12 @@ def rule_sets() -> list[RuleSet]:
     return found
 
 
+def rule_set_ids(series: str) -> list[str]:
+    """The ids of every rule set, those that apply to *series* first (the others may still be
+    asked for, as a what-if)."""
+    return [r.id for r in sorted(rule_sets(), key=lambda r: all(a[0] != series for a in r.applies))]
+
+
 def rule_set(name: str) -> RuleSet:
     """A rule set by id, or from a file path."""
     path = Path(name)

@@ -8,21 +8,15 @@ from django.db.models import Count, Max, Min, Q
 
 from pitboard.records.models import Driver, Result, Team
 from pitboard.records.services.champions import champions
-from pitboard.records.services.drivers import era_years
+from pitboard.records.services.drivers import raced_in
 from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import Paging
-from pitboard.records.services.schedule import NotFound, require_series
+from pitboard.records.services.schedule import NotFound
 
 
 def team_list(series: str | None = None, era: str | None = None, page: int = 1) -> dict[str, Any]:
     """Teams that raced in *series* during *era*, most wins first, then most starts."""
-    where = Q(team__isnull=False)
-    if series:
-        require_series(series)
-        where &= Q(race__season__series__slug=series)
-    if era:
-        first, last = era_years(era)
-        where &= Q(race__season__year__range=(first, last))
+    where = raced_in(series, era) & Q(team__isnull=False)
     stats = counted("starts", "wins")
     grouped = (
         Result.objects.filter(where)
