@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from pitboard.importers.base import run_import
 from pitboard.importers.results_format import ResultsFormatImporter
-from pitboard.records.models import Penalty, Result, Season, StandingRow
+from pitboard.records.models import Driver, Penalty, Result, Season, SeasonTally, StandingRow
+from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import refresh_stale, stored_standings
 from tests.conftest import REPO
 
@@ -26,28 +27,45 @@ def leader(table: dict) -> tuple[str, int]:
     return row["driver"], row["points"]
 
 
-def test_import_marks_the_season_stale_and_a_read_refreshes_it(imported: Season) -> None:
-    assert imported.standings_stale
-    assert StandingRow.objects.count() == 0
+def test_an_import_stores_its_seasons_standings_and_tallies(imported: Season) -> None:
+    """Computed when the import commits: reading them writes nothing."""
+    assert not imported.standings_stale
+    assert StandingRow.objects.filter(season=imported, after_round=1).count() == 6
+    quill = SeasonTally.objects.get(
+        season=imported, kind="driver", subject_id=Driver.objects.get(slug="avery-quill").pk
+    )
+    assert (quill.starts, quill.wins, quill.points) == (2, 1, 87)
     table = stored_standings("thunder-stock", 2025)
     assert leader(table) == ("Avery Quill", 87) and table["after_round"] == 2
-    assert StandingRow.objects.filter(season=imported, after_round=1).count() == 6
-    imported.refresh_from_db()
-    assert not imported.standings_stale
     assert stored_standings("thunder-stock", 2025, after_round=1)["standings"][0]["driver"] == (
         "Avery Quill"
     )
 
 
-def test_an_edited_result_refreshes_only_its_season(imported: Season) -> None:
-    refresh_stale()
-    other = Season.objects.create(series=imported.series, year=2024)
+def test_a_stale_season_is_computed_by_the_next_command_not_by_a_read(imported: Season) -> None:
+    from pitboard.schema import migrate
+
+    Season.objects.filter(pk=imported.pk).update(standings_stale=True)
+    StandingRow.objects.filter(season=imported).delete()
+    with pytest.raises(PointsError, match="has no standings"):
+        stored_standings("thunder-stock", 2025)
+    migrate()  # what every command runs first
+    assert leader(stored_standings("thunder-stock", 2025)) == ("Avery Quill", 87)
+
+
+def test_an_edited_result_refreshes_its_season_when_the_edit_commits(imported: Season) -> None:
+    waiting = Season.objects.create(series=imported.series, year=2024)  # new: stale
+    done = Season.objects.get(pk=imported.pk)
     result = Result.objects.get(driver__person__name="Jordan Marsh", race__round=2)
     result.points = 60  # an official correction
     result.save()
     assert leader(stored_standings("thunder-stock", 2025)) == ("Jordan Marsh", 102)
-    other.refresh_from_db()
-    assert other.standings_stale  # untouched: never computed, still waiting
+    marsh = SeasonTally.objects.get(season=imported, kind="driver", subject_id=result.driver_id)
+    assert marsh.points == 102
+    # The queue of stale seasons is drained with it.
+    waiting.refresh_from_db()
+    done.refresh_from_db()
+    assert not waiting.standings_stale and not done.standings_stale
 
 
 def test_a_penalty_and_its_appeal(imported: Season) -> None:
@@ -113,6 +131,7 @@ def test_stored_standings_follow_a_change_of_rules(imported: Season, tmp_path, m
     from pitboard.records.services.versions import current, follow_scoring
 
     follow_scoring()
+    refresh_stale()  # as the schema's migrate does after it
     assert stored_standings("thunder-stock", 2025)["rules"] == "official-record"
     assert not follow_scoring()  # nothing changed: the stored tables stand
     template = REPO / "src" / "pitboard" / "rulesets" / "template-weekly-short-track.toml"
@@ -127,4 +146,5 @@ def test_stored_standings_follow_a_change_of_rules(imported: Season, tmp_path, m
     assert follow_scoring()
     imported.refresh_from_db()
     assert imported.standings_stale and current()[0] > version  # cached pages go too
+    refresh_stale()
     assert stored_standings("thunder-stock", 2025)["rules"] == "thunder-2025"

@@ -20,13 +20,21 @@ from django.db.migrations.executor import MigrationExecutor
 
 def migrate(*, verbose: bool = False, replay: bool = False) -> None:
     """Create or migrate the schema. *replay*: run every migration even on an empty database.
-    Then stored standings computed under other rules or facts are marked stale."""
+    Then stored standings computed under other rules or facts are marked stale, and every
+    stale season's standings and tallies are computed again."""
     from pitboard.records.services.versions import follow_scoring
 
     if replay or connection.vendor != "sqlite" or not _create_if_empty(verbose):
         call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
     if follow_scoring() and verbose:
         print("  The rules or facts changed since the standings were stored: they are stale.")
+    # Stale seasons (after an upgrade, or a writer stopped before it refreshed them) are
+    # computed here, by the command, so that no page view ever has to write.
+    from pitboard.records.services.standings import refresh_stale
+
+    refreshed = refresh_stale()
+    if refreshed and verbose:
+        print(f"  Standings and tallies computed again for {len(refreshed)} seasons.")
 
 
 def _create_if_empty(verbose: bool) -> bool:

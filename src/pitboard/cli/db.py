@@ -20,7 +20,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     refresh = db_commands.add_parser(
         "refresh-standings",
         parents=[common],
-        help="recompute the stored standings of seasons whose results changed since",
+        help="recompute the stored standings and season tallies of stale seasons",
     )
     refresh.add_argument("--all", action="store_true", help="every season, stale or not")
     refresh.set_defaults(handler=run_refresh)
@@ -62,5 +62,5 @@ def run_refresh(args: argparse.Namespace) -> int:
         Season.objects.update(standings_stale=True)
     done = refresh_stale()
     rows = sum(n for _, _, n in done)
-    stderr.print(f"standings stored for {len(done)} seasons ({rows} rows)")
+    stderr.print(f"standings and tallies stored for {len(done)} seasons ({rows} standings rows)")
     return 0

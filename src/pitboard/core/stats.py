@@ -13,7 +13,7 @@ Definitions (also in docs/statistics.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -64,11 +64,15 @@ class StatLine:
     points: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Flat fields only: a plain read, not dataclasses.asdict's recursive deep copy.
+        return {name: getattr(self, name) for name in STAT_FIELDS}
+
+
+STAT_FIELDS = tuple(f.name for f in fields(StatLine))
 
 
 @dataclass(slots=True)
-class _Tally:
+class Tally:
     """Running sums of a group, from which its stat line is read (and totals are merged)."""
 
     starts: int = 0
@@ -84,14 +88,16 @@ class _Tally:
     start_count: int = 0
     finish_sum: int = 0
     best: int | None = None
+    entries: int = 0  # results, started or not
 
     @classmethod
-    def of(cls, lines: list[ResultLine]) -> _Tally:
+    def of(cls, lines: list[ResultLine]) -> Tally:
         """The sums of a group of results, column by column (C-speed builtins, no per-line
         Python loop: a long career is counted thousands of times a minute by the API)."""
         tally = cls()
         if not lines:
             return tally
+        tally.entries = len(lines)
         _, _, _, start, finish, laps, laps_led, status, points, _ = zip(*lines, strict=True)
         tally.laps = sum(filter(None, laps))
         tally.laps_led = sum(filter(None, laps_led))
@@ -110,10 +116,9 @@ class _Tally:
         tally.poles = known.count(1)
         return tally
 
-    def merge(self, other: _Tally) -> None:
-        for field in fields(self):
-            if field.name != "best":
-                setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+    def merge(self, other: Tally) -> None:
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.best is not None and (self.best is None or other.best < self.best):
             self.best = other.best
 
@@ -137,11 +142,12 @@ class _Tally:
         )
 
 
+SUMMED = tuple(f.name for f in fields(Tally) if f.name != "best")
 RUNNING = StatusClass.RUNNING.value
 Key = tuple[str, int | None, str | None]
 
 
-def _tallies(lines: Iterable[ResultLine], by: Grouping) -> dict[Key, _Tally]:
+def _tallies(lines: Iterable[ResultLine], by: Grouping) -> dict[Key, Tally]:
     groups: dict[Key, list[ResultLine]] = {}
     season = by is Grouping.SEASON
     track = by is Grouping.TRACK
@@ -152,7 +158,24 @@ def _tallies(lines: Iterable[ResultLine], by: Grouping) -> dict[Key, _Tally]:
             groups[key] = [line]
         else:
             group.append(line)
-    return {key: _Tally.of(group) for key, group in groups.items()}
+    return {key: Tally.of(group) for key, group in groups.items()}
+
+
+def _rows(
+    tallies: dict[Key, Tally], series_order: Callable[[str], int]
+) -> tuple[list[StatLine], Tally]:
+    """The stat lines of the groups in order (series, then season or track), and their sum."""
+
+    def order(key: Key) -> tuple[int, str, int, str]:
+        series, season, track = key
+        return (series_order(series), series, season or 0, track or "")
+
+    total = Tally()
+    rows = []
+    for key in sorted(tallies, key=order):
+        rows.append(tallies[key].line(*key))
+        total.merge(tallies[key])
+    return rows, total
 
 
 def career(
@@ -166,20 +189,44 @@ def career(
     Rows come in series order (as *series_order* ranks the slugs), then season or track name.
     """
     lines = list(lines)
-    tallies = _tallies(lines, by)
-
-    def order(key: Key) -> tuple[int, str, int, str]:
-        series, season, track = key
-        return (series_order(series), series, season or 0, track or "")
-
-    total = _Tally()
-    rows = []
-    for key in sorted(tallies, key=order):
-        rows.append(tallies[key].line(*key))
-        total.merge(tallies[key])
+    rows, total = _rows(_tallies(lines, by), series_order)
     if total_series is None and any(line.also for line in lines):
         # Every series together: each start once.
-        total = _Tally.of([line for line in lines if not line.also])
+        total = Tally.of([line for line in lines if not line.also])
+    return rows, total.line(total_series, None, None)
+
+
+class SeasonCount(NamedTuple):
+    """A subject's tally of one season it raced in."""
+
+    series: str
+    season: int
+    also: bool  # counted through a combination race of another series
+    tally: Tally
+    place: int | None = None  # a driver's final place in the season's standings, if any
+
+
+def career_of_seasons(
+    seasons: Iterable[SeasonCount],
+    by: Grouping,
+    series_order: Callable[[str], int] = lambda slug: 0,
+    total_series: str | None = None,
+) -> tuple[list[StatLine], StatLine]:
+    """The same as ``career`` from the tallies of each season raced, by series or by season
+    (not by track)."""
+    if by is Grouping.TRACK:
+        raise ValueError("season tallies cannot be split by track")
+    seasons = list(seasons)
+    groups: dict[Key, Tally] = {}
+    for counted in seasons:
+        key = (counted.series, counted.season if by is Grouping.SEASON else None, None)
+        groups.setdefault(key, Tally()).merge(counted.tally)
+    rows, total = _rows(groups, series_order)
+    if total_series is None and any(counted.also for counted in seasons):
+        total = Tally()
+        for counted in seasons:
+            if not counted.also:
+                total.merge(counted.tally)
     return rows, total.line(total_series, None, None)
 
 

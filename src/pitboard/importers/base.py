@@ -45,7 +45,7 @@ from pitboard.records.services.results_writer import (
     write_race_facts,
     write_results,
 )
-from pitboard.records.services.standings import mark_stale
+from pitboard.records.services.standings import mark_stale, refresh_stale
 
 
 @dataclass
@@ -267,6 +267,10 @@ def run_import(
     run.message = "; ".join(r.error for r in reports if r.error)
     run.save()
     if run.counts["changed"]:
+        analyze()
+        # The stored standings and tallies of every season the run touched, computed now so
+        # that no page view has to (the run's last write may have linked a season it made).
+        refresh_stale()
         analyze()
     return reports, rejects
 

@@ -1,9 +1,10 @@
 """React to edits made one at a time (admin, services): stored standings and the data version.
 
-An edit of a result or penalty marks its season stale; when the transaction commits, the season
-is recomputed once, however many of its results the transaction touched. Any edit of the record
-raises the data version, so cached pages are not served again. Bulk imports write with set-based
-SQL (no signals): they mark their seasons stale, which raises the version too.
+An edit of a result or penalty marks its season stale (and the seasons that count its races as
+combination races); when the transaction commits, they are recomputed once, however many of
+their results the transaction touched. Any edit of the record raises the data version, so cached
+pages are not served again. Bulk imports write with set-based SQL (no signals): they mark their
+seasons stale, which raises the version too.
 """
 
 from __future__ import annotations
@@ -23,25 +24,21 @@ from pitboard.records.models import (
     Penalty,
     Result,
     Season,
+    SeasonTally,
     StandingRow,
 )
 from pitboard.records.services import versions
 
 # Writes that do not change what the site shows: derived tables, logs, the readers' reports.
-NOT_DATA = (DataVersion, ErrorReport, ImportRun, StandingRow)
+NOT_DATA = (DataVersion, ErrorReport, ImportRun, SeasonTally, StandingRow)
 
 
 def _changed(season_id: int) -> None:
-    Season.objects.filter(pk=season_id).update(standings_stale=True)
+    from pitboard.records.services.standings import refresh_stale
+    from pitboard.records.services.tallies import with_linked
 
-    def refresh() -> None:
-        from pitboard.records.services.standings import refresh_stored
-
-        season = Season.objects.select_related("series").filter(pk=season_id).first()
-        if season is not None and season.standings_stale:
-            refresh_stored(season.series.slug, season.year)
-
-    transaction.on_commit(refresh)
+    Season.objects.filter(pk__in=with_linked([season_id])).update(standings_stale=True)
+    transaction.on_commit(refresh_stale)
 
 
 @receiver([post_save, post_delete], sender=Result)

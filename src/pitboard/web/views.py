@@ -153,7 +153,7 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
     person = page["driver"]
     total = page["total"]
     names = page["series_names"]
-    finishes = [(f["season"], f["finish"]) for f in page["finishes"]]
+    finishes = page["finishes"]
     worst = max((f for _, f in finishes), default=1)
     return _page(
         request,

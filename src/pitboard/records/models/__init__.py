@@ -21,7 +21,7 @@ from pitboard.records.models.people import (
 from pitboard.records.models.provenance import ImportRun, Source
 from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
 from pitboard.records.models.reports import ErrorReport
-from pitboard.records.models.standings import StandingRow
+from pitboard.records.models.standings import SeasonTally, StandingRow
 from pitboard.records.models.statements import (
     Change,
     PersonStatement,
@@ -54,6 +54,7 @@ __all__ = [
     "ResultStatement",
     "SanctioningBody",
     "Season",
+    "SeasonTally",
     "Series",
     "SeriesName",
     "Session",

@@ -40,3 +40,51 @@ class StandingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.season} after {self.after_round}: P{self.position} {self.driver_id}"
+
+
+class SeasonTally(models.Model):
+    """What a driver, team or make did in one season, summed from its results: career documents
+    read a few of these rows instead of every result. Refreshed with the season's standings
+    whenever its results change (``services.tallies``); never written by a page view.
+
+    The sums are those of ``core.stats`` (from which averages are read); ``also`` rows count
+    starts made in another series' race that this season links as a combination race.
+    """
+
+    class Kind(models.TextChoices):
+        DRIVER = "driver"
+        TEAM = "team"
+        MANUFACTURER = "manufacturer"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A driver's, team's or make's id (by kind): no foreign key, the tallies are derived.
+    subject_id = models.IntegerField()
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, db_index=False)
+    also = models.BooleanField()
+    starts = models.IntegerField()
+    wins = models.IntegerField()
+    top5 = models.IntegerField()
+    top10 = models.IntegerField()
+    poles = models.IntegerField()
+    laps = models.IntegerField()
+    laps_led = models.IntegerField()
+    dnf = models.IntegerField()
+    points = models.IntegerField()
+    start_sum = models.IntegerField()
+    start_count = models.IntegerField()
+    finish_sum = models.IntegerField()
+    best = models.IntegerField(null=True)
+    entries = models.IntegerField()
+    # A driver's final place in the season's stored drivers' standings.
+    place = models.IntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "season", "also"], name="seasontally_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["season"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} in {self.season_id}"

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Model, QuerySet
 
 from pitboard.core.names import Candidate, Match, MatchKind, name_key, pick, rank
-from pitboard.core.stats import Grouping, ResultLine, career
+from pitboard.core.stats import Grouping, ResultLine, career, career_of_seasons
 from pitboard.records.models import (
     Driver,
     Manufacturer,
@@ -24,6 +24,7 @@ from pitboard.records.models import (
     TeamAlias,
     Track,
 )
+from pitboard.records.services.tallies import season_tallies
 
 SHOWN = 10  # candidates listed for an ambiguous name
 
@@ -190,16 +191,25 @@ def career_document(subject: Subject, by: Grouping, series: str | None = None) -
 def career_documents(
     subject: Subject, groupings: tuple[Grouping, ...], series: str | None = None
 ) -> list[dict[str, Any]]:
-    """The career document for each grouping, from the subject's results read once."""
+    """The career document for each grouping: by track from the subject's results, read once;
+    by series or season from its season tallies."""
     order = series_order()
     if series is not None and series not in order:
         known = ", ".join(sorted(order, key=order.__getitem__)) or "none imported yet"
         raise LookupError_(f"no series {series!r} (known: {known})")
-    by_track = Grouping.TRACK in groupings
-    lines = _lines(subject, Grouping.TRACK if by_track else Grouping.SERIES, series)
+
+    def place(slug: str) -> int:
+        return order.get(slug, 1000)
+
+    if Grouping.TRACK in groupings:
+        lines = _track_lines(subject, series)
+        counted = [career(lines, by, place, series) for by in groupings]
+    else:
+        # By series or season: the season tallies, a row per season raced.
+        seasons = season_tallies(subject.kind, subject.id, series)
+        counted = [career_of_seasons(seasons, by, place, series) for by in groupings]
     documents = []
-    for by in groupings:
-        rows, total = career(lines, by, lambda slug: order.get(slug, 1000), series)
+    for rows, total in counted:
         documents.append(
             {
                 subject.kind: subject.as_dict(),
@@ -210,27 +220,23 @@ def career_documents(
     return documents
 
 
-def _lines(subject: Subject, by: Grouping, series: str | None) -> list[ResultLine]:
-    """The subject's results as stat lines, in one query."""
+def _track_lines(subject: Subject, series: str | None) -> list[ResultLine]:
+    """The subject's results as stat lines labelled with their track, in one query."""
     column = connection.ops.quote_name(KINDS[subject.kind].result_field)
     where = f"res.{column} = %s"
     params: list[int | str] = [subject.id]
     if series is not None:
         where += " AND s.slug = %s"
         params.append(series)
-    # The columns in ResultLine's order: rows become lines without unpacking. The track is
-    # looked up only when the rows are by track.
-    track = "r.track_id" if by is Grouping.TRACK else "''"
+    # The columns in ResultLine's order: rows become lines without unpacking.
     sql = in_every_season(
-        f"SELECT s.slug, se.year, {track}, res.start, res.finish, res.laps, res.laps_led, "
+        "SELECT s.slug, se.year, r.track_id, res.start, res.finish, res.laps, res.laps_led, "
         "res.status_class, {points}, {also}",
         f"JOIN records_series s ON s.id = se.series_id WHERE {where}",
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params * 2)
         rows = cursor.fetchall()
-    if by is not Grouping.TRACK:
-        return list(map(ResultLine._make, rows))
     labels = track_labels({row[2] for row in rows})
     return [ResultLine(slug, year, labels[track], *rest) for slug, year, track, *rest in rows]
 

@@ -24,7 +24,6 @@ from django.db.models import Max
 from pitboard.core.names import name_key
 from pitboard.records.models import Driver, Race, Season, StandingRow
 from pitboard.records.services.points import scheduled_races
-from pitboard.records.services.standings import refresh_stored
 
 
 @dataclass(frozen=True)
@@ -54,19 +53,14 @@ def champions(
     series: str,
     years: Iterable[int],
     *,
-    current: bool = False,
     racing: set[int] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Season → its champion: ``name``, ``slug`` (None where no driver record bears the name),
     ``source`` (``rules`` or ``official``), ``source_url`` and ``why`` (for ``official``: why
     the standings cannot name him). Seasons with neither standings nor a published champion,
-    and seasons still being raced (``under_way``), are left out. *current*: the caller has
-    brought these seasons' standings up to date; *racing*: the seasons under way, if known."""
+    and seasons still being raced (``under_way``), are left out. *racing*: the seasons under
+    way, if known."""
     asked = set(years)
-    if not current:
-        stale = Season.objects.filter(series__slug=series, year__in=asked, standings_stale=True)
-        for year in stale.values_list("year", flat=True):
-            refresh_stored(series, year)
     wanted = asked - (under_way(series, asked) if racing is None else racing)
     leaders = final_leaders(series, wanted)
     out: dict[int, dict[str, Any]] = {}

@@ -1,7 +1,9 @@
 """Drivers as readers look for them: a filtered list, and everything on one driver's page.
 
-A driver's page is built from one query of their results: the career tables, the charts, the
-best tracks and the paged results list are all computed from those lines by the core.
+A driver's page reads its numbers from a few small queries, none of which grows with the career
+in what it returns but the finishes chart: the career tables, the ladder and the titles from the
+season tallies (a row per season raced), the best tracks as one aggregate, and only the page of
+results shown.
 """
 
 from __future__ import annotations
@@ -11,30 +13,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.db.models import Max, Min, Q
 
 from pitboard.core.countries import country_name
 from pitboard.core.names import rank
-from pitboard.core.stats import Grouping, ResultLine, best_of, career
+from pitboard.core.stats import (
+    Grouping,
+    ResultLine,
+    SeasonCount,
+    Tally,
+    best_of,
+    career_of_seasons,
+)
 from pitboard.records.models import (
     Driver,
     PersonAlias,
     Race,
-    Result,
     Series,
     SlugRedirect,
     Source,
-    StandingRow,
     Track,
 )
 from pitboard.records.services import statements
 from pitboard.records.services.careers import driver_candidates, in_every_season
 from pitboard.records.services.champions import driver_titles
-from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound, require_series
 from pitboard.records.services.sources import shown_address
 from pitboard.records.services.statements import PEOPLE
+from pitboard.records.services.tallies import SUMS, counted, season_tallies
 
 SEARCH_LIMIT = 200  # matches of a name query considered before filtering
 BEST_TRACKS = 10
@@ -57,15 +64,16 @@ def era_years(era: str) -> tuple[int, int]:
     return start, start + 9
 
 
-def raced_in(series: str | None, era: str | None) -> Q:
-    """The results of *series* (checked to exist) during *era* (a decade), either optional."""
+def raced_in(series: str | None, era: str | None, season: str = "season__") -> Q:
+    """The rows of *series* (checked to exist) during *era* (a decade), either optional;
+    *season*: the path to the season (a tally's by default, ``race__season__`` for results)."""
     where = Q()
     if series:
         require_series(series)
-        where &= Q(race__season__series__slug=series)
+        where &= Q(**{f"{season}series__slug": series})
     if era:
         first, last = era_years(era)
-        where &= Q(race__season__year__range=(first, last))
+        where &= Q(**{f"{season}year__range": (first, last)})
     return where
 
 
@@ -75,24 +83,15 @@ def driver_list(
     """Drivers who raced in *series* during *era*, matching *q* when given.
 
     With a query, drivers come in the order of the name ranking (exact > alias > prefix >
-    contains > fuzzy, as the CLI ranks them); without one, by wins, then starts.
+    contains > fuzzy, as the CLI ranks them); without one, by wins, then starts. Counted from
+    the season tallies.
     """
     where = raced_in(series, era)
     matched: list[int] | None = None
     if q.strip():
         matched = [m.candidate.id for m in rank(q, driver_candidates(), limit=SEARCH_LIMIT)]
-        where &= Q(driver_id__in=matched)
-    stats = counted("starts", "wins")
-    grouped = (
-        Result.objects.filter(where)
-        .values("driver_id")
-        .annotate(
-            starts=stats["starts"],
-            wins=stats["wins"],
-            first=Min("race__season__year"),
-            last=Max("race__season__year"),
-        )
-    )
+        where &= Q(subject_id__in=matched)
+    grouped = counted("driver", where, "starts", "wins")
     if matched is None:
         paging = Paging.of(grouped.count(), page)
         rows = list(
@@ -145,7 +144,7 @@ class _Line:
     team_slug: str | None
 
 
-# The first columns in ResultLine's order, then what the results table adds, then the order.
+# The first columns in ResultLine's order, then what the results table adds, in time order.
 _LINES_SQL = (
     in_every_season(
         "SELECT s.slug, se.year, '', res.start, res.finish, res.laps, res.laps_led, "
@@ -158,20 +157,52 @@ _LINES_SQL = (
         WHERE res.driver_id = %s
         """,
     )
-    + " ORDER BY 2, 19, 1, 12, 20"
+    + " ORDER BY 2, 19, 1, 12, 20 LIMIT %s OFFSET %s"
 )
 _STAT_COLUMNS = len(ResultLine._fields)
 _LINE_COLUMNS = _STAT_COLUMNS + 8
 
 
-def _driver_lines(driver_id: int) -> list[_Line]:
+def _results_page(
+    driver_id: int, seasons: list[SeasonCount], page: int, per_page: int = PER_PAGE
+) -> tuple[Paging, list[_Line]]:
+    """One page of the driver's results list, read alone: a start counted in two series is
+    listed under both, as its season tallies count it."""
+    paging = Paging.of(sum(one.tally.entries for one in seasons), page, per_page)
     with connection.cursor() as cursor:
-        cursor.execute(_LINES_SQL, [driver_id, driver_id])
+        cursor.execute(_LINES_SQL, [driver_id, driver_id, paging.per_page, paging.offset])
         rows = cursor.fetchall()
-    return [
+    return paging, [
         _Line(ResultLine._make(row[:_STAT_COLUMNS]), *row[_STAT_COLUMNS:_LINE_COLUMNS])
         for row in rows
     ]
+
+
+def _finishes(driver_id: int) -> list[tuple[int, int]]:
+    """(season, finish) of every start, in time order: each start once, in its own series."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT se.year, res.finish FROM records_result res"
+            " JOIN records_race r ON r.id = res.race_id"
+            " JOIN records_season se ON se.id = r.season_id"
+            " JOIN records_series s ON s.id = se.series_id"
+            " WHERE res.driver_id = %s AND res.finish IS NOT NULL"
+            " ORDER BY se.year, s.display_order, s.slug, r.round, res.entry",
+            [driver_id],
+        )
+        return cursor.fetchall()
+
+
+def _by_track(driver_id: int) -> list[tuple[int, Tally]]:
+    """(track, tally) of every track raced: every series together, each start once."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.track_id, {SUMS.format(points='res.points')} FROM records_result res"
+            " JOIN records_race r ON r.id = res.race_id"
+            " WHERE res.driver_id = %s GROUP BY r.track_id",
+            [driver_id],
+        )
+        return [(track, Tally(*sums)) for track, *sums in cursor.fetchall()]
 
 
 def driver_header(slug: str) -> dict[str, Any]:
@@ -224,32 +255,33 @@ def moved_to(slug: str) -> str | None:
 
 
 def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
-    """Everything the driver page shows, from the driver's results read once."""
+    """Everything the driver page shows."""
     header = driver_header(slug)
-    lines = _driver_lines(int(header["id"]))
-    series = Series.objects.values_list("slug", "display_order", "name")
-    order = {slug: rank for slug, rank, _ in series}
-    names = {slug: name for slug, _, name in series}
+    driver_id = int(header["id"])
+    seasons = season_tallies("driver", driver_id)
+    raced = _raced(seasons)
+    known = {s.slug: s for s in Series.objects.prefetch_related("names")}
 
     def rank_series(slug: str) -> int:
-        return order.get(slug, 1000)
+        return known[slug].display_order if slug in known else 1000
 
-    called = names_then({line.stat.series for line in lines})
-    stats = [line.stat for line in lines]
-    by_series, total = career(stats, Grouping.SERIES, rank_series)
-    by_season, _ = career(stats, Grouping.SEASON, rank_series)
+    def called(slug: str, season: int) -> str:
+        return known[slug].name_in(season) if slug in known else slug
+
+    by_series, total = career_of_seasons(seasons, Grouping.SERIES, rank_series)
+    by_season, _ = career_of_seasons(seasons, Grouping.SEASON, rank_series)
+    at_tracks = _by_track(driver_id)
+    paging, shown = _results_page(driver_id, seasons, page)
     tracks = {
         pk: (name, tslug)
         for pk, name, tslug in Track.objects.filter(
-            id__in={line.track_id for line in lines}
+            id__in={track for track, _ in at_tracks}
         ).values_list("id", "name", "slug")
     }
-    # Every series together, track by track, each start once; a track's key sorts by its name.
+    # A track's key sorts by its name (and tells apart tracks of one name).
     keys = {pk: f"{name}#{pk}" for pk, (name, _) in tracks.items()}
     track_of = {key: pk for pk, key in keys.items()}
-    once = [line for line in lines if not line.stat.also]
-    at_track = [line.stat._replace(series="", track=keys[line.track_id]) for line in once]
-    by_track, _ = career(at_track, Grouping.TRACK)
+    by_track = [tally.line("", None, keys[track]) for track, tally in at_tracks]
     best = [
         {
             "track": dict(zip(("name", "slug"), tracks[track_of[row.track or ""]], strict=True)),
@@ -260,9 +292,8 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
         }
         for row in best_of(by_track, MIN_STARTS_AT_TRACK, BEST_TRACKS)
     ]
-    paging = Paging.of(len(lines), page)
-    places = final_places(int(header["id"]))
-    won = driver_titles(header["name"], _raced(lines), places)
+    places = final_places(seasons)
+    won = driver_titles(header["name"], raced, places)
     crowned = {(t["series"], t["season"]): t["source"] for t in won}
     return {
         "driver": header,
@@ -270,7 +301,7 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             {**t, "series_name": called(t["series"], t["season"])}
             for t in sorted(won, key=lambda t: (rank_series(t["series"]), t["season"]))
         ],
-        "series_names": {s: names.get(s, s) for s in order if s in {x.stat.series for x in lines}},
+        "series_names": {slug: one.name for slug, one in known.items() if slug in raced},
         "career": [row.as_dict() for row in by_series],
         "total": total.as_dict(),
         "seasons": [
@@ -284,50 +315,26 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             for row in sorted(by_season, key=lambda r: (r.season or 0, rank_series(r.series or "")))
         ],
         "best_tracks": best,
-        "finishes": [
-            {"season": x.stat.season, "series": x.stat.series, "finish": x.stat.finish}
-            for x in once
-            if x.stat.finish is not None
-        ],
-        "ladder": _ladder(lines, rank_series),
+        "finishes": _finishes(driver_id),
+        "ladder": _ladder(seasons, rank_series),
         "results": {
             **paging.as_dict(),
-            "items": [_result_row(x, tracks) for x in paging.window(lines)],
+            "items": [_result_row(x, tracks) for x in shown],
         },
     }
 
 
-def _raced(lines: list[_Line]) -> dict[str, set[int]]:
+def _raced(seasons: list[SeasonCount]) -> dict[str, set[int]]:
     """Series → the seasons the driver raced in it."""
     raced: dict[str, set[int]] = {}
-    for line in lines:
-        raced.setdefault(line.stat.series, set()).add(line.stat.season)
+    for one in seasons:
+        raced.setdefault(one.series, set()).add(one.season)
     return raced
 
 
-def final_places(driver_id: int) -> dict[tuple[str, int], int]:
-    """(series, season) → the driver's place in the season's last stored drivers' standings."""
-    last = (
-        StandingRow.objects.filter(season=OuterRef("season"))
-        .order_by("-after_round")
-        .values("after_round")[:1]
-    )
-    return {
-        (series, year): position
-        for series, year, position in StandingRow.objects.filter(
-            driver_id=driver_id, after_round=Subquery(last)
-        ).values_list("season__series__slug", "season__year", "position")
-    }
-
-
-def names_then(slugs: set[str]) -> Callable[[str, int], str]:
-    """A function giving a series' name in a season (two queries: the series, their names)."""
-    found = {s.slug: s for s in Series.objects.filter(slug__in=slugs).prefetch_related("names")}
-
-    def called(slug: str, season: int) -> str:
-        return found[slug].name_in(season) if slug in found else slug
-
-    return called
+def final_places(seasons: list[SeasonCount]) -> dict[tuple[str, int], int]:
+    """(series, season) → the driver's place in the season's final drivers' standings."""
+    return {(c.series, c.season): c.place for c in seasons if c.place is not None}
 
 
 def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, Any]:
@@ -351,14 +358,12 @@ def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, An
     }
 
 
-def _ladder(lines: list[_Line], rank_series: Any) -> list[dict[str, Any]]:
+def _ladder(seasons: list[SeasonCount], rank_series: Callable[[str], int]) -> list[dict[str, Any]]:
     """Per series, the seasons raced and the starts in each: the career as a ladder."""
     starts: dict[str, dict[int, int]] = {}
-    for line in lines:
-        seasons = starts.setdefault(line.stat.series, {})
-        seasons[line.stat.season] = seasons.get(line.stat.season, 0) + (
-            line.stat.finish is not None
-        )
+    for one in seasons:
+        per_season = starts.setdefault(one.series, {})
+        per_season[one.season] = per_season.get(one.season, 0) + one.tally.starts
     return [
         {"series": s, "seasons": dict(sorted(starts[s].items()))}
         for s in sorted(starts, key=rank_series)
@@ -368,19 +373,18 @@ def _ladder(lines: list[_Line], rank_series: Any) -> list[dict[str, Any]]:
 def driver_detail(slug: str) -> dict[str, Any]:
     """Who the driver is (names, known facts) and the career total."""
     header = driver_header(slug)
-    lines = _driver_lines(int(header["id"]))
-    _, total = career([line.stat for line in lines], Grouping.SERIES)
-    places = final_places(int(header["id"]))
-    won = driver_titles(header["name"], _raced(lines), places)
+    seasons = season_tallies("driver", int(header["id"]))
+    _, total = career_of_seasons(seasons, Grouping.SERIES)
+    places = final_places(seasons)
+    won = driver_titles(header["name"], _raced(seasons), places)
     return {**header, "total": total.as_dict(), "titles": won}
 
 
 def driver_results(slug: str, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
     """One page of the driver's results, oldest first."""
     header = driver_header(slug)
-    lines = _driver_lines(int(header["id"]))
-    paging = Paging.of(len(lines), page, per_page)
-    shown = paging.window(lines)
+    driver_id = int(header["id"])
+    paging, shown = _results_page(driver_id, season_tallies("driver", driver_id), page, per_page)
     tracks = {
         pk: (name, tslug)
         for pk, name, tslug in Track.objects.filter(

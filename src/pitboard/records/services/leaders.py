@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Aggregate, Count, Q, Sum
+from django.db.models import Q
 
-from pitboard.records.models import Driver, Result
+from pitboard.records.models import Driver
 from pitboard.records.services.schedule import require_series
+from pitboard.records.services.tallies import counted
 
 STATS = {
     "wins": "Wins",
@@ -18,36 +19,17 @@ STATS = {
 }
 SHOWN = 20
 
-_STARTED = Q(finish__isnull=False)
-# The counting statistics summed by the database, defined as pitboard.core.stats defines them
-# (docs/statistics.md): a start is a result with a finishing position, a pole a start from first.
-_AGGREGATES: dict[str, Aggregate] = {
-    "starts": Count("id", filter=_STARTED),
-    "wins": Count("id", filter=Q(finish=1)),
-    "top5": Count("id", filter=Q(finish__lte=5)),
-    "poles": Count("id", filter=_STARTED & Q(start=1)),
-    "laps_led": Sum("laps_led"),
-}
-
-
-def counted(*stats: str) -> dict[str, Aggregate]:
-    """Aggregates for ``.annotate()`` over results, one per statistic named."""
-    return {stat: _AGGREGATES[stat] for stat in stats}
-
 
 def leaders(series: str | None = None, top: int = SHOWN) -> dict[str, Any]:
     """The *top* drivers in each statistic, over every series or one.
 
-    Counted by the database, with the definitions of the career statistics (see counted).
+    Summed by the database from the season tallies (the definitions of the career statistics).
     """
     where = Q()
     if series:
         require_series(series)
-        where = Q(race__season__series__slug=series)
-    totals: list[dict[str, Any]] = [
-        dict(row)
-        for row in Result.objects.filter(where).values("driver_id").annotate(**counted(*STATS))
-    ]
+        where = Q(season__series__slug=series)
+    totals: list[dict[str, Any]] = [dict(row) for row in counted("driver", where, *STATS)]
     tables: dict[str, list[dict[str, Any]]] = {}
     shown: set[int] = set()
     for stat in STATS:

@@ -24,7 +24,6 @@ from pitboard.records.models import (
 from pitboard.records.services.champions import champions, final_leaders, under_way
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import (
-    refresh_stored,
     standings_for,
 )
 
@@ -254,10 +253,8 @@ def _season(series: str, year: int) -> Season:
 def schedule(series: str, year: int) -> dict[str, Any]:
     season = _season(series, year)
     named = season.series.name_entry(year)
-    if season.standings_stale:
-        refresh_stored(series, year)
     racing = under_way(series, [year])
-    champion = champions(series, [year], current=True, racing=racing).get(year)
+    champion = champions(series, [year], racing=racing).get(year)
     return {
         "series": series,
         "season": year,
@@ -301,8 +298,6 @@ def season_page(series: str, year: int, after_round: int | None = None) -> dict[
 def progression(series: str, year: int, top: int = 10) -> dict[str, Any]:
     """Points after every round of the drivers who finished the season in the top *top*."""
     season = _season(series, year)
-    if season.standings_stale:
-        refresh_stored(series, year)
     rows = StandingRow.objects.filter(season=season)
     last = rows.aggregate(last=Max("after_round"))["last"]
     if last is None:
@@ -490,9 +485,6 @@ def latest_races() -> list[dict[str, Any]]:
 def leaders_now(top: int = 5) -> list[dict[str, Any]]:
     """The top of the drivers' standings of each series' latest season."""
     seasons = _latest_seasons()
-    for season in seasons:
-        if season.standings_stale:
-            refresh_stored(season.series.slug, season.year)
     rows = StandingRow.objects.filter(season__in=seasons)
     last = dict(
         rows.values_list("season_id").annotate(last=Max("after_round")).order_by("season_id")

@@ -22,7 +22,7 @@ from pitboard.core.standings import (
 )
 from pitboard.records.models import Manufacturer, Race, StandingRow, Team
 from pitboard.records.models import Season as SeasonRecord
-from pitboard.records.services import bulk, versions
+from pitboard.records.services import bulk, tallies, versions
 from pitboard.records.services.points import (
     PointsError,
     load_season,
@@ -165,104 +165,123 @@ def round_on(series: str, year: int, on_date: date) -> int:
 
 
 def refresh_stored(series: str, year: int) -> int:
-    """Recompute and store a season's drivers' standings after every round; rows written.
+    """Recompute and store a season's drivers' standings after every round, and its tallies;
+    standings rows written.
 
     Only that season is touched. A season that cannot be scored (no rule set and no official
     points) keeps no stored standings.
     """
     record = SeasonRecord.objects.get(series__slug=series, year=year)
     with transaction.atomic():
-        StandingRow.objects.filter(season=record).delete()
-        SeasonRecord.objects.filter(pk=record.pk).update(standings_stale=False)
-        try:
-            season = _scored(series, year, ChampionshipKind.DRIVER)
-        except PointsError:
-            return 0
-        rows = [
-            (
-                record.pk,
-                rnd,
-                row.position,
-                row.driver,
-                row.points,
-                row.wins,
-                row.top5,
-                row.top10,
-                row.starts,
-                row.seed,
-                row.eliminated_in or "",
-                "official" if row.driver in season.official_used else "rules",
-                season.rules.id,
-            )
-            for rnd, table in standings_by_round(
-                season.rules,
-                season.races,
-                penalties=season.facts.penalties,
-                playoff_facts=season.facts.playoff,
-                scheduled_races=season.facts.scheduled_races,
-            )
-            for row in table
-        ]
-        bulk.insert_rows(
-            StandingRow._meta.db_table,
-            (
-                "season_id",
-                "after_round",
-                "position",
-                "driver_id",
-                "points",
-                "wins",
-                "top5",
-                "top10",
-                "starts",
-                "seed",
-                "eliminated_in",
-                "source",
-                "rules",
-            ),
-            rows,
+        tallies.refresh([record.pk])
+        return _store(record.pk, series, year)
+
+
+def _store(season_id: int, series: str, year: int) -> int:
+    StandingRow.objects.filter(season_id=season_id).delete()
+    SeasonRecord.objects.filter(pk=season_id).update(standings_stale=False)
+    try:
+        season = _scored(series, year, ChampionshipKind.DRIVER)
+    except PointsError:
+        return 0
+    rows = [
+        (
+            season_id,
+            rnd,
+            row.position,
+            row.driver,
+            row.points,
+            row.wins,
+            row.top5,
+            row.top10,
+            row.starts,
+            row.seed,
+            row.eliminated_in or "",
+            "official" if row.driver in season.official_used else "rules",
+            season.rules.id,
         )
+        for rnd, table in standings_by_round(
+            season.rules,
+            season.races,
+            penalties=season.facts.penalties,
+            playoff_facts=season.facts.playoff,
+            scheduled_races=season.facts.scheduled_races,
+        )
+        for row in table
+    ]
+    bulk.insert_rows(
+        StandingRow._meta.db_table,
+        (
+            "season_id",
+            "after_round",
+            "position",
+            "driver_id",
+            "points",
+            "wins",
+            "top5",
+            "top10",
+            "starts",
+            "seed",
+            "eliminated_in",
+            "source",
+            "rules",
+        ),
+        rows,
+    )
+    if rows:
+        tallies.store_places(season_id, max(row[1] for row in rows))
     return len(rows)
 
 
 def mark_stale(seasons: set[tuple[str, int]]) -> None:
-    """Note that these seasons' stored standings no longer follow their results."""
+    """Note that these seasons' stored standings and tallies no longer follow their results
+    (nor those of the seasons that count their races as combination races): they are computed
+    again as soon as the writing transaction commits, never by a page view."""
     if not seasons:
         return
     versions.bump()
     years: dict[str, list[int]] = {}
     for slug, year in seasons:
         years.setdefault(slug, []).append(year)
+    ids: set[int] = set()
     # One statement per series and few hundred years: any number of seasons fits SQLite's limits.
     for slug, wanted in years.items():
         wanted.sort()
         for start in range(0, len(wanted), 500):
-            SeasonRecord.objects.filter(
-                series__slug=slug, year__in=wanted[start : start + 500]
-            ).update(standings_stale=True)
+            ids.update(
+                SeasonRecord.objects.filter(
+                    series__slug=slug, year__in=wanted[start : start + 500]
+                ).values_list("pk", flat=True)
+            )
+    for chunk in bulk.chunks(sorted(tallies.with_linked(ids))):
+        SeasonRecord.objects.filter(pk__in=chunk).update(standings_stale=True)
+    transaction.on_commit(refresh_stale)
 
 
 def refresh_stale(series: str | None = None) -> list[tuple[str, int, int]]:
-    """Recompute the stored standings of every stale season (of one series, if given):
-    (series, year, rows) each."""
-    stale = SeasonRecord.objects.filter(standings_stale=True).values_list("series__slug", "year")
+    """Recompute the stored standings and tallies of every stale season (of one series, if
+    given): (series, year, standings rows) each."""
+    stale = SeasonRecord.objects.filter(standings_stale=True)
     if series is not None:
         stale = stale.filter(series__slug=series)
-    return [(slug, year, refresh_stored(slug, year)) for slug, year in list(stale)]
+    seasons = list(stale.values_list("pk", "series__slug", "year"))
+    if not seasons:
+        return []
+    with transaction.atomic():
+        tallies.refresh(pk for pk, _, _ in seasons)
+        return [(slug, year, _store(pk, slug, year)) for pk, slug, year in seasons]
 
 
 def stored_standings(
     series: str, year: int, after_round: int | None = None, *, with_slugs: bool = False
 ) -> dict[str, Any]:
-    """The stored drivers' standings (recomputed first if the season is stale): the same
-    document as standings_document. *with_slugs* adds each driver's slug, for links."""
+    """The stored drivers' standings: the same document as standings_document. *with_slugs*
+    adds each driver's slug, for links."""
     record = SeasonRecord.objects.filter(series__slug=series, year=year).first()
     if record is None:
         if not SeasonRecord.objects.filter(series__slug=series).exists():
             raise PointsError(f"no series {series!r}")
         raise PointsError(f"no season {series} {year}")
-    if record.standings_stale:
-        refresh_stored(series, year)
     rows = StandingRow.objects.filter(season=record)
     last = rows.order_by("-after_round").values_list("after_round", "rules").first()
     if last is None:

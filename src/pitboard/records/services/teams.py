@@ -4,36 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Q
 
 from pitboard.records.models import Driver, Result, Team
 from pitboard.records.services.champions import champions
 from pitboard.records.services.drivers import raced_in
-from pitboard.records.services.leaders import counted
 from pitboard.records.services.paging import Paging
 from pitboard.records.services.schedule import NotFound
+from pitboard.records.services.tallies import counted
 
 
 def team_list(series: str | None = None, era: str | None = None, page: int = 1) -> dict[str, Any]:
     """Teams that raced in *series* during *era*, most wins first, then most starts."""
-    where = raced_in(series, era) & Q(team__isnull=False)
-    stats = counted("starts", "wins")
-    grouped = (
-        Result.objects.filter(where)
-        .values("team_id")
-        .annotate(
-            starts=stats["starts"],
-            wins=stats["wins"],
-            drivers=Count("driver_id", distinct=True),
-            first=Min("race__season__year"),
-            last=Max("race__season__year"),
-        )
-    )
+    grouped = counted("team", raced_in(series, era), "starts", "wins")
     paging = Paging.of(grouped.count(), page)
     rows = list(
         grouped.order_by("-wins", "-starts", "team_id")[
             paging.offset : paging.offset + paging.per_page
         ]
+    )
+    # Drivers are not in the tallies: counted for the teams shown only.
+    drivers = dict(
+        Result.objects.filter(
+            raced_in(series, era, "race__season__"), team_id__in=[r["team_id"] for r in rows]
+        )
+        .values_list("team_id")
+        .annotate(drivers=Count("driver_id", distinct=True))
+        .order_by()
     )
     names = {
         pk: (name, slug)
@@ -51,7 +48,7 @@ def team_list(series: str | None = None, era: str | None = None, page: int = 1) 
                 "slug": names[r["team_id"]][1],
                 "starts": r["starts"],
                 "wins": r["wins"],
-                "drivers": r["drivers"],
+                "drivers": drivers.get(r["team_id"], 0),
                 "first_season": r["first"],
                 "last_season": r["last"],
             }
@@ -127,7 +124,7 @@ def team_titles(team_id: int) -> list[dict[str, Any]]:
     crowned = {
         (series, year): title
         for series, years in raced.items()
-        for year, title in champions(series, years, current=True).items()
+        for year, title in champions(series, years).items()
         if title["slug"]
     }
     if not crowned:

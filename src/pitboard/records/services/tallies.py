@@ -1,0 +1,141 @@
+"""Season tallies: each driver's, team's and make's sums per season, kept with the standings.
+
+A career document by series or season reads a few tally rows (one per season raced) instead of
+every result of the career. The tallies of a season are written again, set-based in SQL, every
+time its stored standings are (``standings.refresh_stored`` and ``refresh_stale``): when an
+import, an undo, a merge or an edit changes its results. Page views only read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Max, Min, Q, QuerySet, Sum
+
+from pitboard.core.stats import SeasonCount, Tally
+from pitboard.records.models import ChampionshipRace, SeasonTally
+from pitboard.records.services import bulk
+
+# Result columns per tally kind.
+FIELDS = {"driver": "driver_id", "team": "team_id", "manufacturer": "manufacturer_id"}
+
+# Tally's sums, in its field order, over a group of results (``{points}``: the points the
+# season counts; see careers.OWN_SEASON and LINKED_SEASON).
+SUMS = """
+    COUNT(res.finish),
+    SUM(CASE WHEN res.finish = 1 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN res.finish <= 5 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN res.finish <= 10 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN res.start = 1 AND res.finish IS NOT NULL THEN 1 ELSE 0 END),
+    COALESCE(SUM(res.laps), 0),
+    COALESCE(SUM(res.laps_led), 0),
+    SUM(CASE WHEN res.status_class <> 'running' THEN 1 ELSE 0 END),
+    COALESCE(SUM({points}), 0),
+    COALESCE(SUM(CASE WHEN res.finish IS NOT NULL THEN res.start END), 0),
+    COUNT(CASE WHEN res.finish IS NOT NULL THEN res.start END),
+    COALESCE(SUM(res.finish), 0),
+    MIN(res.finish),
+    COUNT(*)
+"""
+# The tally table's columns: the subject and season, then Tally's fields in its order.
+COLUMNS = ("kind", "subject_id", "season_id", "also", *(f.name for f in fields(Tally)))
+
+
+def with_linked(season_ids: Iterable[int]) -> set[int]:
+    """*season_ids* and the seasons that count races of theirs as combination races: a change
+    to those races' results changes what the linked seasons count too."""
+    ids = set(season_ids)
+    linked: set[int] = set()
+    for chunk in bulk.chunks(sorted(ids)):
+        linked.update(
+            ChampionshipRace.objects.filter(race__season_id__in=chunk, round__isnull=False)
+            .values_list("championship__season_id", flat=True)
+            .distinct()
+        )
+    return ids | linked
+
+
+def refresh(season_ids: Iterable[int]) -> None:
+    """Write the tallies of these seasons again from their results (own and linked)."""
+    ids = sorted(set(season_ids))
+    table = connection.ops.quote_name(SeasonTally._meta.db_table)
+    insert = f"INSERT INTO {table} ({bulk.quoted(COLUMNS)}) "
+    with connection.cursor() as cursor:
+        for chunk in bulk.chunks(ids, 400):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE season_id IN ({marks})", list(chunk))
+            for kind, field in FIELDS.items():
+                own = (
+                    f"SELECT %s, res.{field}, r.season_id, %s, {SUMS.format(points='res.points')}"
+                    " FROM records_result res JOIN records_race r ON r.id = res.race_id"
+                    f" WHERE r.season_id IN ({marks}) AND res.{field} IS NOT NULL"
+                    f" GROUP BY res.{field}, r.season_id"
+                )
+                linked = (
+                    f"SELECT %s, res.{field}, c.season_id, %s, {SUMS.format(points='st.points')}"
+                    " FROM records_result res"
+                    " JOIN records_championshiprace cr"
+                    "   ON cr.race_id = res.race_id AND cr.round IS NOT NULL"
+                    " JOIN records_championship c ON c.id = cr.championship_id"
+                    " LEFT JOIN records_resultstatement st"
+                    "   ON st.result_id = res.id AND st.dataset = cr.dataset"
+                    f" WHERE c.season_id IN ({marks}) AND res.{field} IS NOT NULL"
+                    f" GROUP BY res.{field}, c.season_id"
+                )
+                cursor.execute(insert + own, [kind, False, *chunk])
+                cursor.execute(insert + linked, [kind, True, *chunk])
+
+
+def season_tallies(kind: str, subject_id: int, series: str | None = None) -> list[SeasonCount]:
+    """The tally of every season a subject raced in (of one series), with a driver's final
+    place in it."""
+    where = "t.kind = %s AND t.subject_id = %s"
+    params: list[Any] = [kind, subject_id]
+    if series is not None:
+        where += " AND s.slug = %s"
+        params.append(series)
+    sums = ", ".join(f"t.{name}" for name in COLUMNS[4:])
+    sql = (
+        f"SELECT s.slug, se.year, t.also, t.place, {sums} FROM records_seasontally t"
+        " JOIN records_season se ON se.id = t.season_id"
+        f" JOIN records_series s ON s.id = se.series_id WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        SeasonCount(slug, year, bool(also), Tally(*sums), place)
+        for slug, year, also, place, *sums in rows
+    ]
+
+
+def counted(kind: str, where: Q, *stats: str) -> QuerySet[Any, Any]:
+    """Per driver (``driver_id``), team or make of *kind*: the sums of *stats* and the first
+    and last season, over the season tallies that *where* selects (each start once: in its own
+    series). A values queryset, to be ordered and sliced."""
+    return (
+        SeasonTally.objects.filter(where, kind=kind, also=False)
+        .values(**{f"{kind}_id": F("subject_id")})
+        .annotate(
+            **{stat: Sum(stat) for stat in stats},
+            first=Min("season__year"),
+            last=Max("season__year"),
+        )
+    )
+
+
+def store_places(season_id: int, last_round: int) -> None:
+    """Note each driver's final place (in the stored standings after *last_round*) on his
+    tally of the season."""
+    table = connection.ops.quote_name(SeasonTally._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET place = (SELECT sr.position FROM records_standingrow sr"
+            f" WHERE sr.season_id = {table}.season_id AND sr.after_round = %s"
+            f" AND sr.driver_id = {table}.subject_id)"
+            " WHERE season_id = %s AND kind = 'driver'",
+            [last_round, season_id],
+        )
