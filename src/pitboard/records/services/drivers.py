@@ -144,20 +144,25 @@ class _Line:
     team_slug: str | None
 
 
-# The first columns in ResultLine's order, then what the results table adds, in time order.
+# A page of the results list in time order: the page is chosen on narrow rows (a start counted
+# in two series is listed under both), and only its rows are read whole, with their team and
+# make. The columns: ResultLine's, then what the results table adds.
 _LINES_SQL = (
-    in_every_season(
-        "SELECT s.slug, se.year, '', res.start, res.finish, res.laps, res.laps_led, "
-        "res.status_class, {points}, {also}, r.track_id, {round}, r.name, res.car_number, "
-        "t.name, m.name, res.status_text, t.slug, s.display_order, res.entry",
-        """
-        JOIN records_series s ON s.id = se.series_id
-        LEFT JOIN records_team t ON t.id = res.team_id
-        LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id
-        WHERE res.driver_id = %s
-        """,
+    "SELECT p.slug, p.season_year, '', res.start, res.finish, res.laps, res.laps_led, "
+    "res.status_class, p.points, p.also, r.track_id, p.rnd, r.name, res.car_number, t.name, "
+    "m.name, res.status_text, t.slug FROM ("
+    + in_every_season(
+        "SELECT res.id AS id, s.slug AS slug, se.year AS season_year, "
+        "s.display_order AS series_rank, {round} AS rnd, res.entry AS entry, "
+        "{points} AS points, {also} AS also",
+        "JOIN records_series s ON s.id = se.series_id WHERE res.driver_id = %s",
     )
-    + " ORDER BY 2, 19, 1, 12, 20 LIMIT %s OFFSET %s"
+    + " ORDER BY season_year, series_rank, slug, rnd, entry LIMIT %s OFFSET %s) p"
+    " JOIN records_result res ON res.id = p.id"
+    " JOIN records_race r ON r.id = res.race_id"
+    " LEFT JOIN records_team t ON t.id = res.team_id"
+    " LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id"
+    " ORDER BY p.season_year, p.series_rank, p.slug, p.rnd, p.entry"
 )
 _STAT_COLUMNS = len(ResultLine._fields)
 _LINE_COLUMNS = _STAT_COLUMNS + 8
