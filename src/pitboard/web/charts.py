@@ -137,9 +137,16 @@ def finishes(
             out.append(_text(x(i), frame.height - frame.bottom + 14, str(season)))
     out.append("</g>")
     radius = 2.5 if count < 400 else 1.6
-    for i, (_, finish) in enumerate(points):
-        cls = "win" if finish == 1 else "dot"
-        out.append(f'<circle cx="{x(i):.1f}" cy="{y(finish):.1f}" r="{radius}" class="{cls}"/>')
+    # One dot a start (a long career has over a thousand): x(i) and y(finish) worked out inline.
+    step = frame.inner_width / max(count, 1)
+    x0 = frame.left + step / 2
+    rise = frame.inner_height / max(worst - 1, 1)
+    y0 = frame.top - rise
+    out += [
+        f'<circle cx="{x0 + i * step:.1f}" cy="{y0 + finish * rise:.1f}" r="{radius}" '
+        f'class="{"win" if finish == 1 else "dot"}"/>'
+        for i, (_, finish) in enumerate(points)
+    ]
     out += _axis_titles(frame, "Starts, by season", "Finishing position")
     out.append("</svg>")
     return "\n".join(out)
