@@ -148,3 +148,13 @@ def test_stored_standings_follow_a_change_of_rules(imported: Season, tmp_path, m
     assert imported.standings_stale and current()[0] > version  # cached pages go too
     refresh_stale()
     assert stored_standings("thunder-stock", 2025)["rules"] == "thunder-2025"
+
+
+def test_an_undone_import_leaves_no_tallies(imported: Season) -> None:
+    """The numbers pages read go with the results: an undone import leaves none behind."""
+    from pitboard.records.models import ImportRun
+    from pitboard.records.services.undo import undo_run
+
+    assert SeasonTally.objects.filter(kind="team").exists()
+    undo_run(ImportRun.objects.get().pk)
+    assert not SeasonTally.objects.exists() and not StandingRow.objects.exists()
