@@ -267,9 +267,9 @@ def run_import(
     run.message = "; ".join(r.error for r in reports if r.error)
     run.save()
     if run.counts["changed"]:
-        analyze()
         # The stored standings and tallies of every season the run touched, computed now so
-        # that no page view has to (the run's last write may have linked a season it made).
+        # that no page view has to (the run's last write may have linked a season it made);
+        # then the planner's statistics, of them too.
         refresh_stale()
         analyze()
     return reports, rejects

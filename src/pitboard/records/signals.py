@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -23,7 +22,6 @@ from pitboard.records.models import (
     ImportRun,
     Penalty,
     Result,
-    Season,
     SeasonTally,
     StandingRow,
 )
@@ -34,11 +32,9 @@ NOT_DATA = (DataVersion, ErrorReport, ImportRun, SeasonTally, StandingRow)
 
 
 def _changed(season_id: int) -> None:
-    from pitboard.records.services.standings import refresh_stale
-    from pitboard.records.services.tallies import with_linked
+    from pitboard.records.services.standings import mark_seasons_stale
 
-    Season.objects.filter(pk__in=with_linked([season_id])).update(standings_stale=True)
-    transaction.on_commit(refresh_stale)
+    mark_seasons_stale([season_id])
 
 
 @receiver([post_save, post_delete], sender=Result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from itertools import groupby
@@ -164,20 +165,10 @@ def round_on(series: str, year: int, on_date: date) -> int:
     return max(before)
 
 
-def refresh_stored(series: str, year: int) -> int:
-    """Recompute and store a season's drivers' standings after every round, and its tallies;
-    standings rows written.
-
-    Only that season is touched. A season that cannot be scored (no rule set and no official
-    points) keeps no stored standings.
-    """
-    record = SeasonRecord.objects.get(series__slug=series, year=year)
-    with transaction.atomic():
-        tallies.refresh([record.pk])
-        return _store(record.pk, series, year)
-
-
 def _store(season_id: int, series: str, year: int) -> int:
+    """Recompute and store a season's drivers' standings after every round (and each driver's
+    final place on his tally); rows written. A season that cannot be scored (no rule set and no
+    official points) keeps no stored standings."""
     StandingRow.objects.filter(season_id=season_id).delete()
     SeasonRecord.objects.filter(pk=season_id).update(standings_stale=False)
     try:
@@ -253,7 +244,13 @@ def mark_stale(seasons: set[tuple[str, int]]) -> None:
                     series__slug=slug, year__in=wanted[start : start + 500]
                 ).values_list("pk", flat=True)
             )
-    for chunk in bulk.chunks(sorted(tallies.with_linked(ids))):
+    mark_seasons_stale(ids)
+
+
+def mark_seasons_stale(season_ids: Iterable[int]) -> None:
+    """Mark these seasons, and those linked to their races, stale; they are computed again when
+    the writing transaction commits (at once outside one)."""
+    for chunk in bulk.chunks(sorted(tallies.with_linked(season_ids))):
         SeasonRecord.objects.filter(pk__in=chunk).update(standings_stale=True)
     transaction.on_commit(refresh_stale)
 

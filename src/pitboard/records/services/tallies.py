@@ -2,8 +2,8 @@
 
 A career document by series or season reads a few tally rows (one per season raced) instead of
 every result of the career. The tallies of a season are written again, set-based in SQL, every
-time its stored standings are (``standings.refresh_stored`` and ``refresh_stale``): when an
-import, an undo, a merge or an edit changes its results. Page views only read them.
+time its stored standings are (``standings.refresh_stale``): when an import, an undo, a merge
+or an edit changes its results. Page views only read them.
 """
 
 from __future__ import annotations
