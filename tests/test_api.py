@@ -155,10 +155,13 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
         ("/api/v1/tracks/martinsville-speedway", 8),
         ("/api/v1/search?q=petty", 12),
         ("/api/v1/records", 4),
+        ("/api/v1/teams?series=cup", 11),  # and the titles won in the teams' cars
+        ("/api/v1/makes/chevrolet", 10),
         ("/drivers/richard-petty/", 12),  # and his titles
         ("/series/cup/2016/", 30),
         ("/races/cup/2016/36/", 8),
         ("/tracks/martinsville-speedway/", 10),
+        ("/makes/chevrolet/", 12),
         ("/", 20),
     ],
 )
@@ -309,3 +312,62 @@ def test_teams_count_the_titles_won_in_their_cars(site: Server) -> None:
         '>1974 CUP</a>: <a href="/drivers/richard-petty/">Richard Petty</a> <span class="badge"'
         in petty
     )
+
+
+def test_team_and_make_titles_add_up_to_the_champions_table(site: Server) -> None:
+    """Every national champion of the series pages counts for exactly one team and one make
+    (those of most of his starts that season), in the lists' counts and on the detail
+    documents; none is counted twice or left out."""
+    crowned = {
+        (series, season["season"], season["champion"]["slug"], season["champion_source"])
+        for series in ("cup", "nxs", "truck")
+        for season in site.json(f"/api/v1/series/{series}")["seasons"]
+        if season["champion"] and season["champion"]["slug"]
+    }
+    assert len(crowned) == 76 + 43 + 30  # Cup 1949-2024, NXS 1982-, Truck 1995-
+    for kind, route, field in (
+        ("teams", "/api/v1/teams", "team"),
+        ("makes", "/api/v1/makes", "manufacturer"),
+    ):
+        counted: dict[str, int] = {}
+        page, pages = 1, 1
+        while page <= pages:
+            listing = site.json(f"{route}?per_page=200&page={page}")
+            counted.update({row["slug"]: row["titles"] for row in listing[kind] if row["titles"]})
+            page, pages = page + 1, listing["pages"]
+        won: list[tuple[str, int, str, str]] = []
+        for slug, count in counted.items():
+            titles = site.json(f"{route}/{slug}")["titles"]
+            assert len(titles) == count, slug
+            won += [(t["series"], t["season"], t["driver"]["slug"], t["source"]) for t in titles]
+        assert len(won) == len(set(won)) and set(won) <= crowned, kind
+        # A title counts nowhere only where the champion's results that season name no team
+        # or make at all (NXS 1989 and 1990 give no teams).
+        for series, year, slug, _ in crowned - set(won):
+            results = site.json(f"/api/v1/drivers/{slug}/results?per_page=200")["items"]
+            assert not [
+                r for r in results if (r["series"], r["season"]) == (series, year) and r[field]
+            ], (kind, series, year, slug)
+        assert len(crowned) - len(won) <= (2 if kind == "teams" else 0)
+    chevrolet = site.json("/api/v1/makes/chevrolet")
+    assert ("cup", 2016, "jimmie-johnson", "rules") in {
+        (t["series"], t["season"], t["driver"]["slug"], t["source"]) for t in chevrolet["titles"]
+    }
+    assert chevrolet["winners"][0]["wins"] >= chevrolet["winners"][1]["wins"]
+    page = site.get("/makes/chevrolet/")[2].decode()
+    assert (
+        f'<h2 id="titles">Drivers\' championships in its cars: {len(chevrolet["titles"])}</h2>'
+        in page
+    )
+    assert (
+        site.get("/api/v1/makes/moon-buggy")[0] == 404 and site.get("/makes/moon-buggy/")[0] == 404
+    )
+    # Race and driver results link each make.
+    race = site.json("/api/v1/races/cup/2016/1")["results"][0]
+    assert race["manufacturer_slug"] in {"chevrolet", "ford", "toyota"}
+    assert (
+        f'<a href="/makes/{race["manufacturer_slug"]}/">'
+        in site.get("/races/cup/2016/1/")[2].decode()
+    )
+    index = site.get("/makes/")[2].decode()
+    assert '<a href="/makes/chevrolet/">Chevrolet</a>' in index

@@ -44,6 +44,10 @@ REQUESTS = {
     "race": ("/api/v1/races/cup/2032/3", 5),
     "search": ("/api/v1/search?q=cedar", 12),
     "records": ("/api/v1/records", 3),
+    "teams": ("/api/v1/teams?series=cup&per_page=3", 11),  # and the titles in their cars
+    "team": ("/api/v1/teams/quill-racing", 7),
+    "makes": ("/api/v1/makes", 10),
+    "make": ("/api/v1/makes/ford", 10),
     "not-found": ("/api/v1/drivers/nobody", 3),
     "invalid": ("/api/v1/drivers/avery-quill/career?by=decade", 2),
 }

@@ -264,6 +264,8 @@ PAGES = [
     ("/records/", "records", 0),
     ("/teams/", "teams", 0),
     ("/teams/{team}/", "team", 0),
+    ("/makes/", "makes", 0),
+    ("/makes/chevrolet/", "make", 0),
     (f"/report/?page={PETTY}", "report", 0),
     ("/search/?q=nobody+of+that+name", "search-nothing", 0),
 ]

@@ -95,10 +95,37 @@ def teams(
     series: str | None = None,
     era: str | None = Query(None, description="a decade: 1970s"),  # type: ignore[type-arg, unused-ignore]
     page: int = Page,
+    per_page: int = PerPage,
 ) -> Any:
     """Teams (or car owners, as the results name them) that raced in *series* during *era*,
     most wins first, then most starts."""
-    return _answer(team_service.team_list, series, era, page)
+    return _answer(team_service.team_list, series, era, page, per_page)
+
+
+@api.get("/teams/{slug}", response={200: schemas.TeamDetail, **NOT_FOUND}, summary="A team")
+def team(request: HttpRequest, slug: str) -> Any:
+    """The team's career total, its owner where the record knows one, and the drivers'
+    championships won in its cars."""
+    return _answer(team_service.car_detail, "team", slug)
+
+
+@api.get("/makes", response={200: schemas.MakeList, **NOT_FOUND}, summary="List makes")
+def makes(
+    request: HttpRequest,
+    series: str | None = None,
+    era: str | None = Query(None, description="a decade: 1970s"),  # type: ignore[type-arg, unused-ignore]
+    page: int = Page,
+    per_page: int = PerPage,
+) -> Any:
+    """Makes that raced in *series* during *era*, most wins first, then most starts."""
+    return _answer(team_service.make_list, series, era, page, per_page)
+
+
+@api.get("/makes/{slug}", response={200: schemas.MakeDetail, **NOT_FOUND}, summary="A make")
+def make(request: HttpRequest, slug: str) -> Any:
+    """The make's career total, the drivers' championships won in its cars and the drivers
+    with the most wins in them."""
+    return _answer(team_service.car_detail, "manufacturer", slug)
 
 
 def _driver_answer(request: HttpRequest, slug: str, call: Callable[[], Any]) -> Any:

@@ -79,7 +79,8 @@ class TeamListItem(Schema):
     slug: str
     starts: int
     wins: int
-    drivers: int  # different drivers who started for the team
+    drivers: int  # different drivers who started for the team or make
+    titles: int  # drivers' championships won in its cars, of the filtered series and era
     first_season: int
     last_season: int
 
@@ -88,6 +89,12 @@ class TeamList(Paged):
     series: str | None
     era: str | None
     teams: list[TeamListItem]
+
+
+class MakeList(Paged):
+    series: str | None
+    era: str | None
+    makes: list[TeamListItem]
 
 
 class StatedBy(Schema):
@@ -117,6 +124,38 @@ class Title(Schema):
     source: Literal["rules", "official"]
 
 
+class CarTitle(Schema):
+    """A drivers' championship won in a team's or a make's cars: the season's champion made
+    most of his starts with it (``source`` as for the driver's ``Title``)."""
+
+    series: str
+    season: int
+    driver: Ref
+    source: Literal["rules", "official"]
+
+
+class Winner(Schema):
+    name: str
+    slug: str
+    wins: int
+
+
+class TeamDetail(Schema):
+    name: str
+    slug: str
+    owner: str | None
+    total: StatRow
+    titles: list[CarTitle]
+
+
+class MakeDetail(Schema):
+    name: str
+    slug: str
+    total: StatRow
+    titles: list[CarTitle]
+    winners: list[Winner]  # the drivers with the most wins in its cars, most first
+
+
 class DriverDetail(Schema):
     id: str
     name: str
@@ -137,6 +176,7 @@ class DriverResult(Schema):
     team: str | None
     team_slug: str | None  # the team's page: /teams/{team_slug}/
     manufacturer: str | None
+    manufacturer_slug: str | None  # the make's page: /makes/{manufacturer_slug}/
     start: int | None
     finish: int | None
     laps: int | None
@@ -360,6 +400,7 @@ class RaceResult(Schema):
     driver: Ref
     team: Ref | None
     manufacturer: str | None
+    manufacturer_slug: str | None  # the make's page: /makes/{manufacturer_slug}/
     laps: int | None
     laps_led: int | None
     status: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -174,19 +175,36 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# The list and detail pages of teams and of makes: template, heading, description.
+_CARS = {
+    "team": ("team", "Teams", "Every team and car owner in the record book, by series and era."),
+    "manufacturer": ("make", "Makes", "Every make in the record book, by series and era."),
+}
+
+
 @require_GET
 def team_list(request: HttpRequest) -> HttpResponse:
+    return _car_list(request, "team")
+
+
+@require_GET
+def make_list(request: HttpRequest) -> HttpResponse:
+    return _car_list(request, "manufacturer")
+
+
+def _car_list(request: HttpRequest, kind: str) -> HttpResponse:
     series = request.GET.get("series") or None
     era = request.GET.get("era") or None
     try:
-        listing = team_service.team_list(series, era, _page_number(request))
+        listing = team_service.listing(kind, series, era, _page_number(request))
     except (schedule.NotFound, ValueError) as exc:
         raise Http404(str(exc)) from exc
+    template, heading, description = _CARS[kind]
     return _page(
         request,
-        "teams.html",
-        "Teams",
-        "Every team and car owner in the record book, by series and era.",
+        f"{template}s.html",
+        heading,
+        description,
         listing=listing,
         series_options=schedule.series_list(),
         eras=driver_service.eras(),
@@ -195,22 +213,43 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def team(request: HttpRequest, slug: str) -> HttpResponse:
+    return _car_page(
+        request, "team", slug, lambda _: {"roster": _found(team_service.team_roster, slug)}
+    )
+
+
+@require_GET
+def make(request: HttpRequest, slug: str) -> HttpResponse:
+    return _car_page(
+        request,
+        "manufacturer",
+        slug,
+        lambda pk: {"winners": team_service.winners_in_cars("manufacturer", pk)},
+    )
+
+
+def _car_page(
+    request: HttpRequest, kind: str, slug: str, more: Callable[[int], dict[str, Any]]
+) -> HttpResponse:
+    """A team's or a make's page: its careers by series and season, the titles won in its
+    cars, and what *more* adds for the subject's id."""
     try:
-        subject = subject_by_slug("team", slug)
+        subject = subject_by_slug(kind, slug)
     except LookupError_ as exc:
         raise Http404(str(exc)) from exc
     by_series, by_season = career_documents(subject, (Grouping.SERIES, Grouping.SEASON))
+    template = _CARS[kind][0]
     return _page(
         request,
-        "team.html",
+        f"{template}.html",
         subject.name,
         f"{subject.name}: {by_series['total']['starts']} starts and "
         f"{by_series['total']['wins']} wins in the record book.",
-        team=subject,
+        subject=subject,
         career=by_series,
         seasons=by_season,
-        roster=_found(team_service.team_roster, slug),
-        titles=team_service.team_titles(subject.id),
+        titles=team_service.titles_in_cars(kind, subject.id),
+        **more(subject.id),
     )
 
 

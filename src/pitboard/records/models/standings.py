@@ -77,6 +77,10 @@ class SeasonTally(models.Model):
     entries = models.IntegerField()
     # A driver's final place in the season's stored drivers' standings.
     place = models.IntegerField(null=True)
+    # A driver's team and make of the season (own rows): those of most of his starts, the
+    # lowest id on a tie. A champion's title counts for them.
+    main_team_id = models.IntegerField(null=True)
+    main_make_id = models.IntegerField(null=True)
 
     class Meta:
         constraints = [

@@ -19,10 +19,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from pitboard.core.names import name_key
-from pitboard.records.models import Driver, Race, Season, StandingRow
+from pitboard.records.models import Driver, Race, Season, SeasonTally
 from pitboard.records.services.points import scheduled_races
 
 
@@ -60,31 +60,52 @@ def champions(
     the standings cannot name him). Seasons with neither standings nor a published champion,
     and seasons still being raced (``under_way``), are left out. *racing*: the seasons under
     way, if known."""
-    asked = set(years)
-    wanted = asked - (under_way(series, asked) if racing is None else racing)
-    leaders = final_leaders(series, wanted)
-    out: dict[int, dict[str, Any]] = {}
-    official: dict[int, Published] = {}
-    for year in sorted(wanted):
-        known = published().get((series, year))
-        leader = leaders.get(year)
-        if known is None or (leader is not None and leader["name"] == known.name):
-            if leader is not None:
-                url = known.source_url if known else None
-                out[year] = {**leader, "source": "rules", "source_url": url, "why": None}
-            continue
-        official[year] = known
-    slugs = _slugs_by_name(series, official)
-    for year, known in official.items():
-        leader = leaders.get(year)
+    found = season_champions({series: set(years)}, None if racing is None else {series: racing})
+    return {
+        year: {k: v for k, v in title.items() if k != "id"} for (_, year), title in found.items()
+    }
+
+
+def season_champions(
+    raced: dict[str, set[int]], racing: dict[str, set[int]] | None = None
+) -> dict[tuple[str, int], dict[str, Any]]:
+    """``champions`` for many series at once: (series, season) → its champion, with his
+    driver ``id`` too (None where no driver record bears the name). A few queries whatever
+    the number of series. *racing*: series → the seasons under way, if known."""
+    if racing is None:
+        racing = seasons_under_way(raced)
+    wanted = {series: years - racing.get(series, set()) for series, years in raced.items() if years}
+    leaders = final_leaders_of(wanted)
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    official: dict[tuple[str, int], Published] = {}
+    for series, years in wanted.items():
+        for year in years:
+            known = published().get((series, year))
+            leader = leaders.get((series, year))
+            if known is None or (leader is not None and leader["name"] == known.name):
+                if leader is not None:
+                    url = known.source_url if known else None
+                    out[series, year] = {
+                        **leader,
+                        "source": "rules",
+                        "source_url": url,
+                        "why": None,
+                    }
+                continue
+            official[series, year] = known
+    found = _drivers_by_name(official)
+    for (series, year), known in official.items():
+        leader = leaders.get((series, year))
         why = known.cannot_compute or (
             f"the standings computed from the results name {leader['name']}"
             if leader
             else "the results give no standings"
         )
-        out[year] = {
+        pk, slug = found.get((series, year, name_key(known.name)), (None, None))
+        out[series, year] = {
             "name": known.name,
-            "slug": slugs.get((year, name_key(known.name))),
+            "slug": slug,
+            "id": pk,
             "source": "official",
             "source_url": known.source_url,
             "why": why,
@@ -98,10 +119,23 @@ def under_way(series: str, years: Iterable[int]) -> set[int]:
     (where a sourced or facts file gives its length) has races left. A season that ends in
     the calendar year it starts in is over by the next January: an earlier season, or one
     followed by another, is complete whatever the record holds of it."""
-    latest = Season.objects.filter(series__slug=series).aggregate(last=Max("year"))["last"]
-    if latest is None or latest not in set(years):
-        return set()
-    return {latest} if _latest_under_way(series, latest) else set()
+    return seasons_under_way({series: set(years)}).get(series, set())
+
+
+def seasons_under_way(raced: dict[str, set[int]]) -> dict[str, set[int]]:
+    """``under_way`` for many series at once (one query, and two per latest season that may
+    be under way)."""
+    latest = dict(
+        Season.objects.filter(series__slug__in=list(raced))
+        .values_list("series__slug")
+        .annotate(last=Max("year"))
+        .order_by()
+    )
+    return {
+        series: {last}
+        for series, last in latest.items()
+        if last in raced[series] and _latest_under_way(series, last)
+    }
 
 
 def _latest_under_way(series: str, year: int) -> bool:
@@ -122,12 +156,7 @@ def driver_titles(
     and two for a latest season that may be under way). Each title is ``rules``
     (the standings crown him, and agree with the published champion where there is one) or
     ``official`` (the published champion is he, the standings name someone else)."""
-    latest = dict(
-        Season.objects.filter(series__slug__in=list(raced))
-        .values_list("series__slug")
-        .annotate(last=Max("year"))
-        .order_by()
-    )
+    racing = seasons_under_way(raced)
     key = name_key(name)
     won = []
     for series, years in raced.items():
@@ -136,8 +165,7 @@ def driver_titles(
             first = places.get((series, year)) == 1
             if known is not None and name_key(known.name) != key:
                 continue  # the published champion is someone else
-            racing = latest.get(series) == year and _latest_under_way(series, year)
-            if known is None and not (first and not racing):
+            if known is None and not (first and year not in racing.get(series, ())):
                 continue
             won.append(
                 {"series": series, "season": year, "source": "rules" if first else "official"}
@@ -147,35 +175,60 @@ def driver_titles(
 
 def final_leaders(series: str, years: set[int]) -> dict[int, dict[str, Any]]:
     """Season → the leader of its last stored standings (its champion's, if it is complete)."""
-    if not years:
+    return {year: leader for (_, year), leader in final_leaders_of({series: years}).items()}
+
+
+def final_leaders_of(raced: dict[str, set[int]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """(series, season) → the leader of its last stored standings (``name``, ``slug``, ``id``),
+    as the season tallies note each driver's final place: one query for all."""
+    raced = {series: years for series, years in raced.items() if years}
+    if not raced:
         return {}
-    # Every round has a leader: the final one is the leader after the highest round.
+    where = Q()
+    for series, years in raced.items():
+        where |= Q(season__series__slug=series, season__year__in=years)
+    driver = Driver.objects.filter(id=OuterRef("subject_id"))
     leaders = (
-        StandingRow.objects.filter(season__series__slug=series, season__year__in=years, position=1)
-        .order_by("season__year", "-after_round")
-        .values_list("season__year", "driver__person__name", "driver__slug")
+        SeasonTally.objects.filter(where, kind="driver", place=1)
+        .annotate(
+            name=Subquery(driver.values("person__name")[:1]),
+            slug=Subquery(driver.values("slug")[:1]),
+        )
+        .values_list("season__series__slug", "season__year", "subject_id", "name", "slug")
+        .distinct()
     )
-    found: dict[int, dict[str, Any]] = {}
-    for year, name, slug in leaders:
-        found.setdefault(year, {"name": name, "slug": slug})
-    return found
+    return {
+        (series, year): {"name": name, "slug": slug, "id": pk}
+        for series, year, pk, name, slug in sorted(leaders)
+        if slug is not None
+    }
 
 
-def _slugs_by_name(series: str, champions: dict[int, Published]) -> dict[tuple[int, str], str]:
-    """(season, name key) → the slug of the driver of that name who raced the series that
-    season (the record may hold namesakes)."""
+def _drivers_by_name(
+    champions: dict[tuple[str, int], Published],
+) -> dict[tuple[str, int, str], tuple[int, str]]:
+    """(series, season, name key) → the id and slug of the driver of that name who raced the
+    series that season (the record may hold namesakes)."""
     keys = {name_key(c.name) for c in champions.values()}
     if not keys:
         return {}
-    found: dict[tuple[int, str], str] = {}
-    for year, key, slug in (
-        Driver.objects.filter(
-            person__name_key__in=keys,
-            results__race__season__series__slug=series,
-            results__race__season__year__in=list(champions),
+    where = Q()
+    for series, year in champions:
+        where |= Q(season__series__slug=series, season__year=year)
+    driver = Driver.objects.filter(id=OuterRef("subject_id"))
+    found: dict[tuple[str, int, str], tuple[int, str]] = {}
+    for series, year, pk, key, slug in (
+        SeasonTally.objects.filter(
+            where,
+            kind="driver",
+            subject_id__in=Driver.objects.filter(person__name_key__in=keys).values("id"),
         )
-        .values_list("results__race__season__year", "person__name_key", "slug")
-        .distinct()
+        .annotate(
+            key=Subquery(driver.values("person__name_key")[:1]),
+            slug=Subquery(driver.values("slug")[:1]),
+        )
+        .values_list("season__series__slug", "season__year", "subject_id", "key", "slug")
+        .order_by("subject_id")
     ):
-        found.setdefault((year, key), slug)
+        found.setdefault((series, year, key), (pk, slug))
     return found

@@ -64,12 +64,16 @@ def era_years(era: str) -> tuple[int, int]:
     return start, start + 9
 
 
-def raced_in(series: str | None, era: str | None, season: str = "season__") -> Q:
-    """The rows of *series* (checked to exist) during *era* (a decade), either optional;
-    *season*: the path to the season (a tally's by default, ``race__season__`` for results)."""
+def raced_in(
+    series: str | None, era: str | None, season: str = "season__", *, check: bool = True
+) -> Q:
+    """The rows of *series* (checked to exist, unless *check* is false: already checked)
+    during *era* (a decade), either optional; *season*: the path to the season (a tally's by
+    default, ``race__season__`` for results, ``""`` for seasons)."""
     where = Q()
     if series:
-        require_series(series)
+        if check:
+            require_series(series)
         where &= Q(**{f"{season}series__slug": series})
     if era:
         first, last = era_years(era)
@@ -142,6 +146,7 @@ class _Line:
     manufacturer: str | None
     status_text: str
     team_slug: str | None
+    manufacturer_slug: str | None
 
 
 # A page of the results list in time order: the page is chosen on narrow rows (a start counted
@@ -150,7 +155,7 @@ class _Line:
 _LINES_SQL = (
     "SELECT p.slug, p.season_year, '', res.start, res.finish, res.laps, res.laps_led, "
     "res.status_class, p.points, p.also, r.track_id, p.rnd, r.name, res.car_number, t.name, "
-    "m.name, res.status_text, t.slug FROM ("
+    "m.name, res.status_text, t.slug, m.slug FROM ("
     + in_every_season(
         "SELECT res.id AS id, s.slug AS slug, se.year AS season_year, "
         "s.display_order AS series_rank, {round} AS rnd, res.entry AS entry, "
@@ -165,7 +170,7 @@ _LINES_SQL = (
     " ORDER BY p.season_year, p.series_rank, p.slug, p.rnd, p.entry"
 )
 _STAT_COLUMNS = len(ResultLine._fields)
-_LINE_COLUMNS = _STAT_COLUMNS + 8
+_LINE_COLUMNS = _STAT_COLUMNS + 9
 
 
 def _results_page(
@@ -354,6 +359,7 @@ def _result_row(line: _Line, tracks: dict[int, tuple[str, str]]) -> dict[str, An
         "team": line.team,
         "team_slug": line.team_slug,
         "manufacturer": line.manufacturer,
+        "manufacturer_slug": line.manufacturer_slug,
         "start": line.stat.start,
         "finish": line.stat.finish,
         "laps": line.stat.laps,

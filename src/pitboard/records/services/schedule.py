@@ -386,6 +386,7 @@ def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
             "driver": {"name": row[3], "slug": row[4]},
             "team": {"name": row[5], "slug": row[6]} if row[5] else None,
             "manufacturer": row[7] or None,
+            "manufacturer_slug": row[15],
             "laps": row[8],
             "laps_led": row[9],
             "status": row[10] or row[11],
@@ -395,7 +396,7 @@ def race_page(series: str, year: int, rnd: int) -> dict[str, Any]:
         }
         for row in Result.objects.filter(race=race)
         .order_by("finish", "driver__person__name", "entry")
-        .values_list(*RESULT_FIELDS, "id")
+        .values_list(*RESULT_FIELDS, "id", "manufacturer__slug")
     ]
     results.sort(key=lambda r: (r["finish"] is None, r["finish"] or 0))
     rounds = _last_round(season.pk)

@@ -87,6 +87,26 @@ def refresh(season_ids: Iterable[int]) -> None:
                 )
                 cursor.execute(insert + own, [kind, False, *chunk])
                 cursor.execute(insert + linked, [kind, True, *chunk])
+            for column, field in (("main_team_id", "team_id"), ("main_make_id", "manufacturer_id")):
+                cursor.execute(
+                    _MAIN.format(table=table, column=column, field=field, marks=marks), chunk
+                )
+
+
+# A driver's team or make of the season: that of most of his own starts, the lowest id on a tie.
+_MAIN = """
+UPDATE {table} SET {column} = best.car FROM (
+    SELECT r.season_id AS season_id, res.driver_id AS driver_id, res.{field} AS car,
+        ROW_NUMBER() OVER (
+            PARTITION BY r.season_id, res.driver_id ORDER BY COUNT(*) DESC, res.{field}
+        ) AS pick
+    FROM records_result res JOIN records_race r ON r.id = res.race_id
+    WHERE r.season_id IN ({marks}) AND res.{field} IS NOT NULL
+    GROUP BY r.season_id, res.driver_id, res.{field}
+) best
+WHERE best.pick = 1 AND {table}.kind = 'driver' AND {table}.also = FALSE
+    AND {table}.season_id = best.season_id AND {table}.subject_id = best.driver_id
+"""
 
 
 def season_tallies(kind: str, subject_id: int, series: str | None = None) -> list[SeasonCount]:

@@ -1,4 +1,5 @@
-"""Teams as readers look for them: a filtered list, and who drove which car for a team."""
+"""Teams and makes as readers look for them: filtered lists, who drove which car for a team,
+and the drivers' championships won in a team's or a make's cars."""
 
 from __future__ import annotations
 
@@ -6,49 +7,78 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from pitboard.records.models import Driver, Result, Team
-from pitboard.records.services.champions import champions
+from pitboard.core.stats import Grouping, career_of_seasons
+from pitboard.records.models import Driver, Manufacturer, Result, Season, SeasonTally, Team
+from pitboard.records.services.champions import season_champions
 from pitboard.records.services.drivers import raced_in
-from pitboard.records.services.paging import Paging
+from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound
-from pitboard.records.services.tallies import counted
+from pitboard.records.services.tallies import FIELDS, counted, season_tallies
+
+MODELS: dict[str, type[Team] | type[Manufacturer]] = {"team": Team, "manufacturer": Manufacturer}
+# The season tally column naming a driver's team or make of the season.
+MAIN = {"team": "main_team_id", "manufacturer": "main_make_id"}
 
 
-def team_list(series: str | None = None, era: str | None = None, page: int = 1) -> dict[str, Any]:
+def team_list(
+    series: str | None = None, era: str | None = None, page: int = 1, per_page: int = PER_PAGE
+) -> dict[str, Any]:
     """Teams that raced in *series* during *era*, most wins first, then most starts."""
-    grouped = counted("team", raced_in(series, era), "starts", "wins")
-    paging = Paging.of(grouped.count(), page)
+    return listing("team", series, era, page, per_page)
+
+
+def make_list(
+    series: str | None = None, era: str | None = None, page: int = 1, per_page: int = PER_PAGE
+) -> dict[str, Any]:
+    """Makes that raced in *series* during *era*, most wins first, then most starts."""
+    return listing("manufacturer", series, era, page, per_page)
+
+
+def listing(
+    kind: str, series: str | None, era: str | None, page: int = 1, per_page: int = PER_PAGE
+) -> dict[str, Any]:
+    """Teams or makes (*kind*) that raced in *series* during *era*, most wins first, then most
+    starts, under ``teams`` or ``makes``; counted from the season tallies."""
+    field = FIELDS[kind]
+    grouped = counted(kind, raced_in(series, era), "starts", "wins")
+    paging = Paging.of(grouped.count(), page, per_page)
     rows = list(
-        grouped.order_by("-wins", "-starts", "team_id")[
-            paging.offset : paging.offset + paging.per_page
-        ]
+        grouped.order_by("-wins", "-starts", field)[paging.offset : paging.offset + paging.per_page]
     )
-    # Drivers are not in the tallies: counted for the teams shown only.
+    shown = [r[field] for r in rows]
+    # Drivers are not in the tallies: counted for the rows shown only.
     drivers = dict(
         Result.objects.filter(
-            raced_in(series, era, "race__season__"), team_id__in=[r["team_id"] for r in rows]
+            raced_in(series, era, "race__season__", check=False), **{f"{field}__in": shown}
         )
-        .values_list("team_id")
+        .values_list(field)
         .annotate(drivers=Count("driver_id", distinct=True))
         .order_by()
     )
+    raced: dict[str, set[int]] = {}
+    for slug, year in Season.objects.filter(raced_in(series, era, "", check=False)).values_list(
+        "series__slug", "year"
+    ):
+        raced.setdefault(slug, set()).add(year)
+    titles = car_titles(kind, raced)
     names = {
         pk: (name, slug)
-        for pk, name, slug in Team.objects.filter(id__in=[r["team_id"] for r in rows]).values_list(
-            "id", "name", "slug"
-        )
+        for pk, name, slug in MODELS[kind]
+        .objects.filter(id__in=shown)
+        .values_list("id", "name", "slug")
     }
     return {
         "series": series,
         "era": era,
         **paging.as_dict(),
-        "teams": [
+        "teams" if kind == "team" else "makes": [
             {
-                "name": names[r["team_id"]][0],
-                "slug": names[r["team_id"]][1],
+                "name": names[r[field]][0],
+                "slug": names[r[field]][1],
                 "starts": r["starts"],
                 "wins": r["wins"],
-                "drivers": drivers.get(r["team_id"], 0),
+                "drivers": drivers.get(r[field], 0),
+                "titles": len(titles.get(r[field], [])),
                 "first_season": r["first"],
                 "last_season": r["last"],
             }
@@ -109,47 +139,85 @@ def _car_order(number: str) -> tuple[int, str]:
     return (int(digits) if digits else 10_000, number)
 
 
-def team_titles(team_id: int) -> list[dict[str, Any]]:
-    """The drivers' championships won in the team's cars: each season whose champion (as
-    ``champions`` names him: ``rules`` or ``official``) made most of his starts in that series
-    for this team. One query for the seasons, one per series for their champions, one for
-    the champions' teams."""
+def titles_in_cars(kind: str, subject_id: int) -> list[dict[str, Any]]:
+    """The drivers' championships won in the cars of a team or a make (*kind*), of the seasons
+    it raced in."""
     raced: dict[str, set[int]] = {}
-    for series, year in (
-        Result.objects.filter(team_id=team_id)
-        .values_list("race__season__series__slug", "race__season__year")
-        .distinct()
-    ):
+    for series, year in SeasonTally.objects.filter(
+        kind=kind, subject_id=subject_id, also=False
+    ).values_list("season__series__slug", "season__year"):
         raced.setdefault(series, set()).add(year)
-    crowned = {
-        (series, year): title
-        for series, years in raced.items()
-        for year, title in champions(series, years).items()
-        if title["slug"]
-    }
+    return car_titles(kind, raced).get(subject_id, [])
+
+
+def car_titles(kind: str, raced: dict[str, set[int]]) -> dict[int, list[dict[str, Any]]]:
+    """Team or make (*kind*) id → the drivers' championships of the seasons *raced* (series →
+    years) won in its cars: each season whose champion (as ``champions`` names him: ``rules``
+    or ``official``) made most of his starts in it with that team or make (his season tally
+    notes which). Every champion thus counts for one team and one make. A few queries,
+    whatever the number of seasons."""
+    crowned = {key: t for key, t in season_champions(raced).items() if t["id"] is not None}
     if not crowned:
-        return []
-    starts = (
-        Result.objects.filter(
-            driver__slug__in={t["slug"] for t in crowned.values()},
-            race__season__year__in={year for _, year in crowned},
+        return {}
+    cars = SeasonTally.objects.filter(
+        kind="driver",
+        also=False,
+        subject_id__in={t["id"] for t in crowned.values()},
+        season__series__slug__in={series for series, _ in crowned},
+        season__year__in={year for _, year in crowned},
+    ).values_list("season__series__slug", "season__year", "subject_id", MAIN[kind])
+    won: dict[int, list[dict[str, Any]]] = {}
+    for series, year, driver_id, car in cars:
+        title = crowned.get((series, year))
+        if title is None or title["id"] != driver_id or car is None:
+            continue
+        won.setdefault(car, []).append(
+            {
+                "series": series,
+                "season": year,
+                "driver": {"name": title["name"], "slug": title["slug"]},
+                "source": title["source"],
+            }
         )
-        .values_list("driver__slug", "race__season__series__slug", "race__season__year", "team_id")
-        .annotate(n=Count("id"))
+    for titles in won.values():
+        titles.sort(key=lambda t: (t["series"], t["season"]))
+    return won
+
+
+def winners_in_cars(kind: str, subject_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    """The drivers with the most wins in the cars of a team or a make (*kind*), most first."""
+    field = FIELDS[kind]
+    rows = list(
+        Result.objects.filter(**{field: subject_id}, finish=1)
+        .values_list("driver_id")
+        .annotate(wins=Count("id"))
+        .order_by("-wins", "driver_id")[:limit]
     )
-    most: dict[tuple[str, str, int], tuple[int, int | None]] = {}
-    for slug, series, year, team, n in starts:
-        key = (slug, series, year)
-        if key not in most or n > most[key][0]:
-            most[key] = (n, team)
-    won = [
-        {
-            "series": series,
-            "season": year,
-            "driver": {"name": title["name"], "slug": title["slug"]},
-            "source": title["source"],
-        }
-        for (series, year), title in crowned.items()
-        if most.get((title["slug"], series, year), (0, None))[1] == team_id
-    ]
-    return sorted(won, key=lambda t: (t["series"], t["season"]))
+    names = {
+        pk: (name, slug)
+        for pk, name, slug in Driver.objects.filter(id__in=[r[0] for r in rows]).values_list(
+            "id", "person__name", "slug"
+        )
+    }
+    return [{"name": names[pk][0], "slug": names[pk][1], "wins": wins} for pk, wins in rows]
+
+
+def car_detail(kind: str, slug: str) -> dict[str, Any]:
+    """A team or a make (*kind*): its name, career total, the drivers' championships won in
+    its cars, its owner (a team's, where the record knows one) or its winningest drivers (a
+    make's)."""
+    subject = MODELS[kind].objects.filter(slug=slug).first()
+    if subject is None:
+        raise NotFound(f"no {'team' if kind == 'team' else 'make'} with the slug {slug!r}")
+    _, total = career_of_seasons(season_tallies(kind, subject.id), Grouping.SERIES)
+    out: dict[str, Any] = {
+        "name": subject.name,
+        "slug": subject.slug,
+        "total": total.as_dict(),
+        "titles": titles_in_cars(kind, subject.id),
+    }
+    if isinstance(subject, Team):
+        out["owner"] = subject.owner.name if subject.owner is not None else None
+    else:
+        out["winners"] = winners_in_cars(kind, subject.id)
+    return out
