@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from pitboard.web import rows as rows_module
+
 register = template.Library()
 
 
@@ -40,3 +42,17 @@ def page_url(context: Any, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def career_rows(
+    rows: Any, series_names: Any = None, by_season: bool = False, places: bool = False
+) -> SafeString:
+    """The body rows of a career table, written by ``pitboard.web.rows``."""
+    return rows_module.career_rows(rows, series_names, by_season=by_season, places=places)
+
+
+@register.simple_tag
+def result_rows(items: Any) -> SafeString:
+    """The body rows of a driver's results table, written by ``pitboard.web.rows``."""
+    return rows_module.result_rows(items)
