@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,12 @@ def database_settings(url: str | None) -> dict[str, Any]:
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"init_command": SQLITE_INIT, "transaction_mode": "IMMEDIATE"}
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        if os.environ.get("PITBOARD_DATABASE_PREPARE", "1") != "0":
+            # Parameters bound by the server, and a statement run twice on a connection kept
+            # prepared: the driver page's queries cost more to plan than to run.
+            config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+    else:
         raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://…")
     return config
 
