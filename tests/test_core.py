@@ -6,7 +6,15 @@ import subprocess
 import sys
 
 from pitboard.core.names import Candidate, MatchKind, fix_mojibake, name_key, pick, rank, slugify
-from pitboard.core.stats import Grouping, ResultLine, StatLine, best_of, career
+from pitboard.core.stats import (
+    Grouping,
+    ResultLine,
+    StatLine,
+    Tally,
+    best_of,
+    career,
+    finishing_tally,
+)
 from pitboard.core.status import StatusClass, classify
 from pitboard.core.tracks import Layout, layout_of, surface_of
 
@@ -139,3 +147,21 @@ def test_best_of_ranks_wins_then_average_finish_among_enough_starts() -> None:
     ]
     best = best_of(rows, min_starts=3, limit=2)
     assert [row.track for row in best] == ["Cedar Ridge", "Lakeview Oval"]
+
+
+def test_merging_tallies_adds_every_sum_and_keeps_the_best_finish() -> None:
+    from dataclasses import fields
+
+    one = Tally(**{f.name: i + 1 for i, f in enumerate(fields(Tally))})
+    two = Tally(**{f.name: 100 * (i + 1) for i, f in enumerate(fields(Tally))})
+    one.merge(two)
+    for i, f in enumerate(fields(Tally)):
+        expected = i + 1 if f.name == "best" else 101 * (i + 1)
+        assert getattr(one, f.name) == expected, f.name
+
+
+def test_a_finishing_tally_counts_finishes_only() -> None:
+    tally = finishing_tally([1, 4, None, 12, 1])
+    assert (tally.entries, tally.starts, tally.wins, tally.top5, tally.top10) == (5, 4, 2, 3, 3)
+    assert (tally.best, tally.finish_sum, tally.laps, tally.poles) == (1, 18, 0, 0)
+    assert tally.line("cup", None, None).avg_finish == 4.5

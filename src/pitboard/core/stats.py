@@ -12,7 +12,7 @@ Definitions (also in docs/statistics.md):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -117,8 +117,20 @@ class Tally:
         return tally
 
     def merge(self, other: Tally) -> None:
-        for name in SUMMED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Field by field, spelled out: a career merges a tally per season raced, per request.
+        self.starts += other.starts
+        self.wins += other.wins
+        self.top5 += other.top5
+        self.top10 += other.top10
+        self.poles += other.poles
+        self.laps += other.laps
+        self.laps_led += other.laps_led
+        self.dnf += other.dnf
+        self.points += other.points
+        self.start_sum += other.start_sum
+        self.start_count += other.start_count
+        self.finish_sum += other.finish_sum
+        self.entries += other.entries
         if other.best is not None and (self.best is None or other.best < self.best):
             self.best = other.best
 
@@ -142,7 +154,6 @@ class Tally:
         )
 
 
-SUMMED = tuple(f.name for f in fields(Tally) if f.name != "best")
 RUNNING = StatusClass.RUNNING.value
 Key = tuple[str, int | None, str | None]
 
@@ -196,6 +207,22 @@ def career(
     return rows, total.line(total_series, None, None)
 
 
+def finishing_tally(finishes: Sequence[int | None]) -> Tally:
+    """The sums a list of finishes (None: no finish) gives on its own: entries, starts, wins,
+    top fives and tens, best finish and the sum behind the average finish. Nothing of laps,
+    starting positions or status."""
+    done = [f for f in finishes if f is not None]
+    return Tally(
+        starts=len(done),
+        wins=done.count(1),
+        top5=sum(1 for f in done if f <= 5),
+        top10=sum(1 for f in done if f <= 10),
+        finish_sum=sum(done),
+        best=min(done, default=None),
+        entries=len(finishes),
+    )
+
+
 class SeasonCount(NamedTuple):
     """A subject's tally of one season it raced in."""
 
@@ -204,6 +231,10 @@ class SeasonCount(NamedTuple):
     also: bool  # counted through a combination race of another series
     tally: Tally
     place: int | None = None  # a driver's final place in the season's standings, if any
+    # A driver's own starts of the season in race order, as (track id, finish or None).
+    finishes: tuple[tuple[int, int | None], ...] = ()
+    season_id: int = 0  # the season's id in the record, for reading its results
+    series_rank: int = 0  # the series' place in the order of series
 
 
 def career_of_seasons(

@@ -62,11 +62,14 @@ class Series(models.Model):
     def name_entry(self, season: int) -> SeriesName | None:
         """The name history's entry for a season, with its source; None when unknown."""
         for entry in self.names.all():
-            if entry.first_season <= season and (
-                entry.last_season is None or season <= entry.last_season
-            ):
+            if covers(entry.first_season, entry.last_season, season):
                 return entry
         return None
+
+
+def covers(first: int, last: int | None, season: int) -> bool:
+    """Whether a name carried from *first* to *last* (None: still) is the name of *season*."""
+    return first <= season and (last is None or season <= last)
 
 
 class SeriesName(models.Model):

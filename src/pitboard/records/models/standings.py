@@ -81,6 +81,9 @@ class SeasonTally(models.Model):
     # lowest id on a tie. A champion's title counts for them.
     main_team_id = models.IntegerField(null=True)
     main_make_id = models.IntegerField(null=True)
+    # A driver's results of the season (own rows) in race order, as "track:finish" joined by
+    # commas (the finish blank where there is none): the finish chart and best tracks read it.
+    finishes = models.TextField(db_default="")
 
     class Meta:
         constraints = [

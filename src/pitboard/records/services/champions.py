@@ -122,19 +122,22 @@ def under_way(series: str, years: Iterable[int]) -> set[int]:
     return seasons_under_way({series: set(years)}).get(series, set())
 
 
-def seasons_under_way(raced: dict[str, set[int]]) -> dict[str, set[int]]:
-    """``under_way`` for many series at once (one query, and two per latest season that may
-    be under way)."""
-    latest = dict(
-        Season.objects.filter(series__slug__in=list(raced))
-        .values_list("series__slug")
-        .annotate(last=Max("year"))
-        .order_by()
-    )
+def seasons_under_way(
+    raced: dict[str, set[int]], latest: dict[str, int] | None = None
+) -> dict[str, set[int]]:
+    """``under_way`` for many series at once (one query, none when *latest* gives each
+    series' latest season, and two per latest season that may be under way)."""
+    if latest is None:
+        latest = dict(
+            Season.objects.filter(series__slug__in=list(raced))
+            .values_list("series__slug")
+            .annotate(last=Max("year"))
+            .order_by()
+        )
     return {
         series: {last}
         for series, last in latest.items()
-        if last in raced[series] and _latest_under_way(series, last)
+        if last in raced.get(series, ()) and _latest_under_way(series, last)
     }
 
 
@@ -148,15 +151,19 @@ def _latest_under_way(series: str, year: int) -> bool:
 
 
 def driver_titles(
-    name: str, raced: dict[str, set[int]], places: dict[tuple[str, int], int]
+    name: str,
+    raced: dict[str, set[int]],
+    places: dict[tuple[str, int], int],
+    latest: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The championships of the driver called *name*, of the seasons he raced (series → years)
     given his places in their last stored standings: the same verdict as ``champions`` gives
     season by season, reached from the driver's side (one query for the series' latest seasons,
     and two for a latest season that may be under way). Each title is ``rules``
     (the standings crown him, and agree with the published champion where there is one) or
-    ``official`` (the published champion is he, the standings name someone else)."""
-    racing = seasons_under_way(raced)
+    ``official`` (the published champion is he, the standings name someone else). *latest*:
+    each series' latest season, if known."""
+    racing = seasons_under_way(raced, latest)
     key = name_key(name)
     won = []
     for series, years in raced.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Max, Min, Q
@@ -24,16 +24,17 @@ from pitboard.core.stats import (
     Tally,
     best_of,
     career_of_seasons,
+    finishing_tally,
 )
 from pitboard.records.models import (
     Driver,
     PersonAlias,
     Race,
-    Series,
     SlugRedirect,
     Source,
     Track,
 )
+from pitboard.records.models.organization import covers
 from pitboard.records.services import statements
 from pitboard.records.services.careers import driver_candidates, in_every_season
 from pitboard.records.services.champions import driver_titles
@@ -41,7 +42,7 @@ from pitboard.records.services.paging import PER_PAGE, Paging
 from pitboard.records.services.schedule import NotFound, require_series
 from pitboard.records.services.sources import shown_address
 from pitboard.records.services.statements import PEOPLE
-from pitboard.records.services.tallies import SUMS, counted, season_tallies
+from pitboard.records.services.tallies import counted, season_tallies
 
 SEARCH_LIMIT = 200  # matches of a name query considered before filtering
 BEST_TRACKS = 10
@@ -149,26 +150,32 @@ class _Line:
     manufacturer_slug: str | None
 
 
-# A page of the results list in time order: the page is chosen on narrow rows (a start counted
-# in two series is listed under both), and only its rows are read whole, with their team and
-# make. The columns: ResultLine's, then what the results table adds.
-_LINES_SQL = (
-    "SELECT p.slug, p.season_year, '', res.start, res.finish, res.laps, res.laps_led, "
-    "res.status_class, p.points, p.also, r.track_id, p.rnd, r.name, res.car_number, t.name, "
-    "m.name, res.status_text, t.slug, m.slug FROM ("
-    + in_every_season(
-        "SELECT res.id AS id, s.slug AS slug, se.year AS season_year, "
-        "s.display_order AS series_rank, {round} AS rnd, res.entry AS entry, "
-        "{points} AS points, {also} AS also",
-        "JOIN records_series s ON s.id = se.series_id WHERE res.driver_id = %s",
+# A page of a driver's results list, in time order: each result in its own season, and again
+# in each season that counts it as a combination race. The page is chosen on narrow rows of
+# the seasons it spans (the tallies tell which), and only its rows are read whole, with their
+# team and make. Columns: ResultLine's, then _Line's.
+def _page_sql(seasons: int) -> str:
+    marks = ", ".join(["%s"] * seasons)
+    return (
+        "SELECT p.slug, p.season_year, '', res.start, res.finish, res.laps, res.laps_led, "
+        "res.status_class, p.points, p.also, r.track_id, p.rnd, r.name, res.car_number, "
+        "t.name, m.name, res.status_text, t.slug, m.slug FROM ("
+        + in_every_season(
+            "SELECT res.id AS id, s.slug AS slug, se.year AS season_year, "
+            "s.display_order AS series_rank, {round} AS rnd, res.entry AS entry, "
+            "{points} AS points, {also} AS also",
+            "JOIN records_series s ON s.id = se.series_id"
+            f" WHERE res.driver_id = %s AND se.id IN ({marks})",
+        )
+        + " ORDER BY season_year, series_rank, slug, rnd, entry LIMIT %s OFFSET %s) p"
+        " JOIN records_result res ON res.id = p.id"
+        " JOIN records_race r ON r.id = res.race_id"
+        " LEFT JOIN records_team t ON t.id = res.team_id"
+        " LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id"
+        " ORDER BY p.season_year, p.series_rank, p.slug, p.rnd, p.entry"
     )
-    + " ORDER BY season_year, series_rank, slug, rnd, entry LIMIT %s OFFSET %s) p"
-    " JOIN records_result res ON res.id = p.id"
-    " JOIN records_race r ON r.id = res.race_id"
-    " LEFT JOIN records_team t ON t.id = res.team_id"
-    " LEFT JOIN records_manufacturer m ON m.id = res.manufacturer_id"
-    " ORDER BY p.season_year, p.series_rank, p.slug, p.rnd, p.entry"
-)
+
+
 _STAT_COLUMNS = len(ResultLine._fields)
 _LINE_COLUMNS = _STAT_COLUMNS + 9
 
@@ -177,10 +184,31 @@ def _results_page(
     driver_id: int, seasons: list[SeasonCount], page: int, per_page: int = PER_PAGE
 ) -> tuple[Paging, list[_Line]]:
     """One page of the driver's results list, read alone: a start counted in two series is
-    listed under both, as its season tallies count it."""
-    paging = Paging.of(sum(one.tally.entries for one in seasons), page, per_page)
+    listed under both, as its season tallies count it. The tallies give each season's
+    entries, so only the seasons the page spans are read."""
+    groups: dict[tuple[int, int, str], list[Any]] = {}
+    for one in seasons:
+        group = groups.setdefault((one.season, one.series_rank, one.series), [0, set()])
+        group[0] += one.tally.entries
+        group[1].add(one.season_id)
+    paging = Paging.of(sum(n for n, _ in groups.values()), page, per_page)
+    end = paging.offset + paging.per_page
+    before, skip = 0, 0
+    wanted: list[int] = []
+    for key in sorted(groups):
+        count, ids = groups[key]
+        if before < end and before + count > paging.offset:
+            if not wanted:
+                skip = paging.offset - before
+            wanted += sorted(ids)
+        before += count
+    if not wanted:
+        return paging, []
     with connection.cursor() as cursor:
-        cursor.execute(_LINES_SQL, [driver_id, driver_id, paging.per_page, paging.offset])
+        cursor.execute(
+            _page_sql(len(wanted)),
+            [driver_id, *wanted, driver_id, *wanted, paging.per_page, skip],
+        )
         rows = cursor.fetchall()
     return paging, [
         _Line(ResultLine._make(row[:_STAT_COLUMNS]), *row[_STAT_COLUMNS:_LINE_COLUMNS])
@@ -188,31 +216,22 @@ def _results_page(
     ]
 
 
-def _finishes(driver_id: int) -> list[tuple[int, int]]:
-    """(season, finish) of every start, in time order: each start once, in its own series."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT se.year, res.finish FROM records_result res"
-            " JOIN records_race r ON r.id = res.race_id"
-            " JOIN records_season se ON se.id = r.season_id"
-            " JOIN records_series s ON s.id = se.series_id"
-            " WHERE res.driver_id = %s AND res.finish IS NOT NULL"
-            " ORDER BY se.year, s.display_order, s.slug, r.round, res.entry",
-            [driver_id],
-        )
-        return cursor.fetchall()
-
-
-def _by_track(driver_id: int) -> list[tuple[int, Tally]]:
-    """(track, tally) of every track raced: every series together, each start once."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT r.track_id, {SUMS.format(points='res.points')} FROM records_result res"
-            " JOIN records_race r ON r.id = res.race_id"
-            " WHERE res.driver_id = %s GROUP BY r.track_id",
-            [driver_id],
-        )
-        return [(track, Tally(*sums)) for track, *sums in cursor.fetchall()]
+def _starts(
+    seasons: list[SeasonCount], rank: Callable[[str], int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, Tally]]]:
+    """The (season, finish) of every start in time order, and the finishing tally of every
+    track raced (every series together): each start once, read from the season tallies."""
+    finishes: list[tuple[int, int]] = []
+    at_tracks: dict[int, list[int | None]] = {}
+    own = sorted(
+        (one for one in seasons if not one.also), key=lambda c: (c.season, rank(c.series), c.series)
+    )
+    for one in own:
+        for track, finish in one.finishes:
+            if finish is not None:
+                finishes.append((one.season, finish))
+            at_tracks.setdefault(track, []).append(finish)
+    return finishes, [(track, finishing_tally(done)) for track, done in at_tracks.items()]
 
 
 def driver_header(slug: str) -> dict[str, Any]:
@@ -268,19 +287,22 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
     """Everything the driver page shows."""
     header = driver_header(slug)
     driver_id = int(header["id"])
-    seasons = season_tallies("driver", driver_id)
+    seasons = season_tallies("driver", driver_id, finishes=True)
     raced = _raced(seasons)
-    known = {s.slug: s for s in Series.objects.prefetch_related("names")}
+    known = _series_catalog()
 
     def rank_series(slug: str) -> int:
-        return known[slug].display_order if slug in known else 1000
+        return known[slug].order if slug in known else 1000
 
     def called(slug: str, season: int) -> str:
-        return known[slug].name_in(season) if slug in known else slug
+        if slug not in known:
+            return slug
+        one = known[slug]
+        return next((n for first, last, n in one.history if covers(first, last, season)), one.name)
 
     by_series, total = career_of_seasons(seasons, Grouping.SERIES, rank_series)
     by_season, _ = career_of_seasons(seasons, Grouping.SEASON, rank_series)
-    at_tracks = _by_track(driver_id)
+    finishes, at_tracks = _starts(seasons, rank_series)
     paging, shown = _results_page(driver_id, seasons, page)
     tracks = {
         pk: (name, tslug)
@@ -303,7 +325,8 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
         for row in best_of(by_track, MIN_STARTS_AT_TRACK, BEST_TRACKS)
     ]
     places = final_places(seasons)
-    won = driver_titles(header["name"], raced, places)
+    latest = {slug: one.latest for slug, one in known.items() if one.latest is not None}
+    won = driver_titles(header["name"], raced, places, latest)
     crowned = {(t["series"], t["season"]): t["source"] for t in won}
     return {
         "driver": header,
@@ -325,13 +348,40 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             for row in sorted(by_season, key=lambda r: (r.season or 0, rank_series(r.series or "")))
         ],
         "best_tracks": best,
-        "finishes": _finishes(driver_id),
+        "finishes": finishes,
         "ladder": _ladder(seasons, rank_series),
         "results": {
             **paging.as_dict(),
             "items": [_result_row(x, tracks) for x in shown],
         },
     }
+
+
+def _series_catalog() -> dict[str, _Catalogued]:
+    """Series slug → its place in the order of series, its name, its name history and its
+    latest season in the record: one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.slug, s.display_order, s.name,"
+            " (SELECT MAX(se.year) FROM records_season se WHERE se.series_id = s.id),"
+            " n.first_season, n.last_season, n.name"
+            " FROM records_series s LEFT JOIN records_seriesname n ON n.series_id = s.id"
+            " ORDER BY s.id, n.first_season"
+        )
+        rows = cursor.fetchall()
+    found: dict[str, _Catalogued] = {}
+    for slug, order, name, latest, first, last, called in rows:
+        one = found.setdefault(slug, _Catalogued(order, name, latest, []))
+        if first is not None:
+            one.history.append((first, last, called))
+    return found
+
+
+class _Catalogued(NamedTuple):
+    order: int
+    name: str
+    latest: int | None  # the latest season in the record
+    history: list[tuple[int, int | None, str]]  # (first season, last or None, name)
 
 
 def _raced(seasons: list[SeasonCount]) -> dict[str, set[int]]:

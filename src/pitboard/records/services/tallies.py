@@ -3,12 +3,14 @@
 A career document by series or season reads a few tally rows (one per season raced) instead of
 every result of the career. The tallies of a season are written again, set-based in SQL, every
 time its stored standings are (``standings.refresh_stale``): when an import, an undo, a merge
-or an edit changes its results. Page views only read them.
+or an edit changes its results. Page views only read them. A driver's tally also keeps his
+results of the season in race order (track and finish), for the driver page's finishes chart
+and best tracks, and his team and make of the season, for whom a title counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -91,6 +93,37 @@ def refresh(season_ids: Iterable[int]) -> None:
                 cursor.execute(
                     _MAIN.format(table=table, column=column, field=field, marks=marks), chunk
                 )
+            _store_finishes(cursor, table, marks, chunk)
+
+
+def _store_finishes(cursor: Any, table: str, marks: str, chunk: Sequence[int]) -> None:
+    """Write each driver's own results of these seasons, in race order, on his tally."""
+    cursor.execute(
+        "SELECT r.season_id, res.driver_id, r.track_id, res.finish"
+        " FROM records_result res JOIN records_race r ON r.id = res.race_id"
+        f" WHERE r.season_id IN ({marks})"
+        " ORDER BY r.season_id, res.driver_id, r.round, res.entry",
+        list(chunk),
+    )
+    lines: dict[tuple[int, int], list[str]] = {}
+    for season, driver, track, finish in cursor.fetchall():
+        lines.setdefault((season, driver), []).append(f"{track}:{'' if finish is None else finish}")
+    cursor.executemany(
+        f"UPDATE {table} SET finishes = %s WHERE kind = 'driver' AND also = FALSE"
+        " AND season_id = %s AND subject_id = %s",
+        [(",".join(parts), season, driver) for (season, driver), parts in lines.items()],
+    )
+
+
+def parse_finishes(text: str) -> tuple[tuple[int, int | None], ...]:
+    """The (track id, finish or None) pairs of a tally's ``finishes``."""
+    if not text:
+        return ()
+    out = []
+    for part in text.split(","):
+        track, _, finish = part.partition(":")
+        out.append((int(track), int(finish) if finish else None))
+    return tuple(out)
 
 
 # A driver's team or make of the season: that of most of his own starts, the lowest id on a tie.
@@ -109,17 +142,21 @@ WHERE best.pick = 1 AND {table}.kind = 'driver' AND {table}.also = FALSE
 """
 
 
-def season_tallies(kind: str, subject_id: int, series: str | None = None) -> list[SeasonCount]:
+def season_tallies(
+    kind: str, subject_id: int, series: str | None = None, *, finishes: bool = False
+) -> list[SeasonCount]:
     """The tally of every season a subject raced in (of one series), with a driver's final
-    place in it."""
+    place in it and, with *finishes*, his results of it in race order."""
     where = "t.kind = %s AND t.subject_id = %s"
     params: list[Any] = [kind, subject_id]
     if series is not None:
         where += " AND s.slug = %s"
         params.append(series)
     sums = ", ".join(f"t.{name}" for name in COLUMNS[4:])
+    starts = "t.finishes" if finishes else "''"
     sql = (
-        f"SELECT s.slug, se.year, t.also, t.place, {sums} FROM records_seasontally t"
+        f"SELECT s.slug, se.year, t.also, t.place, {starts}, se.id, s.display_order, {sums}"
+        " FROM records_seasontally t"
         " JOIN records_season se ON se.id = t.season_id"
         f" JOIN records_series s ON s.id = se.series_id WHERE {where}"
     )
@@ -127,8 +164,17 @@ def season_tallies(kind: str, subject_id: int, series: str | None = None) -> lis
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        SeasonCount(slug, year, bool(also), Tally(*sums), place)
-        for slug, year, also, place, *sums in rows
+        SeasonCount(
+            slug,
+            year,
+            bool(also),
+            Tally(*sums),
+            place,
+            parse_finishes(text),
+            season_id,
+            rank,
+        )
+        for slug, year, also, place, text, season_id, rank, *sums in rows
     ]
 
 

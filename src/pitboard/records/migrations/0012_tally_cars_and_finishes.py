@@ -26,5 +26,10 @@ class Migration(migrations.Migration):
             name='main_team_id',
             field=models.IntegerField(null=True),
         ),
+        migrations.AddField(
+            model_name='seasontally',
+            name='finishes',
+            field=models.TextField(db_default=''),
+        ),
         migrations.RunPython(every_season_stale, migrations.RunPython.noop),
     ]
