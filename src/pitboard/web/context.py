@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from pitboard.records.models import Series
 
@@ -14,14 +16,24 @@ NAV_ORDER_BELOW = 20
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    series = list(
-        Series.objects.order_by("display_order", "slug").values_list(
-            "slug", "name", "display_order"
-        )
+    """The frame's series, read when a template first asks: a view that read them already
+    passes ``series_context`` of its own, and no query is made here."""
+    series = SimpleLazyObject(
+        lambda: list(Series.objects.values_list("slug", "name", "display_order"))
     )
-    nav = [(slug, name) for slug, name, order in series if order < NAV_ORDER_BELOW]
+    frame = SimpleLazyObject(lambda: series_context(series))
+    return {key: SimpleLazyObject(lambda key=key: frame[key]) for key in FRAME_KEYS}
+
+
+FRAME_KEYS = ("nav_series", "nav_more", "series_names")
+
+
+def series_context(series: Iterable[tuple[str, str, int]]) -> dict[str, Any]:
+    """The frame's context from every series as (slug, name, place in the order of series)."""
+    ordered = sorted(series, key=lambda s: (s[2], s[0]))
+    nav = [(slug, name) for slug, name, order in ordered if order < NAV_ORDER_BELOW]
     return {
         "nav_series": nav,
-        "nav_more": len(nav) < len(series),
-        "series_names": {slug: name for slug, name, _ in series},
+        "nav_more": len(nav) < len(ordered),
+        "series_names": {slug: name for slug, name, _ in ordered},
     }

@@ -26,6 +26,7 @@ from pitboard.records.services.search import search as search_all
 from pitboard.records.services.sources import race_sources
 from pitboard.records.services.standings import what_if
 from pitboard.web import charts
+from pitboard.web.context import series_context
 from pitboard.web.ratelimit import allowed
 
 # Reports one reader may send: this many in a minute, then 429 until the minute is over.
@@ -172,6 +173,7 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
             [(names.get(r["series"], r["series"]), r["seasons"]) for r in page["ladder"]],
             f"{person['name']}: seasons by series",
         ),
+        **series_context(page["all_series"]),
     )
 
 

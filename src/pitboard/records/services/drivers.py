@@ -28,7 +28,6 @@ from pitboard.core.stats import (
 )
 from pitboard.records.models import (
     Driver,
-    PersonAlias,
     Race,
     SlugRedirect,
     Source,
@@ -235,26 +234,34 @@ def _starts(
 
 
 def driver_header(slug: str) -> dict[str, Any]:
-    driver = Driver.objects.select_related("person").filter(slug=slug).first()
-    if driver is None:
-        raise NotFound(f"no driver with the slug {slug!r}")
-    person = driver.person
-    aliases = list(
-        PersonAlias.objects.filter(person=person).order_by("name").values_list("name", flat=True)
+    # The driver, the person and the person's other names in one query (a row per name).
+    rows = list(
+        Driver.objects.filter(slug=slug).values_list(
+            "id",
+            "person_id",
+            "person__name",
+            "person__birth_date",
+            "person__hometown",
+            "person__nationality",
+            "person__aliases__name",
+        )
     )
+    if not rows:
+        raise NotFound(f"no driver with the slug {slug!r}")
+    pk, person, name, born, hometown, nationality, _ = rows[0]
     facts: dict[str, Any] = {
-        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-        "hometown": person.hometown or None,
-        "nationality": person.nationality or None,
+        "birth_date": born.isoformat() if born else None,
+        "hometown": hometown or None,
+        "nationality": nationality or None,
     }
-    if person.nationality:
-        facts["nationality_name"] = country_name(person.nationality)
-        facts["nationality_source"] = _stated_by(person.pk)
+    if nationality:
+        facts["nationality_name"] = country_name(nationality)
+        facts["nationality_source"] = _stated_by(person)
     return {
-        "id": str(driver.pk),
-        "name": person.name,
-        "slug": driver.slug,
-        "aliases": aliases,
+        "id": str(pk),
+        "name": name,
+        "slug": slug,
+        "aliases": sorted(row[-1] for row in rows if row[-1] is not None),
         "facts": {k: v for k, v in facts.items() if v},
     }
 
@@ -335,6 +342,8 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
             for t in sorted(won, key=lambda t: (rank_series(t["series"]), t["season"]))
         ],
         "series_names": {slug: one.name for slug, one in known.items() if slug in raced},
+        # Every series, (slug, name, place in the order of series): for the page's frame.
+        "all_series": [(slug, one.name, one.order) for slug, one in known.items()],
         "career": [row.as_dict() for row in by_series],
         "total": total.as_dict(),
         "seasons": [
