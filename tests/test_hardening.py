@@ -59,6 +59,8 @@ PAGE_QUERY = {
     "driver": ("page",),
     "teams": ("series", "era", "page"),
     "team": (),
+    "makes": ("series", "era", "page"),
+    "make": (),
     "tracks": ("surface", "length", "region", "country"),
     "track": (),
     "series-list": (),
@@ -78,6 +80,8 @@ def good_slug(path: str) -> str:
         return "lakeview-oval"
     if "/teams/" in path:
         return "quill-racing"
+    if "/makes/" in path:
+        return "ford"
     return "avery-quill"
 
 
