@@ -191,12 +191,9 @@ def final_leaders_of(raced: dict[str, set[int]]) -> dict[tuple[str, int], dict[s
     raced = {series: years for series, years in raced.items() if years}
     if not raced:
         return {}
-    where = Q()
-    for series, years in raced.items():
-        where |= Q(season__series__slug=series, season__year__in=years)
     driver = Driver.objects.filter(id=OuterRef("subject_id"))
     leaders = (
-        SeasonTally.objects.filter(where, kind="driver", place=1)
+        SeasonTally.objects.filter(_in_seasons(raced), kind="driver", place=1)
         .annotate(
             name=Subquery(driver.values("person__name")[:1]),
             slug=Subquery(driver.values("slug")[:1]),
@@ -219,14 +216,14 @@ def _drivers_by_name(
     keys = {name_key(c.name) for c in champions.values()}
     if not keys:
         return {}
-    where = Q()
+    seasons: dict[str, set[int]] = {}
     for series, year in champions:
-        where |= Q(season__series__slug=series, season__year=year)
+        seasons.setdefault(series, set()).add(year)
     driver = Driver.objects.filter(id=OuterRef("subject_id"))
     found: dict[tuple[str, int, str], tuple[int, str]] = {}
     for series, year, pk, key, slug in (
         SeasonTally.objects.filter(
-            where,
+            _in_seasons(seasons),
             kind="driver",
             subject_id__in=Driver.objects.filter(person__name_key__in=keys).values("id"),
         )
@@ -239,3 +236,11 @@ def _drivers_by_name(
     ):
         found.setdefault((series, year, key), (pk, slug))
     return found
+
+
+def _in_seasons(raced: dict[str, set[int]]) -> Q:
+    """The season tallies of these series' seasons (series → years)."""
+    where = Q()
+    for series, years in raced.items():
+        where |= Q(season__series__slug=series, season__year__in=years)
+    return where

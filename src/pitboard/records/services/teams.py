@@ -3,6 +3,7 @@ and the drivers' championships won in a team's or a make's cars."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q
@@ -55,12 +56,14 @@ def listing(
         .annotate(drivers=Count("driver_id", distinct=True))
         .order_by()
     )
-    raced: dict[str, set[int]] = {}
-    for slug, year in Season.objects.filter(raced_in(series, era, "", check=False)).values_list(
-        "series__slug", "year"
-    ):
-        raced.setdefault(slug, set()).add(year)
-    titles = car_titles(kind, raced)
+    titles = car_titles(
+        kind,
+        _by_series(
+            Season.objects.filter(raced_in(series, era, "", check=False)).values_list(
+                "series__slug", "year"
+            )
+        ),
+    )
     names = {
         pk: (name, slug)
         for pk, name, slug in MODELS[kind]
@@ -142,12 +145,20 @@ def _car_order(number: str) -> tuple[int, str]:
 def titles_in_cars(kind: str, subject_id: int) -> list[dict[str, Any]]:
     """The drivers' championships won in the cars of a team or a make (*kind*), of the seasons
     it raced in."""
-    raced: dict[str, set[int]] = {}
-    for series, year in SeasonTally.objects.filter(
-        kind=kind, subject_id=subject_id, also=False
-    ).values_list("season__series__slug", "season__year"):
-        raced.setdefault(series, set()).add(year)
+    raced = _by_series(
+        SeasonTally.objects.filter(kind=kind, subject_id=subject_id, also=False).values_list(
+            "season__series__slug", "season__year"
+        )
+    )
     return car_titles(kind, raced).get(subject_id, [])
+
+
+def _by_series(seasons: Iterable[tuple[str, int]]) -> dict[str, set[int]]:
+    """(series, season) pairs as series → its seasons."""
+    raced: dict[str, set[int]] = {}
+    for series, year in seasons:
+        raced.setdefault(series, set()).add(year)
+    return raced
 
 
 def car_titles(kind: str, raced: dict[str, set[int]]) -> dict[int, list[dict[str, Any]]]:
