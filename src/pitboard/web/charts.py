@@ -137,15 +137,16 @@ def finishes(
             out.append(_text(x(i), frame.height - frame.bottom + 14, str(season)))
     out.append("</g>")
     radius = 2.5 if count < 400 else 1.6
-    # One dot a start (a long career has over a thousand): x(i) and y(finish) worked out inline.
+    # One dot a start (a long career has over a thousand), x(i) worked out inline; the rest of
+    # a dot (its y, size and class) depends on the finish alone, so it is written once a finish.
     step = frame.inner_width / max(count, 1)
     x0 = frame.left + step / 2
-    rise = frame.inner_height / max(worst - 1, 1)
-    y0 = frame.top - rise
+    rest = {
+        finish: f'" cy="{y(finish):.1f}" r="{radius}" class="{"win" if finish == 1 else "dot"}"/>'
+        for finish in {finish for _, finish in points}
+    }
     out += [
-        f'<circle cx="{x0 + i * step:.1f}" cy="{y0 + finish * rise:.1f}" r="{radius}" '
-        f'class="{"win" if finish == 1 else "dot"}"/>'
-        for i, (_, finish) in enumerate(points)
+        '<circle cx="%.1f' % (x0 + i * step) + rest[finish] for i, (_, finish) in enumerate(points)
     ]
     out += _axis_titles(frame, "Starts, by season", "Finishing position")
     out.append("</svg>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from pitboard.records.models import DataVersion
@@ -13,11 +13,19 @@ ROW = 1
 
 
 def current() -> tuple[int, datetime]:
-    """The data version and when it last changed (version 0 for a database never written)."""
-    row = DataVersion.objects.filter(pk=ROW).values_list("number", "changed_at").first()
+    """The data version and when it last changed (version 0 for a database never written).
+
+    Read on every request, as plain SQL: building the query through the ORM cost five times
+    what running it does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT number, changed_at FROM records_dataversion WHERE id = %s", [ROW])
+        row = cursor.fetchone()
     if row is None:
         return 0, datetime(2000, 1, 1, tzinfo=UTC)
-    return row
+    number, changed_at = row
+    if changed_at.tzinfo is None:  # SQLite keeps the time in UTC, without its zone
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return number, changed_at
 
 
 def bump() -> None:
