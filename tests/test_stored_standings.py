@@ -158,3 +158,39 @@ def test_an_undone_import_leaves_no_tallies(imported: Season) -> None:
     assert SeasonTally.objects.filter(kind="team").exists()
     undo_run(ImportRun.objects.get().pk)
     assert not SeasonTally.objects.exists() and not StandingRow.objects.exists()
+
+
+def test_an_edit_moves_a_start_to_another_team_and_car(imported: Season) -> None:
+    """The team and make pages read who drove which car from the car tallies: an edited result
+    moves its start from one roster to the other when the edit commits."""
+    from pitboard.records.models import Team
+    from pitboard.records.services.teams import team_roster, winners_in_cars
+
+    def cars(slug: str) -> list[tuple[str, str, int, int]]:
+        return [
+            (car["number"], driver["name"], driver["starts"], driver["wins"])
+            for season in team_roster(slug)["seasons"]
+            for car in season["cars"]
+            for driver in car["drivers"]
+        ]
+
+    assert cars("marsh-motorsports") == [("8", "Jordan Marsh", 2, 1)]
+    assert cars("quill-racing") == [("08", "Avery Quill", 2, 1)]
+    result = Result.objects.get(driver__person__name="Jordan Marsh", race__round=2)
+    result.team = Team.objects.get(slug="quill-racing")
+    result.car_number = "88"
+    result.save()
+    assert cars("marsh-motorsports") == [("8", "Jordan Marsh", 1, 0)]
+    assert cars("quill-racing") == [("08", "Avery Quill", 2, 1), ("88", "Jordan Marsh", 1, 1)]
+    ford = result.manufacturer_id
+    assert [w["name"] for w in winners_in_cars("manufacturer", ford)] == ["Jordan Marsh"]
+
+
+def test_an_undone_import_leaves_no_car_tallies(imported: Season) -> None:
+    from pitboard.records.models import CarTally, ImportRun
+    from pitboard.records.services.undo import undo_run
+
+    assert CarTally.objects.filter(kind="team").exists()
+    assert CarTally.objects.filter(kind="manufacturer").exists()
+    undo_run(ImportRun.objects.get().pk)
+    assert not CarTally.objects.exists()

@@ -278,10 +278,16 @@ def run_import(
 def analyze() -> None:
     """Refresh the planner's statistics after a bulk write, so that the next queries are
     planned for the tables as they now are, not as they were (PostgreSQL's autovacuum would
-    get there later; SQLite's planner has no statistics until asked). SQLite samples at most
-    1,000 rows an index, which keeps this to milliseconds."""
+    get there later; SQLite's planner has no statistics until asked); on PostgreSQL, sweep the
+    tallies' dead rows too (outside a transaction only: VACUUM cannot run in one). SQLite
+    samples at most 1,000 rows an index, which keeps this to milliseconds."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if not connection.in_atomic_block:
+                # A season's tallies are written, then completed in place (places, teams,
+                # finishes): each row leaves up to four dead versions that a driver page's
+                # index scan would step over until autovacuum came by.
+                cursor.execute("VACUUM records_seasontally")
             cursor.execute("ANALYZE")
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 1000")

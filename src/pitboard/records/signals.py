@@ -16,6 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from pitboard.records.models import (
+    CarTally,
     Championship,
     DataVersion,
     ErrorReport,
@@ -28,7 +29,7 @@ from pitboard.records.models import (
 from pitboard.records.services import versions
 
 # Writes that do not change what the site shows: derived tables, logs, the readers' reports.
-NOT_DATA = (DataVersion, ErrorReport, ImportRun, SeasonTally, StandingRow)
+NOT_DATA = (CarTally, DataVersion, ErrorReport, ImportRun, SeasonTally, StandingRow)
 
 
 def _changed(season_id: int) -> None:

@@ -21,7 +21,7 @@ from pitboard.records.models.people import (
 from pitboard.records.models.provenance import ImportRun, Source
 from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
 from pitboard.records.models.reports import ErrorReport
-from pitboard.records.models.standings import SeasonTally, StandingRow
+from pitboard.records.models.standings import CarTally, SeasonTally, StandingRow
 from pitboard.records.models.statements import (
     Change,
     PersonStatement,
@@ -33,6 +33,7 @@ from pitboard.records.models.tracks import Track, TrackName
 from pitboard.records.models.versions import DataVersion
 
 __all__ = [
+    "CarTally",
     "Championship",
     "ChampionshipRace",
     "Change",

@@ -95,3 +95,35 @@ class SeasonTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_id} in {self.season_id}"
+
+
+class CarTally(models.Model):
+    """Who drove a team's or a make's cars in one season: per driver (and, for a team, per car
+    number) the starts and wins, summed from the season's own results. The team and make pages
+    (roster, drivers counted, winningest drivers) read these rows instead of every result of
+    the team or make. Refreshed with the season tallies; never written by a page view."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team"
+        MANUFACTURER = "manufacturer"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A team's or make's id (by kind) and a driver's: no foreign keys, the rows are derived.
+    subject_id = models.IntegerField()
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, db_index=False)
+    driver_id = models.IntegerField()
+    car_number = models.CharField(max_length=10, blank=True)  # "" for a make
+    starts = models.IntegerField()
+    wins = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "season", "driver_id", "car_number"],
+                name="cartally_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["season"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id}, driver {self.driver_id} in {self.season_id}"

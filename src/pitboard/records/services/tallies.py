@@ -5,7 +5,8 @@ every result of the career. The tallies of a season are written again, set-based
 time its stored standings are (``standings.refresh_stale``): when an import, an undo, a merge
 or an edit changes its results. Page views only read them. A driver's tally also keeps his
 results of the season in race order (track and finish), for the driver page's finishes chart
-and best tracks, and his team and make of the season, for whom a title counts.
+and best tracks, and his team and make of the season, for whom a title counts. Beside them,
+the car tallies say who drove each team's and make's cars (``CarTally``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import connection
 from django.db.models import F, Max, Min, Q, QuerySet, Sum
 
 from pitboard.core.stats import SeasonCount, Tally
-from pitboard.records.models import ChampionshipRace, SeasonTally
+from pitboard.records.models import CarTally, ChampionshipRace, SeasonTally
 from pitboard.records.services import bulk
 
 # Result columns per tally kind.
@@ -94,6 +95,32 @@ def refresh(season_ids: Iterable[int]) -> None:
                     _MAIN.format(table=table, column=column, field=field, marks=marks), chunk
                 )
             _store_finishes(cursor, table, marks, chunk)
+            _store_cars(cursor, marks, chunk)
+
+
+# Who drove a team's cars (per car number) and a make's, season by season: own results only.
+# Per kind: the car number written, and what it adds to the grouping.
+_CARS = {
+    "team": ("COALESCE(res.car_number, '')", ", COALESCE(res.car_number, '')"),
+    "manufacturer": ("''", ""),
+}
+
+
+def _store_cars(cursor: Any, marks: str, chunk: Sequence[int]) -> None:
+    """Write the car tallies of these seasons again (``CarTally``)."""
+    table = connection.ops.quote_name(CarTally._meta.db_table)
+    cursor.execute(f"DELETE FROM {table} WHERE season_id IN ({marks})", list(chunk))
+    for kind, (car, by_car) in _CARS.items():
+        field = FIELDS[kind]
+        cursor.execute(
+            f"INSERT INTO {table} (kind, subject_id, season_id, driver_id, car_number, starts,"
+            f" wins) SELECT %s, res.{field}, r.season_id, res.driver_id, {car}, COUNT(*),"
+            " SUM(CASE WHEN res.finish = 1 THEN 1 ELSE 0 END)"
+            " FROM records_result res JOIN records_race r ON r.id = res.race_id"
+            f" WHERE r.season_id IN ({marks}) AND res.{field} IS NOT NULL"
+            f" GROUP BY res.{field}, r.season_id, res.driver_id{by_car}",
+            [kind, *chunk],
+        )
 
 
 def _store_finishes(cursor: Any, table: str, marks: str, chunk: Sequence[int]) -> None:

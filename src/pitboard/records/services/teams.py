@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Sum
 
 from pitboard.core.stats import Grouping, career_of_seasons
-from pitboard.records.models import Driver, Manufacturer, Result, Season, SeasonTally, Team
+from pitboard.records.models import CarTally, Driver, Manufacturer, Season, SeasonTally, Team
 from pitboard.records.services.champions import season_champions
 from pitboard.records.services.drivers import raced_in
 from pitboard.records.services.paging import PER_PAGE, Paging
@@ -47,12 +47,10 @@ def listing(
         grouped.order_by("-wins", "-starts", field)[paging.offset : paging.offset + paging.per_page]
     )
     shown = [r[field] for r in rows]
-    # Drivers are not in the tallies: counted for the rows shown only.
+    # Drivers counted from the car tallies, for the rows shown only.
     drivers = dict(
-        Result.objects.filter(
-            raced_in(series, era, "race__season__", check=False), **{f"{field}__in": shown}
-        )
-        .values_list(field)
+        CarTally.objects.filter(raced_in(series, era, check=False), kind=kind, subject_id__in=shown)
+        .values_list("subject_id")
         .annotate(drivers=Count("driver_id", distinct=True))
         .order_by()
     )
@@ -96,13 +94,12 @@ def team_roster(slug: str) -> dict[str, Any]:
     team = Team.objects.select_related("owner").filter(slug=slug).first()
     if team is None:
         raise NotFound(f"no team with the slug {slug!r}")
-    cars = (
-        Result.objects.filter(team=team)
-        .values_list("race__season__year", "race__season__series__slug", "car_number", "driver_id")
-        .annotate(starts=Count("id"), wins=Count("id", filter=Q(finish=1)))
-        .order_by("-race__season__year", "race__season__series__slug", "car_number")
+    rows = list(
+        CarTally.objects.filter(kind="team", subject_id=team.id)
+        .values_list("season__year", "season__series__slug", "car_number", "driver_id")
+        .annotate(starts=Sum("starts"), wins=Sum("wins"))
+        .order_by("-season__year", "season__series__slug", "car_number")
     )
-    rows = list(cars)
     drivers = {
         pk: (name, dslug)
         for pk, name, dslug in Driver.objects.filter(id__in={row[3] for row in rows}).values_list(
@@ -197,12 +194,11 @@ def car_titles(kind: str, raced: dict[str, set[int]]) -> dict[int, list[dict[str
 
 def winners_in_cars(kind: str, subject_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """The drivers with the most wins in the cars of a team or a make (*kind*), most first."""
-    field = FIELDS[kind]
     rows = list(
-        Result.objects.filter(**{field: subject_id}, finish=1)
+        CarTally.objects.filter(kind=kind, subject_id=subject_id, wins__gt=0)
         .values_list("driver_id")
-        .annotate(wins=Count("id"))
-        .order_by("-wins", "driver_id")[:limit]
+        .annotate(won=Sum("wins"))
+        .order_by("-won", "driver_id")[:limit]
     )
     names = {
         pk: (name, slug)
