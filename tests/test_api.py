@@ -157,9 +157,10 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
         ("/api/v1/records", 4),
         ("/api/v1/teams?series=cup", 11),  # and the titles won in the teams' cars
         ("/api/v1/makes/chevrolet", 10),
-        ("/drivers/richard-petty/", 6),  # the page of results reads only the seasons it spans
+        ("/drivers/richard-petty/", 7),  # the page of results reads only the seasons it spans
+        ("/api/v1/drivers/richard-petty/milestones", 4),
         ("/series/cup/2016/", 30),
-        ("/races/cup/2016/36/", 8),
+        ("/races/cup/2016/36/", 9),
         ("/tracks/martinsville-speedway/", 10),
         ("/makes/chevrolet/", 12),
         ("/", 20),
@@ -172,6 +173,35 @@ def test_queries_per_request_are_capped(site: Server, path: str, cap: int) -> No
     assert status == 200
     assert int(headers["X-Query-Count"]) <= cap, headers["X-Query-Count"]
     assert headers["X-Write-Count"] == "0"
+
+
+def test_milestones_mark_a_career_in_its_races(site: Server, nascar_db: Pitboard) -> None:
+    """Petty's first start (Toronto, 1958), first win (1960) and 200th win (the 1984
+    Firecracker 400), in the API, the CLI, his page and the races' pages."""
+    document = site.json("/api/v1/drivers/richard-petty/milestones")
+    assert document == nascar_db.json("milestones", "Richard Petty")
+    career = {
+        (m["kind"], m["value"]): m["race"] for m in document["milestones"] if m["series"] is None
+    }
+    assert career[("first_start", 17)]["season"] == 1958
+    assert "Canadian National Exposition" in career[("first_start", 17)]["track"]["name"]
+    assert career[("first_win", 1)]["season"] == 1960
+    two_hundred = career[("win_number", 200)]
+    assert (two_hundred["season"], two_hundred["name"]) == (1984, "Pepsi Firecracker 400")
+    assert ("win_number", 210) not in career
+    # Every Cup milestone is also a career one: he raced nowhere else.
+    cup = {
+        (m["kind"], m["value"], m["race"]["round"])
+        for m in document["milestones"]
+        if m["series"] == "cup"
+    }
+    assert cup == {(k, v, r["round"]) for (k, v), r in career.items()}
+    page = site.get("/drivers/richard-petty/")[2].decode()
+    assert 'id="milestones"' in page and "Win No. 200" in page
+    race = site.get(f"/races/cup/1984/{two_hundred['round']}/")[2].decode()
+    assert ">Richard Petty</a>: win no. 200 (career, CUP)" in race
+    status, _, body = site.get("/api/v1/drivers/richard-petty/milestones?series=moon")
+    assert status == 404 and "no series 'moon'" in json.loads(body)["detail"]
 
 
 def test_the_report_form_links_only_to_pages_of_the_site(site: Server) -> None:

@@ -194,3 +194,26 @@ def test_an_undone_import_leaves_no_car_tallies(imported: Season) -> None:
     assert CarTally.objects.filter(kind="manufacturer").exists()
     undo_run(ImportRun.objects.get().pk)
     assert not CarTally.objects.exists()
+
+
+def test_an_edited_finish_moves_a_first_win(imported: Season) -> None:
+    """Milestones are found again for every driver of a season when an edit commits."""
+    from pitboard.records.services.milestones import of_driver
+
+    def firsts(name: str) -> dict[str, tuple[int, int]]:
+        """Kind → (round, value) of the driver's career milestones."""
+        driver = Driver.objects.get(person__name=name)
+        return {
+            m["kind"]: (m["round"], m["value"]) for m in of_driver(driver.pk) if m["series"] is None
+        }
+
+    assert firsts("Jordan Marsh")["first_win"] == (2, 1)
+    assert firsts("Avery Quill")["first_win"] == (1, 1)
+    quill = Result.objects.get(driver__person__name="Avery Quill", race__round=1)
+    marsh = Result.objects.get(driver__person__name="Jordan Marsh", race__round=1)
+    quill.finish, marsh.finish = 2, 1  # a corrected finish order
+    quill.save()
+    marsh.save()
+    assert firsts("Jordan Marsh")["first_win"] == (1, 1)
+    assert "first_win" not in firsts("Avery Quill")  # second in both races now
+    assert firsts("Avery Quill")["career_best"] == (1, 2)

@@ -18,6 +18,7 @@ from pitboard.core.rules import ChampionshipKind
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders, schedule, tracks
+from pitboard.records.services import milestones as milestone_service
 from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_document, subject_by_slug
 from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE
@@ -182,6 +183,22 @@ def driver_results(
     return _driver_answer(
         request, slug, lambda: driver_service.driver_results(slug, page, per_page)
     )
+
+
+@api.get(
+    "/drivers/{slug}/milestones",
+    response={200: schemas.Milestones, **NOT_FOUND},
+    summary="A driver's milestones: firsts, career best, every 10th win",
+)
+def driver_milestones(
+    request: HttpRequest,
+    slug: str,
+    series: str | None = Query(None),  # type: ignore[type-arg, unused-ignore]
+) -> Any:
+    """The same document as `pitboard milestones NAME --format json`: per series and over the
+    career (`series` null), in time order. A career-wide milestone another race may have come
+    before (the same day, or a date unknown, in another series) names it in `tied_with`."""
+    return _driver_answer(request, slug, lambda: milestone_service.driver_document(slug, series))
 
 
 @api.get("/tracks", response={200: schemas.TrackList, **NOT_FOUND}, summary="List tracks")

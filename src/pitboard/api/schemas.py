@@ -6,6 +6,7 @@ from typing import Literal, TypeAlias
 
 from ninja import Schema
 
+from pitboard.core.milestones import Kind
 from pitboard.core.rules import ChampionshipKind
 
 
@@ -49,6 +50,43 @@ class Career(Schema):
     driver: DriverRef
     rows: list[StatRow]
     total: StatRow
+
+
+class MilestoneRace(Schema):
+    """The race a milestone came in: its own series, season and round."""
+
+    series: str
+    season: int
+    round: int
+    name: str
+    track: Ref
+
+
+class TiedRace(Schema):
+    """A race that may have come first: the same season, the same day or a date unknown."""
+
+    series: str
+    season: int
+    round: int
+    name: str
+    date: str | None
+
+
+class Milestone(Schema):
+    kind: Kind
+    series: str | None  # null: over the whole career
+    season: int
+    round: int  # in *series* (a combination race's round in the series that counts it)
+    date: str | None
+    race: MilestoneRace
+    driver: Ref
+    value: int  # the finish; for win_number, the number of the win
+    tied_with: list[TiedRace]
+
+
+class Milestones(Schema):
+    driver: DriverRef
+    milestones: list[Milestone]
 
 
 class Paged(Schema):

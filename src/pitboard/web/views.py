@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
+from pitboard.records.services import milestones as milestone_service
 from pitboard.records.services import schedule, tracks
 from pitboard.records.services import teams as team_service
 from pitboard.records.services.careers import LookupError_, career_documents, subject_by_slug
@@ -372,6 +373,7 @@ def race(request: HttpRequest, series: str, year: int, rnd: int) -> HttpResponse
         + (f", won by {winner['driver']['name']}." if winner else "."),
         race=page,
         winner=winner,
+        milestones=milestone_service.merged(milestone_service.at_race(page["id"])),
         provenance=race_sources(series, year, rnd, page["id"]),
     )
 

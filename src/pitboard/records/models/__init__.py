@@ -21,7 +21,7 @@ from pitboard.records.models.people import (
 from pitboard.records.models.provenance import ImportRun, Source
 from pitboard.records.models.races import Penalty, Race, Result, Session, SessionResult
 from pitboard.records.models.reports import ErrorReport
-from pitboard.records.models.standings import CarTally, SeasonTally, StandingRow
+from pitboard.records.models.standings import CarTally, Milestone, SeasonTally, StandingRow
 from pitboard.records.models.statements import (
     Change,
     PersonStatement,
@@ -45,6 +45,7 @@ __all__ = [
     "ImportRun",
     "Manufacturer",
     "ManufacturerAlias",
+    "Milestone",
     "Penalty",
     "Person",
     "PersonAlias",

@@ -127,3 +127,33 @@ class CarTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_id}, driver {self.driver_id} in {self.season_id}"
+
+
+class Milestone(models.Model):
+    """A milestone of a driver's career found in his results (``core.milestones``): his first
+    start, top ten, top five, win and pole, his career-best finish and every tenth win, in one
+    series or (``series`` null) over the career. Rewritten for every driver of a season when
+    its tallies are; never written by a page view."""
+
+    driver_id = models.IntegerField()
+    kind = models.CharField(max_length=12)
+    series_id = models.IntegerField(null=True)  # null: career-wide
+    # The season the race counts in for this series (a combination race: the counting one).
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, db_index=False)
+    round = models.IntegerField()  # the race's round in that season
+    race_id = models.IntegerField()
+    result_id = models.IntegerField()
+    value = models.IntegerField()  # the finish, or the number of the win
+    # Races that may have come first (career-wide: the same day, or a date unknown), as ids
+    # joined by commas.
+    ties = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["driver_id"]),
+            models.Index(fields=["race_id"]),
+            models.Index(fields=["season"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} of driver {self.driver_id}"

@@ -188,15 +188,22 @@ def career_document(subject: Subject, by: Grouping, series: str | None = None) -
     return career_documents(subject, (by,), series)[0]
 
 
+def check_series(series: str, order: dict[str, int] | None = None) -> None:
+    """LookupError_ naming the series there are, unless *series* is one."""
+    order = series_order() if order is None else order
+    if series not in order:
+        known = ", ".join(sorted(order, key=order.__getitem__)) or "none imported yet"
+        raise LookupError_(f"no series {series!r} (known: {known})")
+
+
 def career_documents(
     subject: Subject, groupings: tuple[Grouping, ...], series: str | None = None
 ) -> list[dict[str, Any]]:
     """The career document for each grouping: by track from the subject's results, read once;
     by series or season from its season tallies."""
     order = series_order()
-    if series is not None and series not in order:
-        known = ", ".join(sorted(order, key=order.__getitem__)) or "none imported yet"
-        raise LookupError_(f"no series {series!r} (known: {known})")
+    if series is not None:
+        check_series(series, order)
 
     def place(slug: str) -> int:
         return order.get(slug, 1000)

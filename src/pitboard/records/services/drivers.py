@@ -33,7 +33,7 @@ from pitboard.records.models import (
     Source,
 )
 from pitboard.records.models.organization import covers
-from pitboard.records.services import statements
+from pitboard.records.services import milestones, statements
 from pitboard.records.services.careers import driver_candidates, in_every_season
 from pitboard.records.services.champions import driver_titles
 from pitboard.records.services.paging import PER_PAGE, Paging
@@ -354,6 +354,7 @@ def driver_page(slug: str, page: int = 1) -> dict[str, Any]:
         "best_tracks": best,
         "finishes": finishes,
         "ladder": _ladder(seasons, rank_series),
+        "milestones": milestones.merged(milestones.of_driver(driver_id)),
         "results": {
             **paging.as_dict(),
             "items": [_result_row(x, tracks) for x in shown],

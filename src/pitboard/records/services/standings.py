@@ -23,7 +23,7 @@ from pitboard.core.standings import (
 )
 from pitboard.records.models import Manufacturer, Race, StandingRow, Team
 from pitboard.records.models import Season as SeasonRecord
-from pitboard.records.services import bulk, tallies, versions
+from pitboard.records.services import bulk, milestones, tallies, versions
 from pitboard.records.services.points import (
     PointsError,
     load_season,
@@ -256,8 +256,8 @@ def mark_seasons_stale(season_ids: Iterable[int]) -> None:
 
 
 def refresh_stale(series: str | None = None) -> list[tuple[str, int, int]]:
-    """Recompute the stored standings and tallies of every stale season (of one series, if
-    given): (series, year, standings rows) each."""
+    """Recompute the stored standings, tallies and milestones of every stale season (of one
+    series, if given): (series, year, standings rows) each."""
     stale = SeasonRecord.objects.filter(standings_stale=True)
     if series is not None:
         stale = stale.filter(series__slug=series)
@@ -266,6 +266,7 @@ def refresh_stale(series: str | None = None) -> list[tuple[str, int, int]]:
         return []
     with transaction.atomic():
         tallies.refresh(pk for pk, _, _ in seasons)
+        milestones.refresh(pk for pk, _, _ in seasons)
         return [(slug, year, _store(pk, slug, year)) for pk, slug, year in seasons]
 
 

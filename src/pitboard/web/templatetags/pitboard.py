@@ -31,6 +31,13 @@ def words(value: Any) -> Any:
 
 
 @register.filter
+def scope_names(scopes: list[str | None]) -> str:
+    """Where a milestone holds: "career, NXS" (None is the whole career; slugs as the tables
+    abbreviate series)."""
+    return ", ".join("career" if s is None else s.upper() for s in scopes)
+
+
+@register.filter
 def svg(markup: str) -> SafeString:
     """Chart markup drawn by pitboard.web.charts, which escapes every text it writes."""
     return mark_safe(markup)
