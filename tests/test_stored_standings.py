@@ -217,3 +217,34 @@ def test_an_edited_finish_moves_a_first_win(imported: Season) -> None:
     assert firsts("Jordan Marsh")["first_win"] == (1, 1)
     assert "first_win" not in firsts("Avery Quill")  # second in both races now
     assert firsts("Avery Quill")["career_best"] == (1, 2)
+
+
+def test_a_race_given_its_date_is_placed_in_the_career(transactional_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two first wins in one season, in two series, one race without a date: the career's
+    first win names the other as a tie, until the race gets its date."""
+    from pitboard.records.models import Race
+    from pitboard.records.services.milestones import of_driver
+
+    results = tmp_path / "two-series.csv"
+    results.write_text(
+        "series,season,round,date,track,driver,start,finish\n"
+        "alpha-late-models,2024,1,2024-05-04,Pine Hollow Speedway,Dana Whitlock,2,1\n"
+        "alpha-late-models,2024,1,2024-05-04,Pine Hollow Speedway,Lou Brandt,1,2\n"
+        "beta-modifieds,2024,1,,Cedar Ridge Raceway,Dana Whitlock,3,1\n"
+        "beta-modifieds,2024,1,,Cedar Ridge Raceway,Lou Brandt,4,2\n",
+        encoding="utf-8",
+    )
+    run_import(ResultsFormatImporter(), str(results), rejects_dir=tmp_path)
+    whitlock = Driver.objects.get(person__name="Dana Whitlock")
+
+    def first_win() -> tuple[str, list[str]]:
+        (career,) = [
+            m for m in of_driver(whitlock.pk) if m["kind"] == "first_win" and m["series"] is None
+        ]
+        return career["race"]["series"], [t["series"] for t in career["tied_with"]]
+
+    assert first_win() == ("alpha-late-models", ["beta-modifieds"])
+    undated = Race.objects.get(season__series__slug="beta-modifieds")
+    undated.date = timezone.datetime(2024, 4, 27).date()  # a week earlier
+    undated.save()
+    assert first_win() == ("beta-modifieds", [])

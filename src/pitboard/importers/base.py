@@ -45,7 +45,7 @@ from pitboard.records.services.results_writer import (
     write_race_facts,
     write_results,
 )
-from pitboard.records.services.standings import mark_stale, refresh_stale
+from pitboard.records.services.standings import mark_stale, refresh_deferred, refresh_stale
 
 
 @dataclass
@@ -219,25 +219,27 @@ def run_import(
     written: set[str] = set()  # files a batch took along
     ahead = Ahead(importer)
     try:
-        for item in importer.inputs(target):
-            if isinstance(item, FileError):
-                status = "skipped" if isinstance(item, SkippedFile) else "failed"
-                reports.append(FileReport(item.where.file, status, error=str(item)))
-                continue
-            if item.name in written:
-                continue
-            batch = ahead.together(item, written)
-            if batch is None:
-                done = [_import_file(importer, item, run, dry_run, prune, progress)]
-            else:
-                done = write_batch(importer, batch, run, dry_run, prune, progress)
-                written.update(member.item.name for member in batch)
-            for report in done:
-                report.run_id = run.pk
-            reports += done
-            if any(report.rejected for report in done):
-                rejects = _write_rejects(reports, rejects_dir, run.pk)
-                ImportRun.objects.filter(pk=run.pk).update(rejects_file=str(rejects))
+        # Seasons are computed once, after the last file, not as each file commits.
+        with refresh_deferred():
+            for item in importer.inputs(target):
+                if isinstance(item, FileError):
+                    status = "skipped" if isinstance(item, SkippedFile) else "failed"
+                    reports.append(FileReport(item.where.file, status, error=str(item)))
+                    continue
+                if item.name in written:
+                    continue
+                batch = ahead.together(item, written)
+                if batch is None:
+                    done = [_import_file(importer, item, run, dry_run, prune, progress)]
+                else:
+                    done = write_batch(importer, batch, run, dry_run, prune, progress)
+                    written.update(member.item.name for member in batch)
+                for report in done:
+                    report.run_id = run.pk
+                reports += done
+                if any(report.rejected for report in done):
+                    rejects = _write_rejects(reports, rejects_dir, run.pk)
+                    ImportRun.objects.filter(pk=run.pk).update(rejects_file=str(rejects))
     except BaseException as exc:
         ahead.close()
         # Files already imported stay imported: their rejected rows are written out already.
@@ -456,6 +458,7 @@ def _import_file(
                     if prepared.races is not None:
                         facts = write_race_facts(prepared.races, series, source, run_id)
                         outcome.races_updated += facts.changed
+                        outcome.seasons_changed |= facts.seasons
                         said = Problem(
                             Location(item.name, csv=item.csv),
                             f"{facts.stated} races held from another source carry this file's "

@@ -22,6 +22,7 @@ from pitboard.records.models import (
     ErrorReport,
     ImportRun,
     Penalty,
+    Race,
     Result,
     SeasonTally,
     StandingRow,
@@ -41,6 +42,12 @@ def _changed(season_id: int) -> None:
 @receiver([post_save, post_delete], sender=Result)
 def result_changed(sender: Any, instance: Result, **kwargs: Any) -> None:
     _changed(instance.race.season_id)
+
+
+@receiver(post_save, sender=Race)
+def race_changed(sender: Any, instance: Race, **kwargs: Any) -> None:
+    # Its date places it among a career's races of other series (milestones).
+    _changed(instance.season_id)
 
 
 @receiver([post_save, post_delete], sender=Penalty)

@@ -680,6 +680,8 @@ class RaceFacts:
 
     stated: int = 0  # races that carry this source's statement
     changed: int = 0  # races whose shown facts changed
+    # The (series, season) of those races: a changed date can reorder a career's milestones.
+    seasons: set[tuple[str, int]] = field(default_factory=set)
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not stated
 
 
@@ -747,4 +749,7 @@ def write_race_facts(
     done = statements.write(RACES, source.dataset, source.pk, run_id, stated)
     out.stated = len(stated)
     out.changed = len(done.changed_owners)
+    season_of = {pk: key for key, pk in seasons.items()}
+    race_season = {race: sid for (sid, _), race in races.items()}
+    out.seasons = {season_of[race_season[race]] for race in done.changed_owners}
     return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from itertools import groupby
@@ -249,10 +251,28 @@ def mark_stale(seasons: set[tuple[str, int]]) -> None:
 
 def mark_seasons_stale(season_ids: Iterable[int]) -> None:
     """Mark these seasons, and those linked to their races, stale; they are computed again when
-    the writing transaction commits (at once outside one)."""
+    the writing transaction commits (at once outside one), or once at the end of a run that
+    defers it (``refresh_deferred``)."""
     for chunk in bulk.chunks(sorted(tallies.with_linked(season_ids))):
         SeasonRecord.objects.filter(pk__in=chunk).update(standings_stale=True)
-    transaction.on_commit(refresh_stale)
+    if not _deferred.get():
+        transaction.on_commit(refresh_stale)
+
+
+_deferred: ContextVar[bool] = ContextVar("refresh_deferred", default=False)
+
+
+@contextmanager
+def refresh_deferred() -> Iterator[None]:
+    """Within this block, seasons marked stale wait to be computed until the caller runs
+    ``refresh_stale`` (an import, after its last file: a driver of many files' seasons has his
+    career's milestones found once, not once a file). Left stale if the caller stops first:
+    the next ``pitboard`` command computes them, never a page view."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 def refresh_stale(series: str | None = None) -> list[tuple[str, int, int]]:
