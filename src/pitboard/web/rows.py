@@ -112,3 +112,51 @@ def _linked(section: str, slug: str | None, name: str | None) -> str:
     if slug:
         return f'<a href="/{section}/{escape(slug)}/">{escape(name or "")}</a>'
     return text(name)
+
+
+def milestone_rows(items: Sequence[Mapping[str, Any]]) -> SafeString:
+    """The body rows of a driver's milestones table (``milestones.merged``): what, where it
+    holds (the scopes, on a second line on a phone), season, race (with the races that may
+    have come first), finish."""
+    out = []
+    for m in items:
+        scopes = escape(scope_names(m["scopes"]))
+        race = m["race"]
+        name = escape(race["name"] or race["track"]["name"])
+        day = f" <small>{escape(m['date'])}</small>" if m["date"] else ""
+        tied = (
+            f' <small class="muted">({ties_text(m["tied_with"])})</small>' if m["tied_with"] else ""
+        )
+        finish = 1 if m["kind"] == "win_number" else m["value"]
+        out.append(
+            f'<tr><td>{escape(m["label"])}<span class="phone-only"><br><small>{scopes}</small>'
+            f'</span></td><td class="wide">{scopes}</td><td>{m["season"]}</td>'
+            f'<td class="wrap">{_race_link(race)}{name}</a>{day}{tied}</td>'
+            f'<td class="n">{finish}</td></tr>'
+        )
+    return mark_safe("\n".join(out))
+
+
+def scope_names(scopes: Sequence[str | None]) -> str:
+    """Where a milestone holds: "career, NXS" (None is the whole career; slugs as the tables
+    abbreviate series)."""
+    return ", ".join("career" if s is None else s.upper() for s in scopes)
+
+
+def ties_text(ties: Sequence[Mapping[str, Any]]) -> str:
+    """The races a career milestone may have come after (escaped markup): listed when few,
+    else counted."""
+    if len(ties) > 2:
+        return (
+            f"order uncertain: {len(ties)} races of the season, in other series, have the same"
+            " day or no date known"
+        )
+    races = " or ".join(
+        f"{_race_link(t)}{t['season']} {escape(t['series'].upper())} round {t['round']}</a>"
+        for t in ties
+    )
+    return f"or {races}: the same day, or no date known"
+
+
+def _race_link(race: Mapping[str, Any]) -> str:
+    return f'<a href="/races/{escape(race["series"])}/{race["season"]}/{race["round"]}/">'

@@ -32,9 +32,14 @@ def words(value: Any) -> Any:
 
 @register.filter
 def scope_names(scopes: list[str | None]) -> str:
-    """Where a milestone holds: "career, NXS" (None is the whole career; slugs as the tables
-    abbreviate series)."""
-    return ", ".join("career" if s is None else s.upper() for s in scopes)
+    """Where a milestone holds: "career, NXS"."""
+    return rows_module.scope_names(scopes)
+
+
+@register.filter
+def ties_text(ties: list[dict[str, Any]]) -> SafeString:
+    """The races a career milestone may have come after, listed or counted."""
+    return mark_safe(rows_module.ties_text(ties))
 
 
 @register.filter
@@ -63,3 +68,9 @@ def career_rows(
 def result_rows(items: Any) -> SafeString:
     """The body rows of a driver's results table, written by ``pitboard.web.rows``."""
     return rows_module.result_rows(items)
+
+
+@register.simple_tag
+def milestone_rows(items: Any) -> SafeString:
+    """The body rows of a driver's milestones table, written by ``pitboard.web.rows``."""
+    return rows_module.milestone_rows(items)
