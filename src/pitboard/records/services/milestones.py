@@ -134,7 +134,8 @@ def _in_time_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
 def of_driver(driver_id: int, series: str | None = None) -> list[dict[str, Any]]:
     """A driver's milestones in time order: each series' and the career's (series None); with
     *series*, that series' only."""
-    where, params = " WHERE m.driver_id = %s", [str(driver_id)]
+    params: list[Any]
+    where, params = " WHERE m.driver_id = %s", [driver_id]
     if series is not None:
         where += " AND ms.slug = %s"
         params.append(series)
