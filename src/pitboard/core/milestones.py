@@ -73,10 +73,17 @@ _FIRSTS: dict[Kind, tuple[Callable[[Start], bool], Callable[[Start], int]]] = {
 }
 
 
-def _order(s: Start) -> tuple[int, date, int, str, int, int]:
-    """A total order of starts: certain within a series; across series, by date where known
-    (an unknown date sorts last in its season), then the order of series."""
-    return (s.season, s.date or date.max, s.series_rank, s.series, s.round, s.result_id)
+def race_order(
+    season: int, day: date | None, series_rank: int, series: str, rnd: int
+) -> tuple[int, date, int, str, int]:
+    """A race's place in time: certain within a series (season, round); across series, by
+    date where known (an unknown date sorts last in its season), then the order of series."""
+    return (season, day or date.max, series_rank, series, rnd)
+
+
+def _order(s: Start) -> tuple[tuple[int, date, int, str, int], int]:
+    """A total order of starts: their races', then the result (two rows in one race)."""
+    return (race_order(s.season, s.date, s.series_rank, s.series, s.round), s.result_id)
 
 
 def _may_precede(other: Start, chosen: Start) -> bool:

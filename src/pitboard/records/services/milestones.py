@@ -10,12 +10,11 @@ is computed again from his whole record: a few hundred rows per driver.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 from django.db import connection
 
-from pitboard.core.milestones import KINDS, Start, milestones
+from pitboard.core.milestones import KINDS, Start, milestones, race_order
 from pitboard.records.models import Milestone
 from pitboard.records.services import bulk
 from pitboard.records.services.careers import check_series, in_every_season, subject_by_slug
@@ -28,6 +27,18 @@ _STARTS = in_every_season(
     "SELECT res.id, r.id, s.slug, s.display_order, se.year, {round}, r.date, res.start,"
     " res.finish, {also}, res.driver_id, s.id, se.id",
     "JOIN records_series s ON s.id = se.series_id WHERE res.driver_id IN ({marks})",
+)
+# The table's columns as refresh writes them (bulk.insert_rows: COPY on PostgreSQL).
+_COLUMNS = (
+    "driver_id",
+    "kind",
+    "series_id",
+    "season_id",
+    "round",
+    "race_id",
+    "result_id",
+    "value",
+    "ties",
 )
 
 
@@ -66,11 +77,7 @@ def refresh(season_ids: Iterable[int]) -> None:
                 for driver, starts in careers.items()
                 for m in milestones(starts)
             ]
-            cursor.executemany(
-                f"INSERT INTO {table} (driver_id, kind, series_id, season_id, round, race_id,"
-                " result_id, value, ties) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
+            bulk.insert_rows(Milestone._meta.db_table, _COLUMNS, rows)
 
 
 def _drivers_of(season_ids: Sequence[int]) -> set[int]:
@@ -114,18 +121,16 @@ _ROWS = (
 
 
 def _in_time_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Races in time order (by date where known, then the order of series and the round);
-    within a race, each series' milestones before the career's, firsts in KINDS' order."""
-    kind, _, value, *_, race_season, race_round, day, _, _, _, race_rank, rank = row
-    career = rank is None
+    """Races in time order (``core.milestones.race_order``); within a race, each series'
+    milestones before the career's, a driver's together, firsts in KINDS' order."""
+    kind, series, value, _, driver, *_ = row
+    race_series, race_season, race_round, day = row[8:12]
+    race_rank, rank = row[15:17]
     return (
-        race_season,
-        day or date.max,
-        race_rank,
-        race_round,
-        career,
+        race_order(race_season, day, race_rank, race_series, race_round),
+        series is None,
         rank or 0,
-        row[4],
+        driver,
         KINDS.index(kind),
         value,
     )
