@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 # Import the NASCAR history, then serve the site. Without internet the import fails with a
 # one-line reason and the site is served anyway, with whatever data it has.
 run: install
-	$(BIN)/pitboard init
+	$(BIN)/pitboard init --starter
 	-$(BIN)/pitboard import nascar $(if $(NASCAR_SOURCE),--source "$(NASCAR_SOURCE)")
 	-$(BIN)/pitboard import racing-reference $(if $(RACING_REFERENCE_SOURCE),--source "$(RACING_REFERENCE_SOURCE)")
 	$(BIN)/pitboard db refresh-standings

@@ -166,10 +166,14 @@ def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
         cur = conn.cursor()
         if url.startswith("sqlite"):
             cur.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'records_%'"
+                "SELECT name FROM sqlite_master WHERE type='table'"
+                " AND (name LIKE 'records_%' OR name LIKE 'careers_%')"
             )
         else:
-            cur.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'records_%%'")
+            cur.execute(
+                "SELECT tablename FROM pg_tables"
+                " WHERE tablename LIKE 'records_%%' OR tablename LIKE 'careers_%%'"
+            )
         tables = sorted(r[0] for r in cur.fetchall() if r[0] != "records_importrun")
         dump = {}
         for table in tables:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "pitboard.records",
+    "pitboard.careers",
     "pitboard.web",
 ]
 

@@ -14,6 +14,10 @@ from ninja.errors import HttpError, ValidationError
 
 from pitboard import __version__
 from pitboard.api import schemas
+from pitboard.careers import firsts as firsts_service
+from pitboard.careers import services as career_statements
+from pitboard.careers import statline as statline_service
+from pitboard.core.firsts import Query as FirstsQuery
 from pitboard.core.rules import ChampionshipKind
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
@@ -199,6 +203,71 @@ def driver_milestones(
     career (`series` null), in time order. A career-wide milestone another race may have come
     before (the same day, or a date unknown, in another series) names it in `tied_with`."""
     return _driver_answer(request, slug, lambda: milestone_service.driver_document(slug, series))
+
+
+@api.get(
+    "/drivers/{slug}/statements",
+    response={200: schemas.Statements, **NOT_FOUND},
+    summary="What publications say of a driver, each statement with its sources",
+)
+def driver_statements(request: HttpRequest, slug: str) -> Any:
+    """Sourced statements about the driver (biography, team stints, family, coaches, injuries,
+    seasons and races known only from reporting, milestones), the statements of others that
+    name the driver (`mentions`: the drivers a coach coached), and the publications they cite.
+    Disagreeing statements are all listed; `rank` says which an editor preferred, and why."""
+    return _driver_answer(request, slug, lambda: career_statements.driver_document(slug))
+
+
+@api.get(
+    "/drivers/{slug}/statline",
+    response={200: schemas.StatLine, **NOT_FOUND},
+    summary="A driver's stat line, from results or else from reported season summaries",
+)
+def driver_statline(
+    request: HttpRequest,
+    slug: str,
+    series: str | None = None,
+    season: int | None = Query(None, ge=1900, le=2200),  # type: ignore[type-arg, unused-ignore]
+    track: str | None = Query(None, description="track slug or name"),  # type: ignore[type-arg, unused-ignore]
+) -> Any:
+    """The same document as `pitboard statline NAME --format json`. `basis` says whether the
+    counts come from results or, where no result matches, from season summaries publications
+    reported (then `sources` names them)."""
+
+    def line() -> Any:
+        subject = subject_by_slug("driver", slug)
+        return statline_service.of_driver(subject.id, series, season, track)
+
+    return _driver_answer(request, slug, line)
+
+
+@api.get(
+    "/firsts",
+    response={200: schemas.Firsts, **NOT_FOUND},
+    summary="Who was the first of a group to win, score a top five or ten, take a pole or start",
+)
+def firsts(
+    request: HttpRequest,
+    event: Literal["win", "top5", "top10", "pole", "start"],
+    sanction: str | None = Query(None, description="sanctioning body, e.g. NASCAR"),  # type: ignore[type-arg, unused-ignore]
+    country: str | None = Query(None, description="the track's country, ISO 3166 code"),  # type: ignore[type-arg, unused-ignore]
+    nationality: str | None = Query(None, description="the driver's, ISO 3166 code"),  # type: ignore[type-arg, unused-ignore]
+    gender: str | None = Query(None, description="as sources state it"),  # type: ignore[type-arg, unused-ignore]
+    series: str | None = None,
+) -> Any:
+    """The same document as `pitboard firsts … --format json`: the earliest qualifying events
+    (several when they share the day), each with its evidence and sources, and `missing`: what
+    data would be needed to be sure (drivers of unknown nationality or gender who qualified
+    earlier, races without a date, what the results cover)."""
+    query = FirstsQuery(
+        event,
+        sanction,
+        country.upper() if country else None,
+        nationality.upper() if nationality else None,
+        gender,
+        series,
+    )
+    return _answer(firsts_service.firsts, query)
 
 
 @api.get("/tracks", response={200: schemas.TrackList, **NOT_FOUND}, summary="List tracks")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from ninja import Schema
 
@@ -87,6 +87,110 @@ class Milestone(Schema):
 class Milestones(Schema):
     driver: DriverRef
     milestones: list[Milestone]
+
+
+class Cite(Schema):
+    n: int  # the number of the source in `sources`
+    span: list[int] | None  # [start, end): character offsets into the publication's text
+
+
+class PersonLink(Schema):
+    name: str
+    slug: str | None  # a driver's slug; null for people who are not drivers
+
+
+class _Stated(Schema):
+    id: int
+    property: str
+    label: str
+    value: dict[str, Any]
+    qualifiers: dict[str, Any]
+    rank: Literal["preferred", "normal", "deprecated"]
+    rank_reason: str | None
+    cites: list[Cite]
+
+
+class Statement(_Stated):
+    other: PersonLink | None  # the person a relationship names
+
+
+class Mention(_Stated):
+    subject: PersonLink  # whose statement names this driver
+
+
+class Publication(Schema):
+    n: int
+    key: str
+    title: str
+    publisher: str | None
+    author: str | None
+    url: str | None
+    published: str | None
+    published_after: str | None  # undated: the range its text allows
+    published_before: str | None
+    date_note: str | None
+
+
+class Statements(Schema):
+    driver: DriverRef
+    statements: list[Statement]
+    mentions: list[Mention]
+    sources: list[Publication]
+
+
+class LineCounts(Schema):
+    starts: int | None
+    wins: int | None
+    podiums: int | None
+    top5: int | None
+    top10: int | None
+    poles: int | None  # null: the reported summary does not say
+
+
+class LineSource(Schema):
+    key: str
+    title: str
+    publisher: str | None
+    url: str | None
+
+
+class StatLine(Schema):
+    text: str
+    counts: LineCounts
+    basis: Literal["results", "reported"]
+    sources: list[LineSource]
+
+
+class FirstsTrack(Schema):
+    name: str | None
+    slug: str | None  # null: a track known only from a report
+    country: str | None
+
+
+class FirstAnswer(Schema):
+    driver: PersonLink
+    date: str | None
+    season: int
+    race: dict[str, Any]  # a result's race (id, name, series, season, round) or a reported one
+    track: FirstsTrack
+    basis: Literal["results", "reported"]
+    evidence: list[str]
+    sources: list[LineSource]
+
+
+class FirstsQuery(Schema):
+    event: str
+    sanction: str | None
+    country: str | None
+    nationality: str | None
+    gender: str | None
+    series: str | None
+
+
+class Firsts(Schema):
+    query: FirstsQuery
+    answers: list[FirstAnswer]
+    missing: list[str]
 
 
 class Paged(Schema):

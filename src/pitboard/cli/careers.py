@@ -7,6 +7,7 @@ from typing import Any
 
 from pitboard.cli import CommandError
 from pitboard.cli.output import FORMATS, print_csv, print_json, print_table, stderr
+from pitboard.core.firsts import EVENTS
 
 STAT_COLUMNS = [
     "starts",
@@ -46,6 +47,30 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     milestones.add_argument("--series", metavar="S", help="only this series (slug, e.g. cup)")
     milestones.add_argument("--format", choices=FORMATS, default="table")
     milestones.set_defaults(handler=run_milestones, kind="driver")
+    firsts = commands.add_parser(
+        "firsts",
+        parents=[common],
+        help="who was the first of a group to win (or top five, top ten, pole, start) in a scope",
+    )
+    firsts.add_argument("--event", required=True, choices=EVENTS)
+    firsts.add_argument("--sanction", metavar="S", help="sanctioning body, e.g. NASCAR, ARCA")
+    firsts.add_argument("--country", metavar="C", help="the track's country (ISO code, e.g. US)")
+    firsts.add_argument("--nationality", metavar="N", help="the driver's (ISO code, e.g. CA)")
+    firsts.add_argument("--gender", metavar="G", help="as sources state it, e.g. female")
+    firsts.add_argument("--series", metavar="S", help="only this series (slug)")
+    firsts.add_argument("--format", choices=("text", "json"), default="text")
+    firsts.set_defaults(handler=run_firsts)
+    line = commands.add_parser(
+        "statline",
+        parents=[common],
+        help="a driver's stat line, from results or else from reported season summaries",
+    )
+    line.add_argument("name", metavar="NAME", help="name, alias, or part of a name")
+    line.add_argument("--series", metavar="S", help="only this series (slug, e.g. arca)")
+    line.add_argument("--season", metavar="Y", type=int, help="only this season")
+    line.add_argument("--track", metavar="T", help="only at this track (slug or name)")
+    line.add_argument("--format", choices=("text", "json"), default="text")
+    line.set_defaults(handler=run_statline, kind="driver")
 
 
 def run_career(args: argparse.Namespace) -> int:
@@ -117,6 +142,60 @@ def run_milestones(args: argparse.Namespace) -> int:
         if any(r["tied_with"] for r in rows):
             columns.append("tied_with")
         print_table(f"{subject.name}: milestones", rows, columns)
+    return 0
+
+
+def run_firsts(args: argparse.Namespace) -> int:
+    from pitboard.careers.firsts import firsts
+    from pitboard.core.firsts import Query
+
+    query = Query(
+        args.event,
+        args.sanction,
+        args.country.upper() if args.country else None,
+        args.nationality.upper() if args.nationality else None,
+        args.gender,
+        args.series,
+    )
+    found = firsts(query)
+    if args.format == "json":
+        print_json(found)
+        return 0
+    if not found["answers"]:
+        print("no answer in the data")
+    for answer in found["answers"]:
+        when = answer["date"] or f"the {answer['season']} season"
+        print(f"{answer['driver']['name']}, {when}, {answer['track']['name']} ({answer['basis']})")
+        for line in answer["evidence"]:
+            print(f"  {line}")
+        for source in answer["sources"]:
+            print(f"  source: {source['title']} {source['url'] or ''}".rstrip())
+    for line in found["missing"]:
+        print(f"missing: {line}")
+    return 0
+
+
+def run_statline(args: argparse.Namespace) -> int:
+    from pitboard.careers.services import catalog_series
+    from pitboard.careers.statline import of_driver, track_ids
+    from pitboard.records.services.careers import series_order
+
+    known = {*catalog_series(), *series_order()}
+    if args.series is not None and args.series not in known:
+        stderr.print(f"no series {args.series!r} (known: {', '.join(sorted(known))})")
+        return 2
+    if args.track is not None and not track_ids(args.track):
+        stderr.print(f"no track {args.track!r} (give its slug or name: see /tracks/)")
+        return 2
+    subject = _found(argparse.Namespace(**{**vars(args), "series": None}))
+    line = of_driver(subject.id, args.series, args.season, args.track)
+    if args.format == "json":
+        print_json(line)
+    else:
+        basis = "from results" if line["basis"] == "results" else "as reported"
+        print(f"{subject.name}: {line['text']} ({basis})")
+        for source in line["sources"]:
+            print(f"  source: {source['title']}, {source['publisher'] or ''} {source['url'] or ''}")
     return 0
 
 

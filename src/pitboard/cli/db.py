@@ -10,6 +10,16 @@ from pitboard.cli.output import print_json, print_table, stderr
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     init = commands.add_parser("init", parents=[common], help="create or migrate the database")
+    init.add_argument(
+        "--starter",
+        action="store_true",
+        help="also load the starter careers (people, statements and the articles they cite)",
+    )
+    init.add_argument(
+        "--careers",
+        metavar="FILE",
+        help="load this careers file instead of the starter data (implies --starter)",
+    )
     init.set_defaults(handler=run_init)
 
     db = commands.add_parser("db", parents=[common], help="database information")
@@ -38,6 +48,23 @@ def run_init(args: argparse.Namespace) -> int:
 
     migrate()
     stderr.print(f"database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+    if args.starter or args.careers:
+        from pathlib import Path
+
+        from pitboard.careers.starter import CareersFileError, load
+
+        try:
+            loaded = load(Path(args.careers) if args.careers else None)
+        except (CareersFileError, OSError) as exc:
+            stderr.print(f"careers not loaded: {exc}", markup=False, highlight=False)
+            return 1
+        stderr.print(
+            f"careers: {loaded.people} people ({loaded.people_created} new), "
+            f"{loaded.statements_created} statements new, {loaded.statements_changed} changed, "
+            f"{loaded.publications} publications; {loaded.reviews} identity reviews queued",
+            markup=False,
+            highlight=False,
+        )
     return 0
 
 

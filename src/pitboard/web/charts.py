@@ -6,7 +6,7 @@ words; the pages put the same numbers in a table beside it. Pure functions of pl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -153,34 +153,85 @@ def finishes(
     return "\n".join(out)
 
 
-def ladder(rows: Sequence[tuple[str, dict[int, int]]], title: str, ident: str = "ladder") -> str:
+@dataclass(frozen=True)
+class Reported:
+    """A season known only from reporting: drawn outlined, its sources in the tooltip."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An injury or a milestone, marked in its season under the ladder."""
+
+    season: int
+    kind: str  # injury, milestone
+    text: str
+
+
+_MARK_SYMBOL = {"injury": "✚", "milestone": "★"}
+
+
+def ladder(
+    rows: Sequence[tuple[str, Mapping[int, int | Reported]]],
+    title: str,
+    ident: str = "ladder",
+    marks: Sequence[Mark] = (),
+) -> str:
     """Seasons by series: one row per series, one cell per season raced, darker for more
-    starts. *rows* are (series label, {season: starts})."""
-    seasons = sorted({s for _, cells in rows for s in cells})
+    starts. *rows* are (series label, {season: starts}); a season known only from reporting
+    (``Reported``) is drawn outlined. *marks* (injuries, milestones) go on a row of their own."""
+    seasons = sorted({s for _, cells in rows for s in cells} | {m.season for m in marks})
     if not seasons:
         return ""
     first, last = seasons[0], seasons[-1]
-    label_width = int(min(max(len(label) for label, _ in rows) * CHAR + 16, WIDTH / 2))
-    frame = Frame(WIDTH, 10 + 28 * len(rows) + 64, left=label_width, bottom=54, top=10)
+    labels = [label for label, _ in rows] + (["Injuries, milestones"] if marks else [])
+    label_width = int(min(max(len(label) for label in labels) * CHAR + 16, WIDTH / 2))
+    frame = Frame(WIDTH, 10 + 28 * len(labels) + 64, left=label_width, bottom=54, top=10)
     years = last - first + 1
     cell = frame.inner_width / years
-    most = max(max(cells.values(), default=1) for _, cells in rows) or 1
+    counted = [n for _, cells in rows for n in cells.values() if isinstance(n, int)]
+    most = max(counted, default=1) or 1
     description = "; ".join(
-        f"{label}: {len(cells)} seasons, {min(cells)}–{max(cells)}" for label, cells in rows
+        f"{label}: {len(cells)} seasons, {min(cells)}–{max(cells)}"
+        for label, cells in rows
+        if cells
     )
     out = _open(frame, title, description, ident)
     for r, (label, cells) in enumerate(rows):
         top = frame.top + 28 * r
-        out.append(_text(label_width - 8, top + 17, label, "end"))
+        out.append(_text(label_width - 8, top + 17, _clip(label, label_width), "end"))
         for season, starts in sorted(cells.items()):
+            x = frame.left + (season - first) * cell
+            if isinstance(starts, Reported):
+                out.append(
+                    f'<rect x="{x + 1:.1f}" y="{top + 5}" width="{max(cell - 3, 1):.1f}" '
+                    f'height="18" class="cell reported"><title>{escape(label)} {season}: '
+                    f"{escape(starts.text)}</title></rect>"
+                )
+                continue
             shade = 0.25 + 0.75 * starts / most
             out.append(
-                f'<rect x="{frame.left + (season - first) * cell:.1f}" y="{top + 4}" '
+                f'<rect x="{x:.1f}" y="{top + 4}" '
                 f'width="{max(cell - 1, 1):.1f}" height="20" class="cell" '
                 f'fill-opacity="{shade:.2f}"><title>{escape(label)} {season}: {starts} starts'
                 "</title></rect>"
             )
-    axis_y = frame.top + 28 * len(rows) + 14
+    if marks:
+        top = frame.top + 28 * len(rows)
+        out.append(_text(label_width - 8, top + 17, labels[-1], "end"))
+        by_season: dict[int, list[Mark]] = {}
+        for mark in marks:
+            by_season.setdefault(mark.season, []).append(mark)
+        for season, found in sorted(by_season.items()):
+            symbols = "".join(_MARK_SYMBOL.get(m.kind, "•") for m in found)
+            tip = "; ".join(f"{m.kind}: {m.text}" for m in found)
+            x = frame.left + (season - first + 0.5) * cell
+            out.append(
+                f'<text x="{x:.1f}" y="{top + 18}" text-anchor="middle" class="mark">'
+                f"<title>{escape(str(season))}: {escape(tip)}</title>{symbols}</text>"
+            )
+    axis_y = frame.top + 28 * len(labels) + 14
     wanted = max(2, int(frame.inner_width // LABEL_GAP))
     for tick in _ticks(first, last, wanted):
         out.append(_text(frame.left + (tick - first + 0.5) * cell, axis_y, str(tick)))
@@ -189,7 +240,8 @@ def ladder(rows: Sequence[tuple[str, dict[int, int]]], title: str, ident: str = 
     legend_y = frame.height - 14
     out.append(_text(frame.left, legend_y + 4, "Starts in a season:", "start"))
     key_x = frame.left + 19 * CHAR
-    for n, starts in enumerate(sorted({1, max(1, most // 2), most})):
+    keys = sorted({1, max(1, most // 2), most}) if counted else []
+    for n, starts in enumerate(keys):
         shade = 0.25 + 0.75 * starts / most
         box_x = key_x + n * 70
         out.append(
@@ -197,8 +249,21 @@ def ladder(rows: Sequence[tuple[str, dict[int, int]]], title: str, ident: str = 
             f'fill-opacity="{shade:.2f}"/>'
         )
         out.append(_text(box_x + 18, legend_y + 4, str(starts), "start"))
+    if any(isinstance(n, Reported) for _, cells in rows for n in cells.values()):
+        box_x = key_x + len(keys) * 70
+        out.append(
+            f'<rect x="{box_x:.1f}" y="{legend_y - 6}" width="14" height="12" '
+            'class="cell reported"/>'
+        )
+        out.append(_text(box_x + 18, legend_y + 4, "reported", "start"))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _clip(label: str, width: float) -> str:
+    """A label cut to the room it has (the tooltip and the table keep the whole of it)."""
+    room = int((width - 16) / CHAR)
+    return label if len(label) <= room else label[: max(room - 1, 1)].rstrip(" ,") + "…"
 
 
 def progression(

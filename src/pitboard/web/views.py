@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404
 from django.views.decorators.http import require_GET
 
+from pitboard.careers import services as career_statements
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
@@ -155,7 +156,9 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     person = page["driver"]
     total = page["total"]
-    names = page["series_names"]
+    about = career_statements.in_words(
+        career_statements.of_driver(slug), {k: n for k, n, _ in page["all_series"]}
+    )
     finishes = page["finishes"]
     worst = max((f for _, f in finishes), default=1)
     return _page(
@@ -165,16 +168,35 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         f"{person['name']}: {total['starts']} starts, {total['wins']} wins, "
         f"{total['top5']} top fives, {total['poles']} poles in the record book.",
         page=page,
+        about=about,
         finish_chart=charts.finishes(
             finishes, worst, f"{person['name']}: finishing position in every start"
         )
         if finishes
         else "",
-        ladder_chart=charts.ladder(
-            [(names.get(r["series"], r["series"]), r["seasons"]) for r in page["ladder"]],
-            f"{person['name']}: seasons by series",
-        ),
+        ladder_chart=_career_ladder(page, about, person["name"]),
         **series_context(page["all_series"]),
+    )
+
+
+def _career_ladder(page: dict[str, Any], about: dict[str, Any], name: str) -> str:
+    """Seasons by series from the results, with the seasons known only from reporting
+    (outlined) and the injuries and milestones publications report."""
+    names = {slug: n for slug, n, _ in page["all_series"]}
+    reported, marks = career_statements.ladder_parts(about, names)
+    rows: list[tuple[str, dict[int, int | charts.Reported]]] = []
+    for r in page["ladder"]:
+        label = names.get(r["series"], r["series"])
+        cells: dict[int, int | charts.Reported] = dict(r["seasons"])
+        for season, text in reported.pop(label, {}).items():
+            cells.setdefault(season, charts.Reported(text))
+        rows.append((label, cells))
+    for label, seasons in sorted(reported.items(), key=lambda kv: (min(kv[1]), kv[0])):
+        rows.append((label, {s: charts.Reported(t) for s, t in seasons.items()}))
+    return charts.ladder(
+        rows,
+        f"{name}: seasons by series",
+        marks=[charts.Mark(season, kind, text) for season, kind, text in marks],
     )
 
 

@@ -150,6 +150,7 @@ class SourceKey(models.Model):
 
     class Kind(models.TextChoices):
         DRIVER = "driver"
+        PERSON = "person", "person (not a driver)"
         TEAM = "team"
         TRACK = "track"
         MANUFACTURER = "manufacturer"

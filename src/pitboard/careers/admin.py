@@ -1,0 +1,69 @@
+"""The admin of careers: publications, and statements an editor ranks (with the reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+
+from pitboard.careers.models import Publication, Reference, Statement
+from pitboard.core.careers import InvalidStatement, Rank, check
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ("title", "publisher", "author", "published", "published_before")
+    search_fields = ("title", "publisher", "author", "url")
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+    autocomplete_fields = ("publication",)
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = (
+            "key",
+            "subject",
+            "property",
+            "value",
+            "other",
+            "qualifiers",
+            "rank",
+            "rank_reason",
+            "dataset",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rank = data.get("rank")
+        if rank and rank != Rank.NORMAL and not (data.get("rank_reason") or "").strip():
+            self.add_error("rank_reason", "Say why this statement is preferred or deprecated.")
+        try:
+            check(str(data.get("property")), data.get("value") or {}, data.get("qualifiers") or {})
+        except InvalidStatement as exc:
+            field = "qualifiers" if exc.field.startswith("qualifiers") else "value"
+            self.add_error(field if exc.field != "property" else "property", str(exc))
+        return data
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    form = StatementForm
+    list_display = ("subject", "property", "rank", "dataset", "key")
+    list_filter = ("property", "rank", "dataset")
+    search_fields = ("subject__name", "key")
+    autocomplete_fields = ("subject", "other")
+    inlines = (ReferenceInline,)
+
+    def save_model(self, request: Any, obj: Statement, form: Any, change: bool) -> None:
+        # A rank set here is the editor's: reloading the careers file keeps it.
+        if "rank" in form.changed_data or "rank_reason" in form.changed_data:
+            obj.ranked_by_editor = True
+        if not change and not obj.dataset:
+            obj.dataset = "editor"
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,265 @@
+"""``pitboard firsts``: results and reported races as the firsts' events, and the answer as a
+document with its evidence, its sources and what is missing (``core.firsts``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+from pitboard.core.countries import country_name
+from pitboard.core.firsts import Event, Query, first
+from pitboard.core.names import name_key
+from pitboard.records.services import bulk
+
+_CONDITION = {
+    "win": "r.finish = 1",
+    "top5": "r.finish <= 5",
+    "top10": "r.finish <= 10",
+    "pole": "r.start = 1 AND r.finish IS NOT NULL",
+    "start": "r.finish IS NOT NULL",
+}
+_RESULTS_SQL = (
+    "SELECT r.driver_id, se.year, ra.date, r.finish, r.start, sr.slug, sb.abbreviation,"
+    " t.country, p.nationality, p.gender, p.id, ra.id, ra.name, ra.round, t.name, t.slug,"
+    " d.slug, p.name"
+    " FROM records_result r"
+    " JOIN records_race ra ON ra.id = r.race_id"
+    " JOIN records_season se ON se.id = ra.season_id"
+    " JOIN records_series sr ON sr.id = se.series_id"
+    " LEFT JOIN records_sanctioningbody sb ON sb.id = sr.sanctioning_body_id"
+    " JOIN records_track t ON t.id = ra.track_id"
+    " JOIN records_driver d ON d.id = r.driver_id"
+    " JOIN records_person p ON p.id = d.person_id"
+    " WHERE {condition}"
+)
+# What publications state of people's gender and nationality (not deprecated; preferred first).
+_STATED_SQL = (
+    "SELECT s.id, s.subject_id, s.property, s.value, s.rank FROM careers_statement s"
+    " WHERE s.property IN ('gender', 'nationality') AND s.rank <> 'deprecated'"
+    " ORDER BY CASE WHEN s.rank = 'preferred' THEN 0 ELSE 1 END, s.id"
+)
+_REPORTED_SQL = (
+    "SELECT s.id, s.value, d.id, d.slug, p.id, p.name, p.nationality, p.gender"
+    " FROM careers_statement s JOIN records_person p ON p.id = s.subject_id"
+    " JOIN records_driver d ON d.person_id = p.id"
+    " WHERE s.property = 'race_result' AND s.rank <> 'deprecated'"
+)
+
+
+def _json(given: Any) -> Any:
+    return json.loads(given) if isinstance(given, str) else given
+
+
+def _day(given: Any) -> dt.date | None:
+    if given is None or isinstance(given, dt.date):
+        return given
+    return dt.date.fromisoformat(str(given)[:10])
+
+
+def firsts(query: Query) -> dict[str, Any]:
+    """``{"query", "answers": [{"driver", "date", "race", "track", "basis", "evidence",
+    "sources"}], "missing": […]}``."""
+    stated = _stated()
+    sources = _publications()
+    events = _from_results(query, stated) + _reported(query, stated, sources)
+    answer = first(query, events)
+    missing = answer.missing + _coverage(query)
+    return {
+        "query": query.as_dict(),
+        "answers": [_document(e, query, stated, sources) for e in answer.answers],
+        "missing": missing,
+    }
+
+
+def _stated() -> dict[tuple[int, str], tuple[str, int]]:
+    """(person, gender|nationality) → (value, statement id): the first-ranked statement."""
+    found: dict[tuple[int, str], tuple[str, int]] = {}
+    for sid, person, prop, value, _ in bulk.select_rows(_STATED_SQL):
+        v = _json(value)
+        given = v.get("gender") if prop == "gender" else v.get("country")
+        if given:
+            found.setdefault((person, prop), (str(given), sid))
+    return found
+
+
+def _publications() -> dict[int, list[dict[str, Any]]]:
+    """Statement id → the publications it cites."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = bulk.select_rows(
+        "SELECT DISTINCT r.statement_id, p.key, p.title, p.publisher, p.url"
+        " FROM careers_reference r JOIN careers_publication p ON p.id = r.publication_id"
+        " ORDER BY r.statement_id, p.key"
+    )
+    for sid, key, title, publisher, url in rows:
+        found[sid].append(
+            {"key": key, "title": title, "publisher": publisher or None, "url": url or None}
+        )
+    return found
+
+
+def _from_results(query: Query, stated: dict[tuple[int, str], tuple[str, int]]) -> list[Event]:
+    sql = _RESULTS_SQL.format(condition=_CONDITION[query.event])
+    params: list[Any] = []
+    # Narrow in SQL only on what is known; an unknown value stays, to be reported as missing.
+    if query.series:
+        sql, params = sql + " AND sr.slug = %s", [*params, query.series]
+    if query.country:
+        sql, params = (
+            sql + " AND (t.country = '' OR t.country = %s)",
+            [*params, query.country.upper()],
+        )
+    events = []
+    for (
+        driver, season, date, finish, start, series, sanction, country, nationality, gender,
+        person, race, race_name, rnd, track, track_slug, slug, name,
+    ) in bulk.select_rows(sql, params):  # fmt: skip
+        nationality = nationality or stated.get((person, "nationality"), ("", 0))[0]
+        gender = gender or stated.get((person, "gender"), ("", 0))[0]
+        events.append(
+            Event(
+                driver, season, _day(date), finish, start, series, sanction, country,
+                nationality or None, gender or None, "results",
+                {
+                    "person": person,
+                    "driver": {"name": name, "slug": slug},
+                    "race": {"id": str(race), "name": race_name, "series": series,
+                             "season": season, "round": rnd},
+                    "track": {"name": track, "slug": track_slug, "country": country or None},
+                    "finish": finish,
+                    "start": start,
+                },
+            )
+        )  # fmt: skip
+    return events
+
+
+def _reported(
+    query: Query,
+    stated: dict[tuple[int, str], tuple[str, int]],
+    sources: dict[int, list[dict[str, Any]]],
+) -> list[Event]:
+    """Races publications report, unless the results hold the same race for the driver."""
+    events = []
+    rows = bulk.select_rows(_REPORTED_SQL)
+    held = _held_results([row[2] for row in rows])
+    for sid, value, driver, slug, person, name, nationality, gender in rows:
+        v = _json(value)
+        day = _day(v.get("date"))
+        if (driver, day) in held or (driver, v["season"], name_key(v.get("track") or "")) in held:
+            continue
+        nationality = nationality or stated.get((person, "nationality"), ("", 0))[0]
+        gender = gender or stated.get((person, "gender"), ("", 0))[0]
+        events.append(
+            Event(
+                driver, v["season"], day, v.get("finish"), v.get("start"), v.get("series"),
+                v.get("sanction"), v.get("country"), nationality or None, gender or None,
+                "reported",
+                {
+                    "person": person,
+                    "driver": {"name": name, "slug": slug},
+                    "race": None,
+                    "reported": {k: v[k] for k in ("series", "division", "season") if k in v},
+                    "track": {"name": v.get("track"), "slug": None, "country": v.get("country")},
+                    "finish": v.get("finish"),
+                    "start": v.get("start"),
+                    "statement": sid,
+                    "sources": sources.get(sid, []),
+                },
+            )
+        )  # fmt: skip
+    return events
+
+
+def _held_results(drivers: list[int]) -> set[tuple[Any, ...]]:
+    """(driver, date) and (driver, season, track name key) of the drivers' results."""
+    held: set[tuple[Any, ...]] = set()
+    for chunk in bulk.chunks(sorted(set(drivers))):
+        marks = ", ".join(["%s"] * len(chunk))
+        for driver, date, season, track in bulk.select_rows(
+            "SELECT r.driver_id, ra.date, se.year, t.name_key FROM records_result r"
+            " JOIN records_race ra ON ra.id = r.race_id"
+            " JOIN records_season se ON se.id = ra.season_id"
+            f" JOIN records_track t ON t.id = ra.track_id WHERE r.driver_id IN ({marks})",
+            list(chunk),
+        ):
+            held |= {(driver, _day(date)), (driver, season, track)}
+    return held
+
+
+def _document(
+    event: Event,
+    query: Query,
+    stated: dict[tuple[int, str], tuple[str, int]],
+    sources: dict[int, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    about = event.about
+    person = about["person"]
+    evidence = []
+    cited: list[dict[str, Any]] = list(about.get("sources", []))
+    place = {"win": "won", "top5": "finished in the top five", "top10": "finished in the top ten",
+             "pole": "started from the pole", "start": "started"}[query.event]  # fmt: skip
+    where = about["track"]["name"] or "an unnamed track"
+    if event.basis == "reported":
+        evidence.append(
+            f"reported race: {place} at {where} ({_when(event)}), finishing {event.finish}"
+        )
+    else:
+        race = about["race"]
+        evidence.append(
+            f"result: {place} in {race['name']} at {where} ({_when(event)}; {race['series']}"
+            f" round {race['round']}), finishing {event.finish}"
+        )
+        cited.append({"key": "results", "title": f"pitboard results, {race['series']}",
+                      "publisher": None, "url": f"/api/v1/races/{race['id']}"})  # fmt: skip
+    for prop, value in (("nationality", event.nationality), ("gender", event.gender)):
+        if not value:
+            continue
+        said = stated.get((person, prop))
+        shown = country_name(value) if prop == "nationality" else value
+        if said and said[0] == value:
+            evidence.append(f"{prop}: {shown}, as a publication states")
+            cited += [s for s in sources.get(said[1], []) if s not in cited]
+        else:
+            evidence.append(f"{prop}: {shown}, as the results data gives it")
+    if event.sanction:
+        evidence.append(f"sanctioned by {event.sanction}")
+    if event.country:
+        evidence.append(f"in {country_name(event.country)}")
+    return {
+        "driver": about["driver"],
+        "date": event.date.isoformat() if event.date else None,
+        "season": event.season,
+        "race": about["race"] or about.get("reported"),
+        "track": about["track"],
+        "basis": event.basis,
+        "evidence": evidence,
+        "sources": cited,
+    }
+
+
+def _when(event: Event) -> str:
+    return event.date.isoformat() if event.date else f"season {event.season}"
+
+
+def _coverage(query: Query) -> list[str]:
+    """What the results cover for the scope asked: anything outside is known only as reported."""
+    sql = (
+        "SELECT sr.slug, MIN(se.year), MAX(se.year) FROM records_season se"
+        " JOIN records_series sr ON sr.id = se.series_id"
+        " LEFT JOIN records_sanctioningbody sb ON sb.id = sr.sanctioning_body_id"
+        " WHERE EXISTS (SELECT 1 FROM records_race ra WHERE ra.season_id = se.id)"
+    )
+    params: list[Any] = []
+    if query.sanction:
+        sql, params = sql + " AND UPPER(sb.abbreviation) = UPPER(%s)", [query.sanction]
+    if query.series:
+        sql, params = sql + " AND sr.slug = %s", [*params, query.series]
+    rows = bulk.select_rows(sql + " GROUP BY sr.slug ORDER BY MIN(se.year), sr.slug", params)
+    held = ", ".join(f"{slug} {lo}–{hi}" for slug, lo, hi in rows) or "none"
+    scope = f"{query.sanction}-sanctioned " if query.sanction else ""
+    return [
+        f"results held for {scope}series: {held}; other {scope}racing (weekly tracks, "
+        "divisions and seasons outside these) is known only where a publication reports it"
+    ]

@@ -1,0 +1,227 @@
+"""Reading careers: a person's statements with their references, for the page and the API."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from pitboard.core.careers import PROPERTIES, Rank, describe
+from pitboard.core.countries import country_name
+from pitboard.records.services import bulk
+from pitboard.records.services.careers import subject_by_slug
+
+# Statements about the person, and those naming the person (a parent, a coach): their subject,
+# other person and the drivers' slugs, in the order a reader sees them.
+_STATEMENTS_SQL = (
+    "SELECT s.id, s.subject_id = me.pid, s.other_id, s.property, s.value, s.qualifiers, s.rank,"
+    " s.rank_reason, sp.name, sd.slug, op.name, od.slug"
+    " FROM {me} me CROSS JOIN careers_statement s"
+    " JOIN records_person sp ON sp.id = s.subject_id"
+    " LEFT JOIN records_driver sd ON sd.person_id = s.subject_id"
+    " LEFT JOIN records_person op ON op.id = s.other_id"
+    " LEFT JOIN records_driver od ON od.person_id = s.other_id"
+    " WHERE s.subject_id = me.pid OR s.other_id = me.pid"
+    " ORDER BY s.id"
+)
+_REFERENCES_SQL = (
+    "SELECT r.statement_id, r.start, r.end, p.id, p.key, p.title, p.publisher, p.author, p.url,"
+    " p.published, p.published_after, p.published_before, p.date_note"
+    " FROM careers_reference r JOIN careers_publication p ON p.id = r.publication_id"
+    " WHERE r.statement_id IN ({}) ORDER BY r.statement_id, r.id"
+)
+_RANK_ORDER = {Rank.PREFERRED: 0, Rank.NORMAL: 1, Rank.DEPRECATED: 2}
+_ORDER = {name: i for i, name in enumerate(PROPERTIES)}
+
+
+def _loads(given: Any) -> Any:
+    import json
+
+    return json.loads(given) if isinstance(given, str) else given
+
+
+def of_person(person_id: int) -> dict[str, Any]:
+    return _about(_STATEMENTS_SQL.format(me="(SELECT %s AS pid)"), (person_id,))
+
+
+def driver_document(slug: str) -> dict[str, Any]:
+    """``{"driver": …, "statements": […], "mentions": […], "sources": […]}`` for a driver."""
+    subject = subject_by_slug("driver", slug)
+    return {"driver": subject.as_dict(), **of_driver(slug)}
+
+
+def of_driver(slug: str) -> dict[str, Any]:
+    """The same as ``of_person`` for the person a driver's page is about."""
+    me = "(SELECT person_id AS pid FROM records_driver WHERE slug = %s)"
+    return _about(_STATEMENTS_SQL.format(me=me), (slug,))
+
+
+def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
+    """``statements`` about the person, ``mentions`` (statements of others naming them: the
+    drivers a coach coached, a parent's children) and the ``sources`` they cite, numbered in
+    order of first citation; each statement's ``cites`` holds those numbers."""
+    rows = bulk.select_rows(sql, params)
+    if not rows:
+        return {"statements": [], "mentions": [], "sources": []}
+    by_id: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    ids = [row[0] for row in rows]
+    marks = ", ".join(["%s"] * len(ids))
+    for ref in bulk.select_rows(_REFERENCES_SQL.format(marks), ids):
+        by_id[ref[0]].append(ref)
+    sources: dict[int, dict[str, Any]] = {}
+    statements, mentions = [], []
+    ordered = sorted(
+        rows, key=lambda r: (_ORDER.get(r[3], 99), _RANK_ORDER.get(r[6], 3), _season(r), r[0])
+    )
+    for (
+        sid,
+        own,
+        other,
+        prop,
+        value,
+        qualifiers,
+        rank,
+        reason,
+        sname,
+        sslug,
+        oname,
+        oslug,
+    ) in ordered:
+        cites = []
+        for (
+            _,
+            start,
+            end,
+            pub,
+            key,
+            title,
+            publisher,
+            author,
+            url,
+            on,
+            after,
+            before,
+            note,
+        ) in by_id[sid]:
+            if pub not in sources:
+                sources[pub] = {
+                    "n": len(sources) + 1,
+                    "key": key,
+                    "title": title,
+                    "publisher": publisher or None,
+                    "author": author or None,
+                    "url": url or None,
+                    "published": _iso(on),
+                    "published_after": _iso(after),
+                    "published_before": _iso(before),
+                    "date_note": note or None,
+                }
+            cites.append(
+                {"n": sources[pub]["n"], "span": [start, end] if start is not None else None}
+            )
+        item = {
+            "id": sid,
+            "property": prop,
+            "label": PROPERTIES[prop].label if prop in PROPERTIES else prop,
+            "value": _loads(value),
+            "qualifiers": _loads(qualifiers) or {},
+            "rank": rank,
+            "rank_reason": reason or None,
+            "cites": cites,
+        }
+        if own:
+            item["other"] = {"name": oname, "slug": oslug} if other is not None else None
+            statements.append(item)
+        else:
+            item["subject"] = {"name": sname, "slug": sslug}
+            mentions.append(item)
+    return {"statements": statements, "mentions": mentions, "sources": list(sources.values())}
+
+
+def _season(row: tuple[Any, ...]) -> int:
+    value = _loads(row[4]) or {}
+    seasons = value.get("seasons") or [value.get("season") or 0]
+    return int(min(seasons))
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else (str(day) if day else None)
+
+
+# How a statement naming someone reads on that someone's page.
+_MENTIONED_AS = {"coached_by": "coached", "relative": "family"}
+
+
+@cache
+def catalog_series() -> dict[str, str]:
+    """Every series pitboard knows, imported or not: slug → current name."""
+    found: dict[str, str] = {}
+    for name in ("nascar_series.toml", "regional_series.toml"):
+        data = tomllib.loads(files("pitboard.data").joinpath(name).read_text())
+        found |= {s["slug"]: s["name"] for s in data["series"]}
+    return found
+
+
+def in_words(about: dict[str, Any], series: Mapping[str, str]) -> dict[str, Any]:
+    """*about* (``of_person``) with each statement's ``text`` in plain words; the page leaves
+    out the name statement that only repeats the page's heading."""
+    series = {**catalog_series(), **series}
+    names = [st for st in about["statements"] if st["property"] == "name"]
+    if len(names) == 1 and names[0]["rank"] == "normal":
+        about["statements"].remove(names[0])
+    for st in about["statements"]:
+        st["cited"] = sorted({c["n"] for c in st["cites"]})
+        if st["property"] == "nationality":
+            st["value"] = {**st["value"], "country": country_name(st["value"]["country"])}
+        if st.get("other"):  # the page links the name: the words are the rest
+            text = describe(st["property"], st["value"], "\x00", series)
+            st["text"] = text.replace("\x00", "").strip(" ,")
+        else:
+            st["text"] = describe(st["property"], st["value"], None, series)
+    for st in about["mentions"]:
+        st["cited"] = sorted({c["n"] for c in st["cites"]})
+        st["label"] = _MENTIONED_AS.get(st["property"], st["label"])
+        value = st["value"]
+        seasons = value.get("seasons")
+        relation = f"{value['relation']} of" if value.get("relation") else ""
+        st["text"] = ", ".join(p for p in (relation, _years(seasons) if seasons else "") if p)
+    return about
+
+
+def _years(seasons: list[int]) -> str:
+    return describe("coached_by", {"person": "", "seasons": seasons}).lstrip(", ")
+
+
+def ladder_parts(
+    about: dict[str, Any], series: Mapping[str, str]
+) -> tuple[dict[str, dict[int, str]], list[tuple[int, str, str]]]:
+    """From *about* (``in_words``): per ladder row (a series' name, else the division or track
+    reported), the seasons reported with what and which sources; and the injuries and
+    milestones to mark, by season."""
+    series = {**catalog_series(), **series}
+    rows: dict[str, dict[int, str]] = {}
+    marks: list[tuple[int, str, str]] = []
+    for st in about["statements"]:
+        if st["rank"] == "deprecated":
+            continue
+        v, cited = st["value"], "".join(f"[{n}]" for n in st["cited"])
+        if st["property"] in ("team_stint", "season_summary", "race_result"):
+            slug = v.get("series")
+            label = (
+                series.get(slug, slug)
+                if slug in series
+                else (v.get("division") or v.get("track") or slug or "reported")
+            )
+            for season in v.get("seasons") or [v["season"]]:
+                said = rows.setdefault(label, {})
+                said[season] = "; ".join(
+                    p for p in (said.get(season), f"{st['text']} {cited}") if p
+                )
+        elif st["property"] in ("injury", "milestone"):
+            season = v.get("season") or (int(v["date"][:4]) if v.get("date") else None)
+            if season is not None:
+                marks.append((season, st["property"], f"{st['text']} {cited}"))
+    return rows, marks
