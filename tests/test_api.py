@@ -157,8 +157,11 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
         ("/api/v1/records", 4),
         ("/api/v1/teams?series=cup", 11),  # and the titles won in the teams' cars
         ("/api/v1/makes/chevrolet", 10),
-        ("/drivers/richard-petty/", 7),  # the page of results reads only the seasons it spans
+        # The page of results reads only the seasons it spans; the sourced statements one more.
+        ("/drivers/richard-petty/", 8),
         ("/api/v1/drivers/richard-petty/milestones", 4),
+        ("/api/v1/drivers/richard-petty/statements", 3),
+        ("/api/v1/drivers/richard-petty/statline?series=cup", 3),
         ("/series/cup/2016/", 30),
         ("/races/cup/2016/36/", 9),
         ("/tracks/martinsville-speedway/", 10),

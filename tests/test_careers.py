@@ -15,7 +15,7 @@ from django.test import Client
 
 from pitboard.careers.starter import starter_file
 from pitboard.core.careers import numbers_in, stated_numbers
-from tests.conftest import SHARED, Pitboard, dump_tables, query
+from tests.conftest import SHARED, Pitboard, dump_tables, fresh_database, query
 
 ARTICLES = SHARED / "articles"
 RR = SHARED / "data" / "racing-reference"
@@ -170,7 +170,7 @@ def test_an_editors_rank_and_reason_outlast_a_reload(
 
 
 def test_the_starter_people_and_the_results_meet_whichever_loads_first(
-    pitboard: Pitboard, tmp_path: Path, database_url: str
+    pitboard: Pitboard, tmp_path: Path
 ) -> None:
     if not (RR / "nascar_arca").is_dir():
         pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
@@ -203,19 +203,18 @@ def test_the_starter_people_and_the_results_meet_whichever_loads_first(
     assert statements[0][0] > 30
 
     # The import first, then the starter data: the same people, no new driver.
-    other = Pitboard(database_url.replace("pitboard.sqlite3", "other.sqlite3"), tmp_path)
-    if "sqlite" not in database_url:
-        pytest.skip("the second order needs a second database: run on SQLite")
-    other.run("init", check=True)
-    other.run(*args, *seasons, check=True)
-    drivers = query(other.database, "SELECT COUNT(*) FROM records_driver")[0][0]
-    loaded = other.run("init", "--starter", check=True)
-    assert "identity reviews queued" in loaded.stderr
-    # Every one of them raced ARCA or the East series in those seasons: none is new.
-    new = query(other.database, "SELECT COUNT(*) FROM records_driver")[0][0] - drivers
-    assert new == 0
-    pitboard.database = other.database
-    assert people() == starter_first
+    (tmp_path / "second").mkdir()
+    with fresh_database(tmp_path / "second") as url:
+        other = Pitboard(url, tmp_path)
+        other.run("init", check=True)
+        other.run(*args, *seasons, check=True)
+        drivers = query(other.database, "SELECT COUNT(*) FROM records_driver")[0][0]
+        loaded = other.run("init", "--starter", check=True)
+        assert "identity reviews queued" in loaded.stderr
+        # Every one of them raced ARCA or the East series in those seasons: none is new.
+        assert query(other.database, "SELECT COUNT(*) FROM records_driver")[0][0] == drivers
+        pitboard.database = other.database
+        assert people() == starter_first
 
 
 def test_firsts_and_stat_lines_from_the_starter_data(pitboard: Pitboard) -> None:
@@ -275,3 +274,85 @@ def test_the_api_gives_statements_with_their_sources(
     assert [a["date"] for a in found["answers"]] == ["2016-08-27"]
     assert client.get("/api/v1/firsts?event=fastest").status_code == 422
     assert json.loads(client.get("/api/v1/drivers/nobody/statements").content)["detail"]
+
+
+NAMED_ONLY = """
+[[publications]]
+key = "lakeview-weekly"
+title = "The Lakeview weekly (fictional)"
+
+[[people]]
+key = "avery-quill"
+name = "Avery Quill"
+driver = true
+cite = [{ source = "lakeview-weekly" }]
+
+[[people]]
+key = "morgan-quill"
+name = "Morgan Quill"
+cite = [{ source = "lakeview-weekly" }]
+
+[[statements]]
+key = "avery-quill/stint/2025"
+subject = "avery-quill"
+property = "team_stint"
+value = { team = "Quill Racing", seasons = [2025], series = "thunder-stock" }
+cite = [{ source = "lakeview-weekly" }]
+
+[[statements]]
+key = "avery-quill/parent"
+subject = "avery-quill"
+property = "relative"
+value = { person = "morgan-quill", relation = "parent" }
+cite = [{ source = "lakeview-weekly" }]
+
+[[statements]]
+key = "avery-quill/age/a"
+subject = "avery-quill"
+property = "age"
+value = { years = 19 }
+cite = [{ source = "lakeview-weekly" }]
+
+[[statements]]
+key = "avery-quill/age/b"
+subject = "avery-quill"
+property = "age"
+value = { years = 21 }
+rank = "preferred"
+rank_reason = "the newer issue corrects the older"
+cite = [{ source = "lakeview-weekly" }]
+"""
+
+
+def test_a_person_without_ids_is_found_by_name_and_stated_career(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A track's own results name Avery Quill; a careers file about her (no dataset ids)
+    finds her by her name and the season and series it says she raced. Her parent, not a
+    driver, is a person without a driver page."""
+    from tests.test_editing import EXAMPLE
+
+    pitboard.run("import", "results", str(EXAMPLE), check=True)
+    drivers = query(pitboard.database, "SELECT COUNT(*) FROM records_driver")[0][0]
+    careers = tmp_path / "lakeview.toml"
+    careers.write_text(NAMED_ONLY)
+    done = pitboard.run("init", "--careers", str(careers), check=True)
+    assert "2 people (1 new)" in done.stderr and "0 identity reviews" in done.stderr
+    assert query(pitboard.database, "SELECT COUNT(*) FROM records_driver")[0][0] == drivers
+    statements = query(
+        pitboard.database,
+        "SELECT s.key, s.rank, s.rank_reason FROM careers_statement s"
+        " JOIN records_driver d ON d.person_id = s.subject_id"
+        " JOIN records_result r ON r.driver_id = d.id WHERE s.property = 'age'"
+        " GROUP BY s.key, s.rank, s.rank_reason ORDER BY s.key",
+    )
+    assert statements == [
+        ("avery-quill/age/a", "normal", ""),
+        ("avery-quill/age/b", "preferred", "the newer issue corrects the older"),
+    ]
+    parent = query(
+        pitboard.database,
+        "SELECT p.name, d.id FROM records_person p LEFT JOIN records_driver d"
+        " ON d.person_id = p.id WHERE p.name = 'Morgan Quill'",
+    )
+    assert parent == [("Morgan Quill", None)]

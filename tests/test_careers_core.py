@@ -211,3 +211,12 @@ def test_undated_answers_say_so() -> None:
     found = first(Query("win"), [event(1, None, season=1960), event(2, None, season=1961)])
     assert [e.driver for e in found.answers] == [1]
     assert found.missing == ["the answers' dates: known only as the 1960 season"]
+
+
+def test_every_property_is_documented() -> None:
+    from pitboard.core.careers import PROPERTIES
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "careers.md").read_text()
+    missing = [name for name in PROPERTIES if f"| `{name}` |" not in text]
+    assert not missing, f"docs/careers.md lacks {missing}"

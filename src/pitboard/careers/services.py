@@ -195,6 +195,14 @@ def _years(seasons: list[int]) -> str:
     return describe("coached_by", {"person": "", "seasons": seasons}).lstrip(", ")
 
 
+def _where(value: Mapping[str, Any]) -> str:
+    """A division and its track as one label: "Limited Sportsman, Motor Mile Speedway"."""
+    division, track = value.get("division") or "", value.get("track") or ""
+    if track and track not in division:
+        return f"{division}, {track}" if division else track
+    return division
+
+
 def ladder_parts(
     about: dict[str, Any], series: Mapping[str, str]
 ) -> tuple[dict[str, dict[int, str]], list[tuple[int, str, str]]]:
@@ -210,16 +218,11 @@ def ladder_parts(
         v, cited = st["value"], "".join(f"[{n}]" for n in st["cited"])
         if st["property"] in ("team_stint", "season_summary", "race_result"):
             slug = v.get("series")
-            label = (
-                series.get(slug, slug)
-                if slug in series
-                else (v.get("division") or v.get("track") or slug or "reported")
-            )
+            label = series[slug] if slug in series else _where(v) or slug or "reported"
             for season in v.get("seasons") or [v["season"]]:
                 said = rows.setdefault(label, {})
-                said[season] = "; ".join(
-                    p for p in (said.get(season), f"{st['text']} {cited}") if p
-                )
+                both = (said.get(season), f"{st['text']} {cited}")
+                said[season] = "; ".join(p for p in both if p)
         elif st["property"] in ("injury", "milestone"):
             season = v.get("season") or (int(v["date"][:4]) if v.get("date") else None)
             if season is not None:

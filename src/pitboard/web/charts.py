@@ -186,7 +186,7 @@ def ladder(
         return ""
     first, last = seasons[0], seasons[-1]
     labels = [label for label, _ in rows] + (["Injuries, milestones"] if marks else [])
-    label_width = int(min(max(len(label) for label in labels) * CHAR + 16, WIDTH / 2))
+    label_width = int(min(max(len(label) for label in labels) * CHAR + 16, WIDTH * 0.4))
     frame = Frame(WIDTH, 10 + 28 * len(labels) + 64, left=label_width, bottom=54, top=10)
     years = last - first + 1
     cell = frame.inner_width / years
@@ -250,12 +250,9 @@ def ladder(
         )
         out.append(_text(box_x + 18, legend_y + 4, str(starts), "start"))
     if any(isinstance(n, Reported) for _, cells in rows for n in cells.values()):
-        box_x = key_x + len(keys) * 70
-        out.append(
-            f'<rect x="{box_x:.1f}" y="{legend_y - 6}" width="14" height="12" '
-            'class="cell reported"/>'
-        )
-        out.append(_text(box_x + 18, legend_y + 4, "reported", "start"))
+        # Under the row labels, where the plot leaves room: outlined is reported only.
+        out.append(f'<rect x="8" y="{legend_y - 6}" width="14" height="12" class="cell reported"/>')
+        out.append(_text(26, legend_y + 4, "reported, no results", "start"))
     out.append("</svg>")
     return "\n".join(out)
 

@@ -14,6 +14,7 @@ from django.urls import Resolver404
 from django.views.decorators.http import require_GET
 
 from pitboard.careers import services as career_statements
+from pitboard.core.careers import statline
 from pitboard.core.stats import Grouping
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
@@ -169,6 +170,9 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         f"{total['top5']} top fives, {total['poles']} poles in the record book.",
         page=page,
         about=about,
+        statline=statline(
+            {k: total[k] for k in ("wins", "top5", "top10", "starts")} if total["starts"] else {}
+        ),
         finish_chart=charts.finishes(
             finishes, worst, f"{person['name']}: finishing position in every start"
         )

@@ -1,0 +1,141 @@
+"""The starter driver's career in a browser: her page shows the ladder with the reported
+seasons and their sources, the Dover injury and the Kansas race after it, her teams, her family
+and her coach; the coach's page leads to the national-series careers of the drivers he coached.
+
+The database: the starter data, the NASCAR Truck Series file, and racing-reference's ARCA,
+East and West results (``../shared``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.conftest import NASCAR, SHARED, Pitboard, fresh_database, need_nascar
+from tests.server import Server, serving
+from tests.test_site_browser import Tab, browser  # noqa: F401  (the module's browser fixture)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+pytestmark = pytest.mark.realdata
+
+RR = SHARED / "data" / "racing-reference"
+AMBER = "/drivers/amber-balcaen/"
+PULLIAM = "/drivers/lee-pulliam/"
+
+
+@pytest.fixture(scope="module")
+def career_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    need_nascar()
+    if not (RR / "nascar_arca").is_dir():
+        pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
+    folder = tmp_path_factory.mktemp("careers")
+    trucks = folder / "nascar"
+    trucks.mkdir()
+    (trucks / "truck.parquet").symlink_to(NASCAR / "truck.parquet")
+    with fresh_database(folder) as url:
+        cli = Pitboard(url, folder)
+        cli.run("init", "--starter", check=True)
+        cli.run("import", "nascar", "--source", str(trucks))  # cup and nxs are not there
+        series = ("--series", "arca,arca-east,arca-west", "--seasons", "2010-2024")
+        cli.run("import", "racing-reference", "--source", str(RR), *series, check=True)
+        cli.run("db", "refresh-standings", check=True)
+        with serving(url, folder, {"PITBOARD_CACHE_URL": "none"}) as live:
+            yield live
+
+
+@pytest.fixture
+def tab(browser: Browser, career_site: Server) -> Iterator[Callable[[str], Tab]]:  # noqa: F811
+    tabs: list[Tab] = []
+
+    def make(viewport: str) -> Tab:
+        tabs.append(Tab(browser, career_site, viewport))
+        return tabs[-1]
+
+    yield make
+    for one in tabs:
+        one.context.close()
+
+
+def _rows(tab: Tab, selector: str) -> list[str]:
+    return [" ".join(t.split()) for t in tab.page.locator(selector).all_inner_texts()]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_starter_drivers_career_with_its_sources(
+    tab: Callable[[str], Tab], viewport: str
+) -> None:
+    page = tab(viewport)
+    page.open(AMBER)
+    # The ladder: results and reported seasons from 2015 to 2025; outlined cells are reported,
+    # and their tooltips cite the numbered sources.
+    ladder = page.page.locator("svg.chart").first
+    years = ladder.locator("text").all_text_contents()
+    assert {"2016", "2020", "2024"} <= set(years) and "Injuries, milestones" in years
+    reported = ladder.locator("rect.cell.reported title").all_text_contents()
+    assert any(t.startswith("ARCA Menards Series 2025: 2025, Nitro Motorsports") for t in reported)
+    assert any(re.search(r"Limited Sportsman.*2016.*\[\d\]", t) for t in reported)
+    raced = ladder.locator("rect.cell:not(.reported) title").all_text_contents()
+    assert "ARCA Menards Series 2022: 20 starts" in raced
+    marks = " ".join(ladder.locator("text.mark title").all_text_contents())
+    assert "Dover Motor Speedway: broken left foot" in marks and "milestone" in marks
+
+    rows = _rows(page, "table.about tbody tr")
+    said = "\n".join(rows)
+    for expected in (
+        "injury 2024, ARCA Menards Series, Dover Motor Speedway: broken left foot; raced on",
+        "Kansas Speedway: finished 8th (the race after her Dover crash, with a broken foot)",
+        "team 2022, Rette Jones Racing, ARCA Menards Series, full-time",
+        "team 2024, Venturini Motorsports, ARCA Menards Series, full-time",
+        "team 2017, Martin-McClure Racing, ARCA Menards Series East, full-time (announced)",
+        "family Mike Balcaen (parent)",
+        "family Kim Balcaen (parent)",
+        "family Lou Kennedy Sr. (grandparent)",
+        "coached by Lee Pulliam 2016",
+        "1 win, 7 podiums and 12 top fives in 13 starts",
+    ):
+        assert expected in said, expected
+    # Every statement cites a numbered source, and the number leads to it.
+    assert all(re.search(r"\[\d\]$", row) for row in rows), rows
+    sources = _rows(page, "ol.sources li")
+    assert len(sources) == 4 and any("Popular Speed, by Andy Marquis" in s for s in sources)
+    page.page.locator("table.about a.cite").first.click()
+    assert page.page.url.endswith("#source-1")
+
+    # In the results, Kansas is the race after Dover in 2024.
+    # (Every cell, the columns a phone hides too.)
+    results = page.page.evaluate(
+        "[...document.querySelectorAll('table.results tbody tr')]"
+        ".map(tr => [...tr.cells].map(td => td.textContent.trim()).join(' | '))"
+    )
+    arca_2024 = [r for r in results if r.startswith("2024 | ARCA")]
+    dover = next(i for i, r in enumerate(arca_2024) if "Dover" in r)
+    assert "Kansas" in arca_2024[dover + 1]
+
+    page.assert_fits()
+    page.assert_accessible()
+    page.shot("career-amber-balcaen")
+    assert page.foreign_requests() == [] and page.failures == []
+
+
+def test_the_coachs_page_leads_to_the_careers_he_helped(tab: Callable[[str], Tab]) -> None:
+    page = tab("desktop")
+    page.open(PULLIAM)
+    rows = _rows(page, "table.about tbody tr")
+    assert "championships 3 NASCAR Whelen All-American Series national championships [1]" in rows
+    coached = page.page.locator("tr[data-property='coached_by-of'] a:not(.cite)")
+    names = sorted(coached.all_inner_texts())
+    assert names == ["Amber Balcaen", "Dalton Sargeant", "Julia Landauer", "Kaz Grala"]
+    page.page.get_by_role("link", name="Kaz Grala").click()
+    page.page.wait_for_url("**/drivers/kaz-grala/")
+    career = _rows(page, "#career + .table-wrap table tbody tr")
+    [truck] = [r for r in career if "Truck" in r]
+    starts = int(re.findall(r"\d+", truck.split("Series", 1)[1])[0])
+    assert starts > 40, truck  # his Truck Series starts, 2016–2023
+    # His page names the coach back.
+    assert "coached by Lee Pulliam" in "\n".join(_rows(page, "table.about tbody tr"))
+    page.assert_accessible()
+    page.shot("career-lee-pulliam")
