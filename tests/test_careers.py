@@ -239,7 +239,8 @@ def test_firsts_and_stat_lines_from_the_starter_data(pitboard: Pitboard) -> None
     assert (line["basis"], line["counts"]["starts"]) == ("reported", 13)
     assert [s["key"] for s in line["sources"]] == ["popularspeed-kn-jump-2017"]
     none = pitboard.json("statline", "Amber Balcaen", "--season", "2019")
-    assert (none["text"], none["basis"]) == ("0 starts", "results")
+    # No results at all here: not "0 starts", which would say she did not race.
+    assert (none["text"], none["basis"]) == ("no results held for 2019", "results")
     odd = pitboard.run("statline", "Amber Balcaen", "--series", "nope")
     assert odd.returncode == 2 and "no series 'nope'" in odd.stderr
     odd = pitboard.run("statline", "Amber Balcaen", "--track", "Atlantis Raceway")
@@ -356,3 +357,110 @@ def test_a_person_without_ids_is_found_by_name_and_stated_career(
         " ON d.person_id = p.id WHERE p.name = 'Morgan Quill'",
     )
     assert parent == [("Morgan Quill", None)]
+
+
+def test_a_merge_carries_the_statements_and_a_split_brings_them_back(
+    pitboard: Pitboard, tmp_path: Path
+) -> None:
+    """A careers file names "Avery Quil" (misspelt, nothing else known): she gets a driver of
+    her own until someone merges her into the Avery Quill of the results; her statements go
+    with her, and a split brings them back."""
+    from tests.test_editing import EXAMPLE
+
+    pitboard.run("import", "results", str(EXAMPLE), check=True)
+    careers = tmp_path / "lakeview.toml"
+    careers.write_text(
+        NAMED_ONLY.replace('name = "Avery Quill"', 'name = "Avery Quil"').replace(
+            'series = "thunder-stock"', 'series = "arca"'
+        )
+    )
+    pitboard.run("init", "--careers", str(careers), check=True)
+
+    def about(slug: str) -> int:
+        found = query(
+            pitboard.database,
+            "SELECT COUNT(*) FROM careers_statement s JOIN records_driver d"
+            f" ON d.person_id = s.subject_id WHERE d.slug = '{slug}'",
+        )
+        return int(found[0][0])
+
+    assert about("avery-quil") == 5 and about("avery-quill") == 0
+    merged = pitboard.json("identity", "merge", "avery-quill", "avery-quil")
+    assert about("avery-quill") == 5
+    parent = query(
+        pitboard.database,
+        "SELECT d.slug FROM careers_statement s JOIN records_driver d ON d.person_id ="
+        " s.subject_id WHERE s.property = 'relative'",
+    )
+    assert parent == [("avery-quill",)]
+    pitboard.run("identity", "split", str(merged["merge"]), check=True)
+    assert about("avery-quil") == 5 and about("avery-quill") == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (('cite = [{ source = "lakeview-weekly" }]\n\n[[statements]]\nkey = "avery-quill/parent"',
+          'cite = ["lakeview-weekly"]\n\n[[statements]]\nkey = "avery-quill/parent"'),
+         "avery-quill/stint/2025 cite[0]"),
+        (('value = { years = 19 }', 'value = { years = 19 }\nqualifiers = "oops"'),
+         "avery-quill/age/a qualifiers: a table"),
+        (('title = "The Lakeview weekly (fictional)"',
+          'title = "The Lakeview weekly (fictional)"\nurl = "javascript:alert(1)"'),
+         "lakeview-weekly url: not an http or https address"),
+        (('rank_reason = "the newer issue corrects the older"\n', ""),
+         "avery-quill/age/b rank_reason: a preferred or deprecated statement says why"),
+        (('name = "Avery Quill"\ndriver = true', 'name = "Avery Quill"\ndriver = true\nkeys = 5'),
+         "avery-quill keys: a table"),
+    ],
+)  # fmt: skip
+def test_careers_files_of_the_wrong_shape_are_refused_with_their_field(
+    pitboard: Pitboard, tmp_path: Path, change: tuple[str, str], said: str
+) -> None:
+    assert change[0] in NAMED_ONLY
+    bad = tmp_path / "careers.toml"
+    bad.write_text(NAMED_ONLY.replace(*change))
+    done = pitboard.run("init", "--careers", str(bad))
+    assert done.returncode == 1 and said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_stat_lines_say_what_they_rest_on(pitboard: Pitboard) -> None:
+    if not (RR / "nascar_arca").is_dir():
+        pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
+    pitboard.run("init", "--starter", check=True)
+    pitboard.run(
+        "import", "racing-reference", "--source", str(RR), "--series", "arca", "--seasons",
+        "2022-2024", check=True,
+    )  # fmt: skip
+
+    def line(*args: str) -> dict[str, Any]:
+        found: dict[str, Any] = pitboard.json("statline", "Amber Balcaen", *args)
+        return found
+
+    # The results where they exist…
+    assert line("--series", "arca", "--season", "2022")["basis"] == "results"
+    # …else two races a publication reports in 2025, and says that is all it knows…
+    late = line("--series", "arca", "--season", "2025")
+    assert (late["text"], late["basis"]) == ("0 wins in 2 starts", "reported")
+    assert "may have started others" in late["note"]
+    # …or a stint's number of races, or a weekly track's season by its name.
+    assert line("--series", "arca-west", "--season", "2021")["text"] == "3 starts"
+    track = line("--track", "Motor Mile Speedway")
+    assert (track["counts"]["starts"], track["basis"]) == (13, "reported")
+    # A season the results do not cover is not "0 starts".
+    assert line("--series", "arca", "--season", "2019")["text"] == "no results held for arca 2019"
+
+
+def test_firsts_refuse_a_scope_nobody_has(pitboard: Pitboard) -> None:
+    pitboard.run("init", "--starter", check=True)
+    for args, said in (
+        (("--gender", "nonbinary"), "no one is stated to be 'nonbinary' (known: female, male)"),
+        (("--series", "nope"), "no series 'nope'"),
+        (("--sanction", "FIA"), "no sanctioning body 'FIA'"),
+    ):
+        done = pitboard.run("firsts", "--event", "win", *args)
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+    # A woman is female: the words compare, not the letters.
+    found = pitboard.json("firsts", "--event", "win", "--gender", "woman")
+    assert [a["driver"]["slug"] for a in found["answers"]] == ["amber-balcaen"]

@@ -154,7 +154,7 @@ def test_missing_attributes_are_reported_not_guessed() -> None:
         event(4, D(2011, 7, 1), nationality=None),
         event(5, D(2014, 7, 1), country=None),
         event(6, D(2019, 7, 1), gender=None),  # after the answer: cannot change it
-        event(8, None, season=2015),  # no date, and a season before the answer's
+        event(8, None, season=2016),  # no date, in the answer's season
     ]
     found = first(ASK, events)
     assert [e.driver for e in found.answers] == [1]
@@ -165,7 +165,7 @@ def test_missing_attributes_are_reported_not_guessed() -> None:
     )
     assert "the driver's nationality: unknown for 1" in joined
     assert "the country of the track: unknown for 1" in joined
-    assert "the dates of 1 qualifying event(s) of the season 2016 or before" in joined
+    assert "the dates of 1 qualifying event(s) of 2016, which may have come first" in joined
 
 
 def test_the_sanctioning_body_decides_between_series() -> None:
@@ -205,6 +205,12 @@ def test_poles_tens_and_starts() -> None:
     assert [e.driver for e in first(Query("top5"), events).answers] == [3]
     assert [e.driver for e in first(Query("start"), events).answers] == [2]
     assert first(Query("win"), events).answers == []
+
+
+def test_an_undated_win_of_an_earlier_season_comes_first() -> None:
+    found = first(ASK, [event(1, D(2015, 5, 1)), event(2, None, season=2012)])
+    assert [e.driver for e in found.answers] == [2]
+    assert found.missing == ["the answers' dates: known only as the 2012 season"]
 
 
 def test_undated_answers_say_so() -> None:

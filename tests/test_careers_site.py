@@ -105,6 +105,13 @@ def test_the_starter_drivers_career_with_its_sources(
     page.page.locator("table.about a.cite").first.click()
     assert page.page.url.endswith("#source-1")
 
+    # Year by year, the results and the reports merged, each labelled.
+    timeline = _rows(page, "ol.timeline > li")
+    year = next(t for t in timeline if t.startswith("2024"))
+    assert "results ARCA Menards Series: 7 top tens in 20 starts, 6th in points" in year
+    assert "reported injury: ARCA Menards Series, Dover Motor Speedway: broken left foot" in year
+    assert "reported season, as reported: ARCA Menards Series: 6th in points [2]" in year
+
     # In the results, Kansas is the race after Dover in 2024.
     # (Every cell, the columns a phone hides too.)
     results = page.page.evaluate(

@@ -129,6 +129,7 @@ class Publication(Schema):
     published_after: str | None  # undated: the range its text allows
     published_before: str | None
     date_note: str | None
+    note: str | None  # where the title, author and address come from
 
 
 class Statements(Schema):

@@ -61,9 +61,9 @@ class StatementAdmin(admin.ModelAdmin):
     inlines = (ReferenceInline,)
 
     def save_model(self, request: Any, obj: Statement, form: Any, change: bool) -> None:
-        # A rank set here is the editor's: reloading the careers file keeps it.
-        if "rank" in form.changed_data or "rank_reason" in form.changed_data:
-            obj.ranked_by_editor = True
+        # What an editor changes here is the editor's: reloading the careers file keeps it.
+        if form.changed_data:
+            obj.edited = True
         if not change and not obj.dataset:
             obj.dataset = "editor"
         super().save_model(request, obj, form, change)

@@ -8,10 +8,12 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from pitboard.careers.services import catalog_series
 from pitboard.core.countries import country_name
-from pitboard.core.firsts import Event, Query, first
+from pitboard.core.firsts import Event, Query, first, gender_key, same_attribute
 from pitboard.core.names import name_key
 from pitboard.records.services import bulk
+from pitboard.records.services.careers import LookupError_, series_order
 
 _CONDITION = {
     "win": "r.finish = 1",
@@ -61,16 +63,88 @@ def _day(given: Any) -> dt.date | None:
 def firsts(query: Query) -> dict[str, Any]:
     """``{"query", "answers": [{"driver", "date", "race", "track", "basis", "evidence",
     "sources"}], "missing": […]}``."""
+    _check_scope(query)
     stated = _stated()
     sources = _publications()
     events = _from_results(query, stated) + _reported(query, stated, sources)
     answer = first(query, events)
-    missing = answer.missing + _coverage(query)
+    missing = answer.missing + _totals(query, answer.answers, stated) + _coverage(query)
     return {
         "query": query.as_dict(),
         "answers": [_document(e, query, stated, sources) for e in answer.answers],
         "missing": missing,
     }
+
+
+def _check_scope(query: Query) -> None:
+    """LookupError_ for a series, sanctioning body or gender nobody has: a typo is not an
+    answer that nobody did it."""
+    reported = [_json(v) for (v,) in bulk.select_rows(
+        "SELECT value FROM careers_statement WHERE property IN ('race_result', 'gender')"
+    )]  # fmt: skip
+    if query.series is not None:
+        slugs = {*catalog_series(), *series_order()}
+        if query.series not in slugs:
+            raise LookupError_(f"no series {query.series!r} (known: {', '.join(sorted(slugs))})")
+    if query.sanction is not None:
+        bodies = {a for (a,) in bulk.select_rows(
+            "SELECT abbreviation FROM records_sanctioningbody WHERE abbreviation <> ''"
+        )} | {v["sanction"] for v in reported if v.get("sanction")}  # fmt: skip
+        if query.sanction.casefold() not in {b.casefold() for b in bodies}:
+            named = ", ".join(sorted(bodies)) or "none"
+            raise LookupError_(f"no sanctioning body {query.sanction!r} (known: {named})")
+    if query.gender is not None:
+        genders = {gender_key(g) for (g,) in bulk.select_rows(
+            "SELECT DISTINCT gender FROM records_person WHERE gender <> ''"
+        )} | {gender_key(v["gender"]) for v in reported if v.get("gender")}  # fmt: skip
+        genders |= {"female", "male"}
+        if gender_key(query.gender) not in genders:
+            words = ", ".join(sorted(genders))
+            raise LookupError_(f"no one is stated to be {query.gender!r} (known: {words})")
+
+
+def _totals(
+    query: Query, answers: list[Event], stated: dict[tuple[int, str], tuple[str, int]]
+) -> list[str]:
+    """Seasons known only as reported totals (no dates) that may hold an earlier event."""
+    need = {"win": "wins", "top5": "top5", "top10": "top10", "pole": "poles", "start": "starts"}
+    horizon = min((e.season for e in answers), default=10_000)
+    answered = {(e.driver, e.season) for e in answers}
+    found = []
+    for prop, value, driver, name, person, nationality, gender in bulk.select_rows(
+        "SELECT s.property, s.value, d.id, p.name, p.id, p.nationality, p.gender"
+        " FROM careers_statement s JOIN records_person p ON p.id = s.subject_id"
+        " JOIN records_driver d ON d.person_id = p.id WHERE s.rank <> 'deprecated'"
+        " AND s.property IN ('season_summary', 'team_stint')"
+    ):
+        v = _json(value)
+        if prop == "team_stint":  # a stint holds starts, on days not known
+            if query.event != "start" or "starts" in v:
+                continue
+            v = {**v, "season": min(v["seasons"]), "starts": 2}
+        if not v.get(need[query.event]) or v["season"] > horizon:
+            continue
+        if query.series and v.get("series") != query.series:
+            continue
+        if (driver, v["season"]) in answered and v[need[query.event]] <= 1:
+            continue  # the answer itself
+        event = Event(
+            driver, v["season"], None, None, None, v.get("series"), None, None,
+            nationality or stated.get((person, "nationality"), ("", 0))[0] or None,
+            gender or stated.get((person, "gender"), ("", 0))[0] or None,
+        )  # fmt: skip
+        if any(
+            same_attribute(attr, getattr(query, attr), getattr(event, attr)) is False
+            for attr in ("nationality", "gender")
+        ):
+            continue
+        found.append(f"{name} {v['season']}")
+    if not found:
+        return []
+    return [
+        f"seasons known only as reported totals, without dates, that may hold an earlier "
+        f"{query.event}: {', '.join(sorted(found))}"
+    ]
 
 
 def _stated() -> dict[tuple[int, str], tuple[str, int]]:
@@ -147,7 +221,8 @@ def _reported(
     for sid, value, driver, slug, person, name, nationality, gender in rows:
         v = _json(value)
         day = _day(v.get("date"))
-        if (driver, day) in held or (driver, v["season"], name_key(v.get("track") or "")) in held:
+        same_track = (driver, v["season"], name_key(v.get("track") or ""))
+        if (day is not None and (driver, day) in held) or same_track in held:
             continue
         nationality = nationality or stated.get((person, "nationality"), ("", 0))[0]
         gender = gender or stated.get((person, "gender"), ("", 0))[0]
@@ -184,7 +259,9 @@ def _held_results(drivers: list[int]) -> set[tuple[Any, ...]]:
             f" JOIN records_track t ON t.id = ra.track_id WHERE r.driver_id IN ({marks})",
             list(chunk),
         ):
-            held |= {(driver, _day(date)), (driver, season, track)}
+            held.add((driver, season, track))
+            if date is not None:
+                held.add((driver, _day(date)))
     return held
 
 

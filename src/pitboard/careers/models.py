@@ -28,6 +28,9 @@ class Publication(models.Model):
         null=True, blank=True, help_text="undated: the latest day the text allows"
     )
     date_note = models.CharField(max_length=300, blank=True, help_text="how the date is known")
+    note = models.CharField(
+        max_length=500, blank=True, help_text="where the title, author and address come from"
+    )
     sha256 = models.CharField(max_length=64, blank=True, help_text="of the text spans point into")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
 
@@ -70,8 +73,9 @@ class Statement(models.Model):
         max_length=10, choices=[(r.value, r.value) for r in Rank], default=Rank.NORMAL.value
     )
     rank_reason = models.CharField(max_length=300, blank=True)
-    ranked_by_editor = models.BooleanField(
-        default=False, help_text="an editor set the rank: reloading the data keeps it"
+    edited = models.BooleanField(
+        default=False,
+        help_text="an editor changed it in the admin: reloading the file leaves it as it is",
     )
     dataset = models.CharField(max_length=100, help_text="e.g. pitboard-starter, admin")
     run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
@@ -101,7 +105,7 @@ class Reference(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["statement", "publication", "start"], name="reference_unique"
+                fields=["statement", "publication", "start", "end"], name="reference_unique"
             )
         ]
 

@@ -9,7 +9,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from pitboard.core.careers import PROPERTIES, Rank, describe
+from pitboard.core.careers import PROPERTIES, Rank, describe, statline
 from pitboard.core.countries import country_name
 from pitboard.records.services import bulk
 from pitboard.records.services.careers import subject_by_slug
@@ -29,7 +29,7 @@ _STATEMENTS_SQL = (
 )
 _REFERENCES_SQL = (
     "SELECT r.statement_id, r.start, r.end, p.id, p.key, p.title, p.publisher, p.author, p.url,"
-    " p.published, p.published_after, p.published_before, p.date_note"
+    " p.published, p.published_after, p.published_before, p.date_note, p.note"
     " FROM careers_reference r JOIN careers_publication p ON p.id = r.publication_id"
     " WHERE r.statement_id IN ({}) ORDER BY r.statement_id, r.id"
 )
@@ -105,6 +105,7 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
             after,
             before,
             note,
+            about_it,
         ) in by_id[sid]:
             if pub not in sources:
                 sources[pub] = {
@@ -118,6 +119,7 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
                     "published_after": _iso(after),
                     "published_before": _iso(before),
                     "date_note": note or None,
+                    "note": about_it or None,
                 }
             cites.append(
                 {"n": sources[pub]["n"], "span": [start, end] if start is not None else None}
@@ -186,8 +188,9 @@ def in_words(about: dict[str, Any], series: Mapping[str, str]) -> dict[str, Any]
         st["label"] = _MENTIONED_AS.get(st["property"], st["label"])
         value = st["value"]
         seasons = value.get("seasons")
-        relation = f"{value['relation']} of" if value.get("relation") else ""
-        st["text"] = ", ".join(p for p in (relation, _years(seasons) if seasons else "") if p)
+        # Said of this person: "parent of Amber Balcaen", "coached Kaz Grala, 2015".
+        st["before"] = f"{value['relation']} of" if value.get("relation") else ""
+        st["text"] = _years(seasons) if seasons else ""
     return about
 
 
@@ -228,3 +231,53 @@ def ladder_parts(
             if season is not None:
                 marks.append((season, st["property"], f"{st['text']} {cited}"))
     return rows, marks
+
+
+# What a timeline shows of a statement, by property (others are not placed in time).
+_TIMED = ("team_stint", "season_summary", "race_result", "injury", "milestone", "coached_by")
+
+
+def timeline(
+    about: dict[str, Any], seasons: list[dict[str, Any]], milestones: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Year by year, what the results say (each season's line, the milestones found in them)
+    and what publications report (stints, seasons, races, injuries, milestones, coaching),
+    each item labelled ``results`` or ``reported`` with its sources' numbers: ``[{"year",
+    "items": [{"basis", "label", "text", "cited"}]}]``, oldest first."""
+    years: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in seasons:
+        counts = {k: row.get(k) for k in ("wins", "top5", "top10", "starts")}
+        text = statline(counts)
+        if row.get("final_position"):
+            text += f", {row['final_position']}{_suffix(row['final_position'])} in points"
+        years[row["season"]].append(
+            {"basis": "results", "label": row["series_name"], "text": text, "cited": []}
+        )
+    for m in milestones:
+        race = m["race"]
+        where = race["name"] or race["track"]["name"]
+        years[m["season"]].append(
+            {"basis": "results", "label": m["label"], "text": where, "cited": []}
+        )
+    for st in about["statements"]:
+        if st["property"] not in _TIMED or st["rank"] == "deprecated":
+            continue
+        v = st["value"]
+        when = v.get("seasons") or ([v["season"]] if v.get("season") else [])
+        if not when and v.get("date"):
+            when = [int(str(v["date"])[:4])]
+        if st.get("other") and st["property"] == "coached_by":
+            text = f"{st['other']['name']} {st['text']}".strip()
+        else:
+            text = st["text"]
+        for year in when[:1]:  # a stint of several seasons is told where it begins
+            for lead in (f"{year}, ", f"{year} "):  # the heading says the year
+                text = text.removeprefix(lead)
+            years[year].append(
+                {"basis": "reported", "label": st["label"], "text": text, "cited": st["cited"]}
+            )
+    return [{"year": y, "items": years[y]} for y in sorted(years)]
+
+
+def _suffix(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

@@ -24,6 +24,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ from pitboard.records.services import versions
 from pitboard.records.services.identity import record_keys, resolve_drivers, source_keys
 
 DATASET = "pitboard-starter"
+_LINKS = URLValidator(schemes=["http", "https"])
 # How each results dataset keys its drivers: racing-reference by its own id, nascaR.data by name.
 _DATASET_KEY = {"racing-reference": lambda k: k, "nascaR.data": name_key}
 
@@ -114,7 +117,7 @@ def load(path: Path | None = None) -> Loaded:
 
 
 def _line(text: str, key: str) -> int | None:
-    match = re.search(rf'^key\s*=\s*"{re.escape(key)}"', text, flags=re.MULTILINE)
+    match = re.search(rf"^key\s*=\s*[\"']{re.escape(key)}[\"']", text, flags=re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -147,14 +150,27 @@ def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
         for name in ("published", "published_after", "published_before"):
             if name in pub and not isinstance(pub[name], dt.date):
                 raise fail(pub, name, "not a date (write 2017-02-19)")
+        for name in ("title", "publisher", "author", "url", "date_note", "note", "sha256"):
+            if name in pub and not isinstance(pub[name], str):
+                raise fail(pub, name, "not a string")
+        if pub.get("url"):
+            try:
+                _LINKS(pub["url"])
+            except ValidationError as exc:
+                raise fail(pub, "url", "not an http or https address") from exc
     people: set[str] = set()
     for person in data.get("people", []):
         people.add(unique(person, "person"))
         if not isinstance(person.get("name"), str) or not person["name"].strip():
             raise fail(person, "name", "a person needs a name")
-        for dataset in person.get("keys", {}):
+        keys = person.get("keys", {})
+        if not isinstance(keys, dict):
+            raise fail(person, "keys", 'a table: keys = { racing-reference = "…" }')
+        for dataset, given in keys.items():
             if dataset not in _DATASET_KEY:
                 raise fail(person, f"keys.{dataset}", f"known: {', '.join(_DATASET_KEY)}")
+            if not isinstance(given, str) or not given:
+                raise fail(person, f"keys.{dataset}", "the dataset's id, as a string")
         _check_cites(person, pubs, fail)
     for person in data.get("people", []):
         seen.add(f"{person['key']}/name")
@@ -165,6 +181,8 @@ def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
         value = st.get("value")
         if not isinstance(value, dict):
             raise fail(st, "value", "a statement needs a value table")
+        if not isinstance(st.get("qualifiers", {}), dict):
+            raise fail(st, "qualifiers", 'a table: qualifiers = { note = "…" }')
         try:
             check(str(st.get("property")), value, st.get("qualifiers", {}))
         except InvalidStatement as exc:
@@ -175,6 +193,8 @@ def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
                 raise fail(st, f"value.{name}", f"no person {value[name]!r} in the file")
         if st.get("rank", "normal") not in ("preferred", "normal", "deprecated"):
             raise fail(st, "rank", "preferred, normal or deprecated")
+        if st.get("rank", "normal") != "normal" and not str(st.get("rank_reason", "")).strip():
+            raise fail(st, "rank_reason", "a preferred or deprecated statement says why")
         _check_cites(st, pubs, fail)
 
 
@@ -182,7 +202,11 @@ def _check_cites(record: Mapping[str, Any], pubs: set[str], fail: Any) -> None:
     cites = record.get("cite")
     if not cites:
         raise fail(record, "cite", "every record cites a publication")
+    if not isinstance(cites, list):
+        raise fail(record, "cite", 'a list: cite = [{ source = "…", span = [0, 10] }]')
     for i, cite in enumerate(cites):
+        if not isinstance(cite, dict):
+            raise fail(record, f"cite[{i}]", '{ source = "…", span = [0, 10] }')
         if cite.get("source") not in pubs:
             raise fail(record, f"cite[{i}].source", f"no publication {cite.get('source')!r}")
         span = cite.get("span")
@@ -211,7 +235,7 @@ def _publications(
     for rec in records:
         fields = {
             name: rec.get(name, "")
-            for name in ("title", "publisher", "author", "url", "date_note", "sha256")
+            for name in ("title", "publisher", "author", "url", "date_note", "note", "sha256")
         }
         dates = {n: rec.get(n) for n in ("published", "published_after", "published_before")}
         given = {**fields, **dates}
@@ -355,13 +379,14 @@ def _statements(
                 **fields,
             )
             out.statements_created += 1
+        elif statement.edited:
+            continue  # an editor's version of it stands
         else:
             before = _as_loaded(statement)
             for name, given in fields.items():
                 setattr(statement, name, given)
-            if not statement.ranked_by_editor:
-                statement.rank = rec.get("rank", "normal")
-                statement.rank_reason = rec.get("rank_reason", "")
+            statement.rank = rec.get("rank", "normal")
+            statement.rank_reason = rec.get("rank_reason", "")
             if _as_loaded(statement) != before:
                 statement.save()
                 out.statements_changed += 1

@@ -148,6 +148,7 @@ def run_milestones(args: argparse.Namespace) -> int:
 def run_firsts(args: argparse.Namespace) -> int:
     from pitboard.careers.firsts import firsts
     from pitboard.core.firsts import Query
+    from pitboard.records.services.careers import LookupError_
 
     query = Query(
         args.event,
@@ -157,7 +158,11 @@ def run_firsts(args: argparse.Namespace) -> int:
         args.gender,
         args.series,
     )
-    found = firsts(query)
+    try:
+        found = firsts(query)
+    except LookupError_ as exc:
+        stderr.print(str(exc), markup=False)
+        return 2
     if args.format == "json":
         print_json(found)
         return 0
@@ -177,23 +182,26 @@ def run_firsts(args: argparse.Namespace) -> int:
 
 def run_statline(args: argparse.Namespace) -> int:
     from pitboard.careers.services import catalog_series
-    from pitboard.careers.statline import of_driver, track_ids
-    from pitboard.records.services.careers import series_order
+    from pitboard.careers.statline import of_driver
+    from pitboard.records.services.careers import LookupError_, series_order
 
     known = {*catalog_series(), *series_order()}
     if args.series is not None and args.series not in known:
         stderr.print(f"no series {args.series!r} (known: {', '.join(sorted(known))})")
         return 2
-    if args.track is not None and not track_ids(args.track):
-        stderr.print(f"no track {args.track!r} (give its slug or name: see /tracks/)")
-        return 2
     subject = _found(argparse.Namespace(**{**vars(args), "series": None}))
-    line = of_driver(subject.id, args.series, args.season, args.track)
+    try:
+        line = of_driver(subject.id, args.series, args.season, args.track)
+    except LookupError_ as exc:
+        stderr.print(str(exc), markup=False)
+        return 2
     if args.format == "json":
         print_json(line)
     else:
         basis = "from results" if line["basis"] == "results" else "as reported"
         print(f"{subject.name}: {line['text']} ({basis})")
+        if line["note"]:
+            print(f"  note: {line['note']}")
         for source in line["sources"]:
             print(f"  source: {source['title']}, {source['publisher'] or ''} {source['url'] or ''}")
     return 0

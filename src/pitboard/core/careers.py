@@ -383,12 +383,17 @@ def describe(
         return f"{v['count']} {v['what']}" if v.get("count") else v["what"]
     if prop == "social_following":
         bound = {"over": "over ", "about": "about "}.get(v.get("bound", ""), "")
-        return f"{v['platform']}: {bound}{v['count']:,} {v.get('measure', 'followers')}"
+        count = f"{v['platform']}: {bound}{v['count']:,} {v.get('measure', 'followers')}"
+        return f"{count} (as of the publication)"
     if prop == "began_racing":
         at = f" at {v['age']}" if v.get("age") is not None else ""
         return f"{v['discipline']}{at}" + (f" ({v['year']})" if v.get("year") else "")
     if prop == "age":
-        return f"{v['years']} (as of the publication)"
+        return (
+            f"{v['years']} (as of {v['as_of']})"
+            if v.get("as_of")
+            else (f"{v['years']} (as of the publication)")
+        )
     if prop == "residence":
         return f"{v['place']} (moved {v['moved']})" if v.get("moved") else v["place"]
     if prop == "milestone":

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pitboard.core.countries import country_of
+
 EventKind = Literal["win", "top5", "top10", "pole", "start"]
 EVENTS: tuple[EventKind, ...] = ("win", "top5", "top10", "pole", "start")
 
@@ -60,12 +62,29 @@ def achieved(kind: EventKind, event: Event) -> bool:
     return event.finish <= limit
 
 
-def _same(asked: str | None, known: str | None) -> bool | None:
-    """True or False when both are known; None when the event's value is unknown."""
+# Words for the same gender, as sources and users write them.
+GENDER_WORDS = {"woman": "female", "women": "female", "man": "male", "men": "male"}
+
+
+def gender_key(word: str) -> str:
+    word = word.strip().casefold()
+    return GENDER_WORDS.get(word, word)
+
+
+def same_attribute(name: str, asked: str | None, known: str | None) -> bool | None:
+    """True or False when both are known; None when the event's value is unknown. A
+    nationality compares countries (a Scot, GB-SCT, is British, GB); genders compare their
+    words (woman, female)."""
     if asked is None:
         return True
     if not known:
         return None
+    if name == "nationality":
+        return country_of(asked.upper()) == country_of(known.upper()) and (
+            "-" not in asked or asked.upper() == known.upper()
+        )
+    if name == "gender":
+        return gender_key(asked) == gender_key(known)
     return asked.casefold() == known.casefold()
 
 
@@ -92,7 +111,8 @@ def first(query: Query, events: Iterable[Event]) -> Answer:
         if not achieved(query.event, event):
             continue
         verdicts = {
-            name: _same(getattr(query, name), getattr(event, name)) for name, _ in _ATTRIBUTES
+            name: same_attribute(name, getattr(query, name), getattr(event, name))
+            for name, _ in _ATTRIBUTES
         }
         if any(v is False for v in verdicts.values()):
             continue
@@ -101,27 +121,28 @@ def first(query: Query, events: Iterable[Event]) -> Answer:
             unsure.append((event, unknown))
         else:
             sure.append(event)
-    dated = [e for e in sure if e.date is not None]
     answer = Answer()
-    if dated:
-        day = min(e.date for e in dated if e.date is not None)
-        answer.answers = _one_per_driver(e for e in dated if e.date == day)
-        horizon: tuple[int, dt.date | None] = (day.year, day)
-    elif sure:  # none dated: the earliest season's, a tie within it unresolved
-        season = min(e.season for e in sure)
-        answer.answers = _one_per_driver(e for e in sure if e.season == season)
-        horizon = (season, None)
+    dated = [e for e in sure if e.date is not None]
+    day = min((e.date for e in dated if e.date is not None), default=None)
+    undated = [e for e in sure if e.date is None]
+    season = min((e.season for e in undated), default=None)
+    if season is not None and (day is None or season < day.year):
+        # An undated event of an earlier season came first, whatever its day.
+        answer.answers = _one_per_driver(e for e in undated if e.season == season)
+        horizon: tuple[int, dt.date | None] = (season, None)
         answer.missing.append(f"the answers' dates: known only as the {season} season")
+    elif day is not None:
+        answer.answers = _one_per_driver(e for e in dated if e.date == day)
+        horizon = (day.year, day)
+        same = [e for e in undated if e.season == day.year]
+        if same:  # the same season, no date: it may have come first
+            answer.missing.append(
+                f"the dates of {len(same)} qualifying event(s) of {day.year}, which may have "
+                "come first"
+            )
     else:
         horizon = (10_000, None)
     answer.missing += _could_precede(unsure, horizon)
-    undated = [
-        e for e in sure if e.date is None and e.season <= horizon[0] and e not in answer.answers
-    ]
-    if undated:
-        answer.missing.append(
-            f"the dates of {len(undated)} qualifying event(s) of the season {horizon[0]} or before"
-        )
     return answer
 
 

@@ -170,6 +170,9 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         f"{total['top5']} top fives, {total['poles']} poles in the record book.",
         page=page,
         about=about,
+        timeline=career_statements.timeline(about, page["seasons"], page["milestones"])
+        if about["statements"]
+        else [],
         statline=statline(
             {k: total[k] for k in ("wins", "top5", "top10", "starts")} if total["starts"] else {}
         ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -122,6 +123,7 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
     SlugRedirect.objects.filter(pk__in=redirects).update(driver=keep)
     StandingRow.objects.filter(driver=other).delete()  # derived: recomputed from the results
     facts = _move_facts(other.person_id, keep.person_id)
+    career = _move_career(other.person_id, keep.person_id)
     reviews = list(
         IdentityReview.objects.filter(provisional=other, status=IdentityReview.Status.OPEN)
         .filter(candidate=keep)
@@ -140,6 +142,7 @@ def merge(keep_slug: str, other_slug: str, reason: str = "") -> IdentityChange:
         "redirects": redirects,
         "reviews": reviews,
         "facts": facts,
+        "career": career,
     }
     change = IdentityChange.objects.create(
         action=IdentityChange.Action.MERGE,
@@ -189,6 +192,7 @@ def split(change_id: int, reason: str = "") -> IdentityChange:
         PersonAlias.objects.filter(pk=moved["alias"]).delete()
     kept = Driver.objects.filter(pk=change.kept_id).values_list("person_id", flat=True).get()
     _move_facts(kept, moved["person_id"], moved.get("facts", []))
+    _move_career(kept, moved["person_id"], moved.get("career", {}))
     IdentityReview.objects.filter(pk__in=moved["reviews"]).update(
         status=IdentityReview.Status.OPEN, decided_at=None, provisional=back
     )
@@ -206,6 +210,25 @@ def split(change_id: int, reason: str = "") -> IdentityChange:
     change.save(update_fields=["undone_by"])
     mark_stale(_seasons([back.pk, change.kept_id]))
     return undo
+
+
+def _move_career(
+    source: int, target: int, only: dict[str, list[int]] | None = None
+) -> dict[str, list[int]]:
+    """The careers statements about person *source* (``subject``) or naming them (``other``),
+    moved to *target* (*only*: these ones, as a merge moved them): a merge must not leave a
+    career's sourced statements with a person no page shows."""
+    if not apps.is_installed("pitboard.careers"):
+        return {}
+    stated = apps.get_model("careers", "Statement").objects
+    moved: dict[str, list[int]] = {}
+    for role in ("subject", "other"):
+        found = stated.filter(**{f"{role}_id": source})
+        if only is not None:
+            found = found.filter(pk__in=only.get(role, []))
+        moved[role] = list(found.values_list("pk", flat=True))
+        stated.filter(pk__in=moved[role]).update(**{f"{role}_id": target})
+    return moved
 
 
 def _move_facts(source: int, target: int, only: list[int] | None = None) -> list[int]:
