@@ -4,17 +4,22 @@ document with its evidence, its sources and what is missing (``core.firsts``).""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
+from django.db import connection
+
 from pitboard.careers.services import catalog_series
-from pitboard.core.countries import country_name
-from pitboard.core.firsts import Event, Query, first, gender_key, same_attribute
+from pitboard.core.countries import country_name, country_of
+from pitboard.core.firsts import Event, Query, Scan, gender_key, same_attribute
 from pitboard.core.names import name_key
 from pitboard.records.services import bulk
 from pitboard.records.services.careers import LookupError_, series_order
 
+_CHUNK = 5_000  # results read at a time
 _CONDITION = {
     "win": "r.finish = 1",
     "top5": "r.finish <= 5",
@@ -66,14 +71,33 @@ def firsts(query: Query) -> dict[str, Any]:
     _check_scope(query)
     stated = _stated()
     sources = _publications()
-    events = _from_results(query, stated) + _reported(query, stated, sources)
-    answer = first(query, events)
+    reported = _reported(query, stated, sources)
+    scan = Scan(query)
+    dated = sorted((e for e in reported if e.date is not None), key=lambda e: e.date)  # type: ignore[arg-type, return-value]
+    for event in heapq.merge(
+        _from_results(query, stated, dated=True),
+        dated,
+        key=lambda e: e.date,  # type: ignore[arg-type, return-value]
+    ):
+        if scan.past(event.date):
+            break
+        scan.add(event)
+    for event in _from_results(query, stated, dated=False):
+        scan.add(event)
+    for event in reported:
+        if event.date is None:
+            scan.add(event)
+    answer = scan.answer()
     missing = answer.missing + _totals(query, answer.answers, stated) + _coverage(query)
     return {
         "query": query.as_dict(),
         "answers": [_document(e, query, stated, sources) for e in answer.answers],
         "missing": missing,
     }
+
+
+def _date(event: Event) -> dt.date:
+    return event.date or dt.date.min
 
 
 def _check_scope(query: Query) -> None:
@@ -138,7 +162,8 @@ def _totals(
             for attr in ("nationality", "gender")
         ):
             continue
-        found.append(f"{name} {v['season']}")
+        if f"{name} {v['season']}" not in found:
+            found.append(f"{name} {v['season']}")
     if not found:
         return []
     return [
@@ -173,40 +198,55 @@ def _publications() -> dict[int, list[dict[str, Any]]]:
     return found
 
 
-def _from_results(query: Query, stated: dict[tuple[int, str], tuple[str, int]]) -> list[Event]:
+def _from_results(
+    query: Query, stated: dict[tuple[int, str], tuple[str, int]], *, dated: bool
+) -> Iterator[Event]:
+    """The results that may qualify, read a chunk at a time: the dated ones in date order
+    (the caller stops reading past the answer), or those without a date."""
     sql = _RESULTS_SQL.format(condition=_CONDITION[query.event])
     params: list[Any] = []
     # Narrow in SQL only on what is known; an unknown value stays, to be reported as missing.
     if query.series:
         sql, params = sql + " AND sr.slug = %s", [*params, query.series]
     if query.country:
-        sql, params = (
-            sql + " AND (t.country = '' OR t.country = %s)",
-            [*params, query.country.upper()],
+        sql += " AND (t.country = '' OR t.country = %s)"
+        params.append(query.country.upper())
+    if query.sanction:
+        sql += (
+            " AND (sb.abbreviation IS NULL OR sb.abbreviation = '' OR UPPER(sb.abbreviation) = %s)"
         )
-    events = []
-    for (
-        driver, season, date, finish, start, series, sanction, country, nationality, gender,
-        person, race, race_name, rnd, track, track_slug, slug, name,
-    ) in bulk.select_rows(sql, params):  # fmt: skip
-        nationality = nationality or stated.get((person, "nationality"), ("", 0))[0]
-        gender = gender or stated.get((person, "gender"), ("", 0))[0]
-        events.append(
-            Event(
-                driver, season, _day(date), finish, start, series, sanction, country,
-                nationality or None, gender or None, "results",
-                {
-                    "person": person,
-                    "driver": {"name": name, "slug": slug},
-                    "race": {"id": str(race), "name": race_name, "series": series,
-                             "season": season, "round": rnd},
-                    "track": {"name": track, "slug": track_slug, "country": country or None},
-                    "finish": finish,
-                    "start": start,
-                },
-            )
-        )  # fmt: skip
-    return events
+        params.append(query.sanction.upper())
+    if query.nationality:  # the country, or a part of it (GB-SCT); unknown stays
+        sql += " AND (p.nationality = '' OR p.nationality = %s OR p.nationality LIKE %s)"
+        params += [query.nationality.upper(), country_of(query.nationality.upper()) + "-%"]
+    sql += " AND ra.date IS NOT NULL ORDER BY ra.date" if dated else " AND ra.date IS NULL"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(_CHUNK):
+            for row in rows:
+                (driver, season, date, finish, start, series, sanction, country, nationality,
+                 gender, person) = row[:11]  # fmt: skip
+                nationality = nationality or stated.get((person, "nationality"), ("", 0))[0]
+                gender = gender or stated.get((person, "gender"), ("", 0))[0]
+                yield Event(
+                    driver, season, _day(date), finish, start, series, sanction, country,
+                    nationality or None, gender or None, "results", row,
+                )  # fmt: skip
+
+
+def _result_about(row: tuple[Any, ...]) -> dict[str, Any]:
+    """What an answer says of a result: its row of ``_RESULTS_SQL``."""
+    (_, season, _, finish, start, series, _, country, _, _, person, race, race_name, rnd,
+     track, track_slug, slug, name) = row  # fmt: skip
+    return {
+        "person": person,
+        "driver": {"name": name, "slug": slug},
+        "race": {"id": str(race), "name": race_name, "series": series, "season": season,
+                 "round": rnd},
+        "track": {"name": track, "slug": track_slug, "country": country or None},
+        "finish": finish,
+        "start": start,
+    }  # fmt: skip
 
 
 def _reported(
@@ -271,7 +311,7 @@ def _document(
     stated: dict[tuple[int, str], tuple[str, int]],
     sources: dict[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    about = event.about
+    about = event.about if event.basis == "reported" else _result_about(event.about)
     person = about["person"]
     evidence = []
     cited: list[dict[str, Any]] = list(about.get("sources", []))

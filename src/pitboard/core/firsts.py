@@ -11,7 +11,6 @@ reported race says so (``basis``).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -105,45 +104,93 @@ class Answer:
 
 def first(query: Query, events: Iterable[Event]) -> Answer:
     """The earliest events that answer *query*, and what data would be needed to be sure."""
-    sure: list[Event] = []
-    unsure: list[tuple[Event, tuple[str, ...]]] = []
-    for event in events:
-        if not achieved(query.event, event):
-            continue
+    scan = Scan(query)
+    for event in sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min)):
+        if not scan.past(event.date):
+            scan.add(event)
+    return scan.answer()
+
+
+class Scan:
+    """``first`` one event at a time, for a caller that reads events from a database: dated
+    events in date order (``past`` says when to stop reading), then the undated ones, in any
+    order. It keeps the answer's candidates (the first day's events, the undated events of the
+    earliest season), how many undated events share the first day's season, and per unknown
+    attribute and season how many qualifying events lack it and whose they are: not the
+    events themselves, which may be every result of the record."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.dated: list[Event] = []  # the first day's qualifying events
+        self.undated: list[Event] = []  # those of the earliest season seen without a date
+        self.undated_that_year = 0  # undated, in the first day's season
+        self.lacking: dict[str, dict[int, tuple[int, set[int]]]] = {}
+
+    def past(self, day: dt.date | None) -> bool:
+        """Whether a dated event of *day* comes after the answer found so far."""
+        return day is not None and bool(self.dated) and day > self.dated[0].date  # type: ignore[operator]
+
+    def add(self, event: Event) -> None:
+        if not achieved(self.query.event, event):
+            return
         verdicts = {
-            name: same_attribute(name, getattr(query, name), getattr(event, name))
+            name: same_attribute(name, getattr(self.query, name), getattr(event, name))
             for name, _ in _ATTRIBUTES
         }
         if any(v is False for v in verdicts.values()):
-            continue
-        unknown = tuple(name for name, v in verdicts.items() if v is None)
-        if unknown:
-            unsure.append((event, unknown))
+            return
+        unknown = [name for name, v in verdicts.items() if v is None]
+        if not unknown and event.date is not None:
+            self.dated.append(event)
+        elif not unknown:
+            if self.dated and event.season == self.dated[0].date.year:  # type: ignore[union-attr]
+                self.undated_that_year += 1
+            if not self.undated or event.season < self.undated[0].season:
+                self.undated = [event]
+            elif event.season == self.undated[0].season:
+                self.undated.append(event)
+        elif event.date is None or not self.dated:  # dated: before the first day found
+            for name in unknown:
+                count, drivers = self.lacking.setdefault(name, {}).get(event.season, (0, set()))
+                drivers.add(event.driver)
+                self.lacking[name][event.season] = (count + 1, drivers)
+
+    def answer(self) -> Answer:
+        answer = Answer()
+        day = self.dated[0].date if self.dated else None
+        season = min((e.season for e in self.undated), default=None)
+        if season is not None and (day is None or season < day.year):
+            # An undated event of an earlier season came first, whatever its day.
+            answer.answers = _one_per_driver(self.undated)
+            last = season
+            answer.missing.append(f"the answers' dates: known only as the {season} season")
+        elif day is not None:
+            answer.answers = _one_per_driver(self.dated)
+            last = day.year
+            if self.undated_that_year:  # the same season, no date: it may have come first
+                answer.missing.append(
+                    f"the dates of {self.undated_that_year} qualifying event(s) of {day.year}, "
+                    "which may have come first"
+                )
         else:
-            sure.append(event)
-    answer = Answer()
-    dated = [e for e in sure if e.date is not None]
-    day = min((e.date for e in dated if e.date is not None), default=None)
-    undated = [e for e in sure if e.date is None]
-    season = min((e.season for e in undated), default=None)
-    if season is not None and (day is None or season < day.year):
-        # An undated event of an earlier season came first, whatever its day.
-        answer.answers = _one_per_driver(e for e in undated if e.season == season)
-        horizon: tuple[int, dt.date | None] = (season, None)
-        answer.missing.append(f"the answers' dates: known only as the {season} season")
-    elif day is not None:
-        answer.answers = _one_per_driver(e for e in dated if e.date == day)
-        horizon = (day.year, day)
-        same = [e for e in undated if e.season == day.year]
-        if same:  # the same season, no date: it may have come first
-            answer.missing.append(
-                f"the dates of {len(same)} qualifying event(s) of {day.year}, which may have "
-                "come first"
-            )
-    else:
-        horizon = (10_000, None)
-    answer.missing += _could_precede(unsure, horizon)
-    return answer
+            last = 10_000
+        answer.missing += self._could_precede(last, found=bool(answer.answers))
+        return answer
+
+    def _could_precede(self, last: int, found: bool) -> list[str]:
+        """Per unknown attribute, how many qualifying events up to the answer lack it."""
+        label = dict(_ATTRIBUTES)
+        out = []
+        for name, _ in _ATTRIBUTES:
+            seasons = {s: v for s, v in self.lacking.get(name, {}).items() if s <= last}
+            count = sum(n for n, _ in seasons.values())
+            if not count:
+                continue
+            drivers: set[int] = set().union(*(d for _, d in seasons.values()))
+            who = f" ({len(drivers)} drivers)" if name in ("nationality", "gender") else ""
+            before = "before the answer" if found else "at all"
+            out.append(f"{label[name]}: unknown for {count} qualifying event(s) {before}{who}")
+        return out
 
 
 def _one_per_driver(events: Iterable[Event]) -> list[Event]:
@@ -152,33 +199,3 @@ def _one_per_driver(events: Iterable[Event]) -> list[Event]:
     for e in events:
         kept.setdefault(e.driver, e)
     return [kept[d] for d in sorted(kept)]
-
-
-def _could_precede(
-    unsure: list[tuple[Event, tuple[str, ...]]], horizon: tuple[int, dt.date | None]
-) -> list[str]:
-    """Per unknown attribute, how many qualifying events before the answer lack it."""
-    season, day = horizon
-    counts: Counter[str] = Counter()
-    drivers: dict[str, set[int]] = {}
-    for event, unknown in unsure:
-        earlier = (
-            event.date < day
-            if (day is not None and event.date is not None)
-            else event.season <= season
-        )
-        if not earlier:
-            continue
-        for name in unknown:
-            counts[name] += 1
-            drivers.setdefault(name, set()).add(event.driver)
-    label = dict(_ATTRIBUTES)
-    out = []
-    for name, _ in _ATTRIBUTES:
-        if counts[name]:
-            who = f" ({len(drivers[name])} drivers)" if name in ("nationality", "gender") else ""
-            before = "before the answer" if day is not None or season < 10_000 else "at all"
-            out.append(
-                f"{label[name]}: unknown for {counts[name]} qualifying event(s) {before}{who}"
-            )
-    return out
