@@ -73,12 +73,8 @@ def firsts(query: Query) -> dict[str, Any]:
     sources = _publications()
     reported = _reported(query, stated, sources)
     scan = Scan(query)
-    dated = sorted((e for e in reported if e.date is not None), key=lambda e: e.date)  # type: ignore[arg-type, return-value]
-    for event in heapq.merge(
-        _from_results(query, stated, dated=True),
-        dated,
-        key=lambda e: e.date,  # type: ignore[arg-type, return-value]
-    ):
+    dated = sorted((e for e in reported if e.date is not None), key=_date)
+    for event in heapq.merge(_from_results(query, stated, dated=True), dated, key=_date):
         if scan.past(event.date):
             break
         scan.add(event)
@@ -142,18 +138,21 @@ def _totals(
         " AND s.property IN ('season_summary', 'team_stint')"
     ):
         v = _json(value)
-        if prop == "team_stint":  # a stint holds starts, on days not known
-            if query.event != "start" or "starts" in v:
+        if prop == "team_stint":
+            # A stint holds starts on days not known, how many the value may not say.
+            if query.event != "start":
                 continue
-            v = {**v, "season": min(v["seasons"]), "starts": 2}
-        if not v.get(need[query.event]) or v["season"] > horizon:
+            season, count = min(v["seasons"]), v.get("races")
+        else:
+            season, count = v["season"], v.get(need[query.event])
+        if not (count or prop == "team_stint") or season > horizon:
             continue
         if query.series and v.get("series") != query.series:
             continue
-        if (driver, v["season"]) in answered and v[need[query.event]] <= 1:
+        if (driver, season) in answered and count is not None and count <= 1:
             continue  # the answer itself
         event = Event(
-            driver, v["season"], None, None, None, v.get("series"), None, None,
+            driver, season, None, None, None, v.get("series"), None, None,
             nationality or stated.get((person, "nationality"), ("", 0))[0] or None,
             gender or stated.get((person, "gender"), ("", 0))[0] or None,
         )  # fmt: skip
@@ -162,8 +161,8 @@ def _totals(
             for attr in ("nationality", "gender")
         ):
             continue
-        if f"{name} {v['season']}" not in found:
-            found.append(f"{name} {v['season']}")
+        if f"{name} {season}" not in found:
+            found.append(f"{name} {season}")
     if not found:
         return []
     return [
