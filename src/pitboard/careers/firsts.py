@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import json
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
 
-from pitboard.careers.services import catalog_series
+from pitboard.careers.services import catalog_series, cited_by, json_value
 from pitboard.core.countries import country_name, country_of
 from pitboard.core.firsts import Event, Query, Scan, gender_key, same_attribute
 from pitboard.core.names import name_key
@@ -55,10 +53,6 @@ _REPORTED_SQL = (
 )
 
 
-def _json(given: Any) -> Any:
-    return json.loads(given) if isinstance(given, str) else given
-
-
 def _day(given: Any) -> dt.date | None:
     if given is None or isinstance(given, dt.date):
         return given
@@ -70,7 +64,7 @@ def firsts(query: Query) -> dict[str, Any]:
     "sources"}], "missing": […]}``."""
     _check_scope(query)
     stated = _stated()
-    sources = _publications()
+    sources = cited_by()
     reported = _reported(query, stated, sources)
     scan = Scan(query)
     dated = sorted((e for e in reported if e.date is not None), key=_date)
@@ -99,7 +93,7 @@ def _date(event: Event) -> dt.date:
 def _check_scope(query: Query) -> None:
     """LookupError_ for a series, sanctioning body or gender nobody has: a typo is not an
     answer that nobody did it."""
-    reported = [_json(v) for (v,) in bulk.select_rows(
+    reported = [json_value(v) for (v,) in bulk.select_rows(
         "SELECT value FROM careers_statement WHERE property IN ('race_result', 'gender')"
     )]  # fmt: skip
     if query.series is not None:
@@ -137,7 +131,7 @@ def _totals(
         " JOIN records_driver d ON d.person_id = p.id WHERE s.rank <> 'deprecated'"
         " AND s.property IN ('season_summary', 'team_stint')"
     ):
-        v = _json(value)
+        v = json_value(value)
         if prop == "team_stint":
             # A stint holds starts on days not known, how many the value may not say.
             if query.event != "start":
@@ -175,25 +169,10 @@ def _stated() -> dict[tuple[int, str], tuple[str, int]]:
     """(person, gender|nationality) → (value, statement id): the first-ranked statement."""
     found: dict[tuple[int, str], tuple[str, int]] = {}
     for sid, person, prop, value, _ in bulk.select_rows(_STATED_SQL):
-        v = _json(value)
+        v = json_value(value)
         given = v.get("gender") if prop == "gender" else v.get("country")
         if given:
             found.setdefault((person, prop), (str(given), sid))
-    return found
-
-
-def _publications() -> dict[int, list[dict[str, Any]]]:
-    """Statement id → the publications it cites."""
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = bulk.select_rows(
-        "SELECT DISTINCT r.statement_id, p.key, p.title, p.publisher, p.url"
-        " FROM careers_reference r JOIN careers_publication p ON p.id = r.publication_id"
-        " ORDER BY r.statement_id, p.key"
-    )
-    for sid, key, title, publisher, url in rows:
-        found[sid].append(
-            {"key": key, "title": title, "publisher": publisher or None, "url": url or None}
-        )
     return found
 
 
@@ -258,7 +237,7 @@ def _reported(
     rows = bulk.select_rows(_REPORTED_SQL)
     held = _held_results([row[2] for row in rows])
     for sid, value, driver, slug, person, name, nationality, gender in rows:
-        v = _json(value)
+        v = json_value(value)
         day = _day(v.get("date"))
         same_track = (driver, v["season"], name_key(v.get("track") or ""))
         if (day is not None and (driver, day) in held) or same_track in held:

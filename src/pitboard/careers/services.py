@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections import defaultdict
 from collections.abc import Mapping
@@ -9,7 +10,15 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from pitboard.core.careers import PROPERTIES, Rank, describe, statline
+from pitboard.core.careers import (
+    PROPERTIES,
+    Rank,
+    describe,
+    ordinal,
+    relation_rest,
+    statline,
+    years_text,
+)
 from pitboard.core.countries import country_name
 from pitboard.records.services import bulk
 from pitboard.records.services.careers import subject_by_slug
@@ -37,10 +46,30 @@ _RANK_ORDER = {Rank.PREFERRED: 0, Rank.NORMAL: 1, Rank.DEPRECATED: 2}
 _ORDER = {name: i for i, name in enumerate(PROPERTIES)}
 
 
-def _loads(given: Any) -> Any:
-    import json
-
+def json_value(given: Any) -> Any:
+    """A JSON column's value: SQLite gives its text, PostgreSQL the value."""
     return json.loads(given) if isinstance(given, str) else given
+
+
+def cited_by(statement_ids: list[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Statement id → the publications it cites (key, title, publisher, url), for the given
+    statements or every one."""
+    sql = (
+        "SELECT DISTINCT r.statement_id, p.key, p.title, p.publisher, p.url"
+        " FROM careers_reference r JOIN careers_publication p ON p.id = r.publication_id"
+    )
+    params: list[int] = []
+    if statement_ids is not None:
+        sql += f" WHERE r.statement_id IN ({', '.join(['%s'] * len(statement_ids)) or 'NULL'})"
+        params = statement_ids
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for sid, key, title, publisher, url in bulk.select_rows(
+        sql + " ORDER BY r.statement_id, p.key", params
+    ):
+        found[sid].append(
+            {"key": key, "title": title, "publisher": publisher or None, "url": url or None}
+        )
+    return found
 
 
 def of_person(person_id: int) -> dict[str, Any]:
@@ -128,8 +157,8 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
             "id": sid,
             "property": prop,
             "label": PROPERTIES[prop].label if prop in PROPERTIES else prop,
-            "value": _loads(value),
-            "qualifiers": _loads(qualifiers) or {},
+            "value": json_value(value),
+            "qualifiers": json_value(qualifiers) or {},
             "rank": rank,
             "rank_reason": reason or None,
             "cites": cites,
@@ -144,7 +173,7 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def _season(row: tuple[Any, ...]) -> int:
-    value = _loads(row[4]) or {}
+    value = json_value(row[4]) or {}
     seasons = value.get("seasons") or [value.get("season") or 0]
     return int(min(seasons))
 
@@ -179,8 +208,7 @@ def in_words(about: dict[str, Any], series: Mapping[str, str]) -> dict[str, Any]
         if st["property"] == "nationality":
             st["value"] = {**st["value"], "country": country_name(st["value"]["country"])}
         if st.get("other"):  # the page links the name: the words are the rest
-            text = describe(st["property"], st["value"], "\x00", series)
-            st["text"] = text.replace("\x00", "").strip(" ,")
+            st["text"] = relation_rest(st["property"], st["value"])
         else:
             st["text"] = describe(st["property"], st["value"], None, series)
     for st in about["mentions"]:
@@ -190,12 +218,8 @@ def in_words(about: dict[str, Any], series: Mapping[str, str]) -> dict[str, Any]
         seasons = value.get("seasons")
         # Said of this person: "parent of Amber Balcaen", "coached Kaz Grala, 2015".
         st["before"] = f"{value['relation']} of" if value.get("relation") else ""
-        st["text"] = _years(seasons) if seasons else ""
+        st["text"] = years_text(seasons) if seasons else ""
     return about
-
-
-def _years(seasons: list[int]) -> str:
-    return describe("coached_by", {"person": "", "seasons": seasons}).lstrip(", ")
 
 
 def _where(value: Mapping[str, Any]) -> str:
@@ -249,7 +273,7 @@ def timeline(
         counts = {k: row.get(k) for k in ("wins", "top5", "top10", "starts")}
         text = statline(counts)
         if row.get("final_position"):
-            text += f", {row['final_position']}{_suffix(row['final_position'])} in points"
+            text += f", {ordinal(row['final_position'])} in points"
         years[row["season"]].append(
             {"basis": "results", "label": row["series_name"], "text": text, "cited": []}
         )
@@ -277,7 +301,3 @@ def timeline(
                 {"basis": "reported", "label": st["label"], "text": text, "cited": st["cited"]}
             )
     return [{"year": y, "items": years[y]} for y in sorted(years)]
-
-
-def _suffix(n: int) -> str:
-    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

@@ -3,10 +3,9 @@ are any for the query, else from the season summaries publications reported."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from pitboard.careers.services import catalog_series
+from pitboard.careers.services import catalog_series, cited_by, json_value
 from pitboard.core.careers import statline
 from pitboard.core.names import name_key
 from pitboard.records.services import bulk
@@ -58,8 +57,9 @@ def of_driver(
     where none does, the reported season summaries that match (the first-ranked of each season
     where publications disagree), else the races publications report, citing them; else "0
     starts" where the results cover the scope, "no results held" where they do not."""
-    if series is not None and series not in {*catalog_series(), *series_order()}:
-        raise LookupError_(f"no series {series!r}")
+    known = {*catalog_series(), *series_order()}
+    if series is not None and series not in known:
+        raise LookupError_(f"no series {series!r} (known: {', '.join(sorted(known))})")
     tracks = track_ids(track) if track is not None else None
     sql, params = _scoped(_RESULTS_SQL, [driver_id], series, season, tracks)
     counts: dict[str, int | None] = dict(
@@ -132,7 +132,7 @@ def _reported(
     races: list[tuple[int, dict[str, Any]]] = []
     stints: list[tuple[int, dict[str, Any]]] = []
     for sid, prop, value in bulk.select_rows(_STATED_SQL, (driver_id,)):
-        v = json.loads(value) if isinstance(value, str) else value
+        v = json_value(value)
         if prop == "team_stint":  # a stint's races, where it gives them, in its one season
             if v.get("races") is None or len(v["seasons"]) != 1:
                 continue
@@ -177,14 +177,6 @@ def _reported(
 
 
 def _sources(statement_ids: list[int]) -> list[dict[str, Any]]:
-    marks = ", ".join(["%s"] * len(statement_ids))
-    rows = bulk.select_rows(
-        "SELECT DISTINCT p.key, p.title, p.publisher, p.url FROM careers_reference r"
-        f" JOIN careers_publication p ON p.id = r.publication_id WHERE r.statement_id IN ({marks})"
-        " ORDER BY p.key",
-        statement_ids,
-    )
-    return [
-        {"key": key, "title": title, "publisher": publisher or None, "url": url or None}
-        for key, title, publisher, url in rows
-    ]
+    """The publications the statements cite, each once, by key."""
+    found = {pub["key"]: pub for pubs in cited_by(statement_ids).values() for pub in pubs}
+    return [found[key] for key in sorted(found)]

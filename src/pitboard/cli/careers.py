@@ -181,14 +181,9 @@ def run_firsts(args: argparse.Namespace) -> int:
 
 
 def run_statline(args: argparse.Namespace) -> int:
-    from pitboard.careers.services import catalog_series
     from pitboard.careers.statline import of_driver
-    from pitboard.records.services.careers import LookupError_, series_order
+    from pitboard.records.services.careers import LookupError_
 
-    known = {*catalog_series(), *series_order()}
-    if args.series is not None and args.series not in known:
-        stderr.print(f"no series {args.series!r} (known: {', '.join(sorted(known))})")
-        return 2
     subject = _found(argparse.Namespace(**{**vars(args), "series": None}))
     try:
         line = of_driver(subject.id, args.series, args.season, args.track)

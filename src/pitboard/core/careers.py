@@ -322,7 +322,8 @@ def numbers_in(text: str) -> set[str]:
 # Statements in words --------------------------------------------------------------------------
 
 
-def _years_text(years: list[int]) -> str:
+def years_text(years: list[int]) -> str:
+    """2019–2021 for a run of seasons, else the seasons listed."""
     years = sorted(years)
     if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}–{years[-1]}"
@@ -342,21 +343,21 @@ def describe(
     named = series.get(v.get("series", ""), v.get("series"))
     where = ", ".join(str(p) for p in (named, v.get("division"), v.get("track")) if p)
     if prop == "team_stint":
-        parts = [_years_text(v["seasons"]), v.get("team"), where or None, v.get("schedule")]
+        parts = [years_text(v["seasons"]), v.get("team"), where or None, v.get("schedule")]
         if v.get("races") is not None:
             parts.append(f"{v['races']} races")
         text = ", ".join(str(p) for p in parts if p)
         return f"{text} (announced)" if v.get("status") == "announced" else text
     if prop in ("relative", "coached_by"):
         who = other or v.get("person", "")
-        text = f"{who} ({v['relation']})" if prop == "relative" else who
-        return f"{text}, {_years_text(v['seasons'])}" if v.get("seasons") else text
+        rest = relation_rest(prop, v)
+        return f"{who} {rest}" if rest.startswith("(") else ", ".join(p for p in (who, rest) if p)
     if prop == "season_summary":
         counts = statline(
             {k: v.get(k) for k in ("starts", "wins", "podiums", "top5", "top10", "poles")}
         )
         tail = [
-            f"{_ordinal(v['position'])} in points" if v.get("position") else "",
+            f"{ordinal(v['position'])} in points" if v.get("position") else "",
             f"{v['points']} points" if v.get("points") is not None else "",
         ]
         return ": ".join(
@@ -366,9 +367,9 @@ def describe(
         )
     if prop == "race_result":
         head = v.get("date") or str(v["season"])
-        text = f"{head}, {where}: finished {_ordinal(v['finish'])}"
+        text = f"{head}, {where}: finished {ordinal(v['finish'])}"
         if v.get("start"):
-            text += f" from {_ordinal(v['start'])} on the grid"
+            text += f" from {ordinal(v['start'])} on the grid"
         return f"{text} ({v['note']})" if v.get("note") else text
     if prop == "injury":
         when = v.get("date") or v.get("season")
@@ -402,6 +403,16 @@ def describe(
     return ", ".join(str(v[k]) for k in first if k in v) or ", ".join(str(x) for x in v.values())
 
 
-def _ordinal(n: int) -> str:
+def relation_rest(prop: str, value: Mapping[str, Any]) -> str:
+    """What a relationship says besides the person it names: "(parent)", "2016",
+    "(parent), 2016"."""
+    parts = [f"({value['relation']})"] if prop == "relative" else []
+    if value.get("seasons"):
+        parts.append(years_text(value["seasons"]))
+    return ", ".join(parts)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 11th, 22nd."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

@@ -157,9 +157,8 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     person = page["driver"]
     total = page["total"]
-    about = career_statements.in_words(
-        career_statements.of_driver(slug), {k: n for k, n, _ in page["all_series"]}
-    )
+    names = {slug: name for slug, name, _ in page["all_series"]}
+    about = career_statements.in_words(career_statements.of_driver(slug), names)
     finishes = page["finishes"]
     worst = max((f for _, f in finishes), default=1)
     return _page(
@@ -181,18 +180,19 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if finishes
         else "",
-        ladder_chart=_career_ladder(page, about, person["name"]),
+        ladder_chart=_career_ladder(page["ladder"], names, about, person["name"]),
         **series_context(page["all_series"]),
     )
 
 
-def _career_ladder(page: dict[str, Any], about: dict[str, Any], name: str) -> str:
+def _career_ladder(
+    ladder: list[dict[str, Any]], names: dict[str, str], about: dict[str, Any], name: str
+) -> str:
     """Seasons by series from the results, with the seasons known only from reporting
     (outlined) and the injuries and milestones publications report."""
-    names = {slug: n for slug, n, _ in page["all_series"]}
     reported, marks = career_statements.ladder_parts(about, names)
     rows: list[tuple[str, dict[int, int | charts.Reported]]] = []
-    for r in page["ladder"]:
+    for r in ladder:
         label = names.get(r["series"], r["series"])
         cells: dict[int, int | charts.Reported] = dict(r["seasons"])
         for season, text in reported.pop(label, {}).items():
