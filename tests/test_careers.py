@@ -38,8 +38,8 @@ def test_every_starter_record_cites_an_article_that_states_its_numbers() -> None
     for pub in pubs.values():
         assert pub["sha256"] in texts, f"{pub['key']}: no article with that text"
         assert pub["url"].startswith("https://"), pub["key"]
-    records = [*data["people"], *data["statements"]]
-    assert len(records) > 50
+    records = [*data["people"], *data["tracks"], *data["series"], *data["statements"]]
+    assert len(records) > 60
     for record in records:
         assert record.get("cite"), f"{record['key']} cites nothing"
         cited = ""
@@ -131,7 +131,8 @@ def test_a_bad_careers_file_names_its_line_and_field_and_changes_nothing(
     done = pitboard.run("init", "--careers", str(bad))
     assert "pat-quill/stint cite: every record cites a publication" in done.stderr
     bad.write_text(FICTIONAL.replace('subject = "pat-quill"', 'subject = "nobody"'))
-    assert "no person 'nobody' in the file" in pitboard.run("init", "--careers", str(bad)).stderr
+    said = pitboard.run("init", "--careers", str(bad)).stderr
+    assert "no person, track or series 'nobody' in the file" in said
     bad.write_text("[[people]\n")
     assert "not a TOML file" in pitboard.run("init", "--careers", str(bad)).stderr
     assert dump_tables(pitboard.database) == before
@@ -464,3 +465,151 @@ def test_firsts_refuse_a_scope_nobody_has(pitboard: Pitboard) -> None:
     # A woman is female: the words compare, not the letters.
     found = pitboard.json("firsts", "--event", "win", "--gender", "woman")
     assert [a["driver"]["slug"] for a in found["answers"]] == ["amber-balcaen"]
+
+
+PLACES = """
+[[publications]]
+key = "harrow-herald"
+title = "The Harrow Herald (fictional)"
+url = "https://example.org/herald"
+
+[[people]]
+key = "avery-quill"
+name = "Avery Quill"
+driver = true
+cite = [{ source = "harrow-herald" }]
+
+[[people]]
+key = "morgan-quill"
+name = "Morgan Quill"
+cite = [{ source = "harrow-herald" }]
+
+[[tracks]]
+key = "harrow-bowl"
+name = "Harrow Bowl"
+cite = [{ source = "harrow-herald" }]
+
+[[series]]
+key = "harrow-weekly"
+name = "Harrow Thunder Series"
+level = "weekly"
+discipline = "late_model"
+cite = [{ source = "harrow-herald" }]
+
+[[statements]]
+key = "avery-quill/parent"
+subject = "avery-quill"
+property = "relative"
+value = { person = "morgan-quill", relation = "parent" }
+cite = [{ source = "harrow-herald" }]
+
+[[statements]]
+key = "morgan-quill/titles"
+subject = "morgan-quill"
+property = "titles"
+value = { what = "track championships", count = 4 }
+cite = [{ source = "harrow-herald" }]
+
+[[statements]]
+key = "harrow-bowl/location"
+subject = "harrow-bowl"
+property = "location"
+value = { city = "Harrow", region = "ON", country = "CA" }
+cite = [{ source = "harrow-herald" }]
+
+[[statements]]
+key = "harrow-weekly/name/then"
+subject = "harrow-weekly"
+property = "series_name"
+value = { name = "Harrow Lightning Series", season = 2029 }
+cite = [{ source = "harrow-herald" }]
+
+[[statements]]
+key = "harrow-weekly/name/now"
+subject = "harrow-weekly"
+property = "series_name"
+value = { name = "Harrow Thunder Series", current = true }
+cite = [{ source = "harrow-herald" }]
+"""
+
+
+def test_tracks_series_and_people_who_are_not_drivers_have_their_statements(
+    transactional_db: None, client: Client, static_root: None, tmp_path: Path
+) -> None:
+    from pitboard.careers.starter import load
+    from pitboard.records.models import Person
+
+    given = tmp_path / "careers.toml"
+    given.write_text(PLACES)
+    loaded = load(given)
+    assert (loaded.tracks, loaded.series, loaded.people_created) == (1, 1, 2)
+
+    # The track: placed by the statement, which its page and the API show with the source.
+    page = client.get("/tracks/harrow-bowl/").content.decode()
+    assert "in Harrow, ON" in page and "Harrow, ON, CA" in page
+    assert "The Harrow Herald (fictional)" in page
+    doc = client.get("/api/v1/tracks/harrow-bowl/statements").json()
+    assert [s["value"] for s in doc["statements"]] == [
+        {"city": "Harrow", "region": "ON", "country": "CA"}
+    ]
+    assert doc["sources"][0]["url"] == "https://example.org/herald"
+    assert client.get("/api/v1/tracks/nowhere/statements").status_code == 404
+
+    # The series: its names then and now, in that order; no results held yet.
+    page = client.get("/series/harrow-weekly/").content.decode()
+    assert page.index("Harrow Lightning Series (in 2029)") < page.index(
+        "Harrow Thunder Series (its name as of the publication)"
+    )
+    assert "No results of this series are held yet." in page
+    doc = client.get("/api/v1/series/harrow-weekly/statements").json()
+    assert [s["value"]["name"] for s in doc["statements"]] == [
+        "Harrow Lightning Series",
+        "Harrow Thunder Series",
+    ]
+
+    # The parent is a person with a page; the driver's page links it, and it links back.
+    morgan = Person.objects.get(name="Morgan Quill")
+    driver = client.get("/drivers/avery-quill/").content.decode()
+    assert f'<a href="/people/{morgan.pk}/">Morgan Quill</a>' in driver
+    page = client.get(f"/people/{morgan.pk}/").content.decode()
+    assert "4 track championships" in page
+    assert 'parent of <a href="/drivers/avery-quill/">Avery Quill</a>' in page
+    doc = client.get(f"/api/v1/people/{morgan.pk}").json()
+    assert doc["person"] == {"id": morgan.pk, "name": "Morgan Quill", "slug": None}
+    assert doc["mentions"][0]["subject"]["slug"] == "avery-quill"
+    avery = Person.objects.get(name="Avery Quill")
+    moved = client.get(f"/people/{avery.pk}/")
+    assert moved.status_code == 301 and moved["Location"] == "/drivers/avery-quill/"
+    assert client.get("/people/987654/").status_code == 404
+    assert client.get("/api/v1/people/987654").status_code == 404
+
+    # A file that renames the parent renames the person; loading it again changes nothing.
+    given.write_text(PLACES.replace('name = "Morgan Quill"', 'name = "Morgan Quill-Hart"'))
+    assert load(given).changed
+    assert Person.objects.get(pk=morgan.pk).name == "Morgan Quill-Hart"
+    again = load(given)
+    assert (again.changed, again.statements_created, again.statements_changed) == (False, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (('subject = "harrow-bowl"', 'subject = "avery-quill"'),
+         "harrow-bowl/location property: location is said of a track, not of a person"),
+        (('value = { city = "Harrow", region = "ON", country = "CA" }', "value = { }"),
+         "harrow-bowl/location value.city: location needs one of city, region, country"),
+        (('level = "weekly"', 'level = "galactic"'), "harrow-weekly level: one of national"),
+        (('key = "harrow-bowl"\nname = "Harrow Bowl"', 'key = "harrow-bowl"\nname = ""'),
+         "harrow-bowl name: a track needs its name"),
+    ],
+)  # fmt: skip
+def test_track_and_series_records_of_the_wrong_shape_are_refused(
+    pitboard: Pitboard, tmp_path: Path, change: tuple[str, str], said: str
+) -> None:
+    assert change[0] in PLACES
+    bad = tmp_path / "careers.toml"
+    bad.write_text(PLACES.replace(*change))
+    before = dump_tables(pitboard.database)
+    done = pitboard.run("init", "--careers", str(bad))
+    assert done.returncode == 1 and said in done.stderr, done.stderr
+    assert dump_tables(pitboard.database) == before

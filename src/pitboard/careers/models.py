@@ -1,4 +1,5 @@
-"""Statements about people (the way Wikidata holds them) and the publications they rest on.
+"""Statements about people, tracks and series (the way Wikidata holds them) and the
+publications they rest on.
 
 A statement is never overwritten by another source: two publications that disagree give two
 statements, both kept and shown; an editor ranks one preferred, and the reason is stored.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 from pitboard.core.careers import PROPERTIES, Rank
-from pitboard.records.models import ImportRun, Person, Source
+from pitboard.records.models import ImportRun, Person, Series, Source, Track
 
 
 class Publication(models.Model):
@@ -50,12 +51,36 @@ class StatementQuerySet(models.QuerySet["Statement"]):
 
 
 class Statement(models.Model):
-    """One statement about one person: property, value, qualifiers, rank, references."""
+    """One statement about one person, track or series: property, value, qualifiers, rank,
+    references. Exactly one of ``subject``, ``track`` and ``series`` is set."""
 
     key = models.CharField(
         max_length=200, unique=True, help_text="stable id: the data file's, or given by the admin"
     )
-    subject = models.ForeignKey(Person, related_name="career_statements", on_delete=models.CASCADE)
+    subject = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        related_name="career_statements",
+        on_delete=models.CASCADE,
+        help_text="the person it is about",
+    )
+    track = models.ForeignKey(
+        Track,
+        null=True,
+        blank=True,
+        related_name="career_statements",
+        on_delete=models.CASCADE,
+        help_text="the track it is about",
+    )
+    series = models.ForeignKey(
+        Series,
+        null=True,
+        blank=True,
+        related_name="career_statements",
+        on_delete=models.CASCADE,
+        help_text="the series it is about",
+    )
     property = models.CharField(
         max_length=30, choices=[(p.name, p.label) for p in PROPERTIES.values()]
     )
@@ -84,9 +109,22 @@ class Statement(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["subject", "property"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(subject__isnull=False, track__isnull=True, series__isnull=True)
+                    | models.Q(subject__isnull=True, track__isnull=False, series__isnull=True)
+                    | models.Q(subject__isnull=True, track__isnull=True, series__isnull=False)
+                ),
+                name="statement_one_subject",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.property}"
+        return f"{self.about()} · {self.property}"
+
+    def about(self) -> Person | Track | Series | None:
+        return self.subject or self.track or self.series
 
 
 class Reference(models.Model):

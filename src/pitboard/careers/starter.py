@@ -1,10 +1,10 @@
 """Loading careers files: the starter data shipped with pitboard, or a file in the same shape.
 
-A careers file holds ``publications``, ``people`` and ``statements`` (docs/careers.md). Every
-person and every statement cites at least one publication. Loading is all or nothing: a bad
-record stops the load with its file, line and field, and the database is left as it was.
-Loading again changes nothing; a statement the file changes is updated in place, and a rank an
-editor chose in the admin is kept.
+A careers file holds ``publications``, ``people``, ``tracks``, ``series`` and ``statements``
+(docs/careers.md). Every person, track, series and statement cites at least one publication.
+Loading is all or nothing: a bad record stops the load with its file, line and field, and the
+database is left as it was. Loading again changes nothing; a statement the file changes is
+updated in place, and a rank an editor chose in the admin is kept.
 
 People meet the results through the identity service: the ids a results dataset gives a person
 (``keys``) are recorded as that dataset's keys, so an import that runs later finds the same
@@ -33,9 +33,24 @@ from pitboard.careers.models import Publication, Reference, Statement
 from pitboard.core.careers import PERSON, PROPERTIES, InvalidStatement, check
 from pitboard.core.identity import Evidence, surname_key
 from pitboard.core.names import name_key
-from pitboard.records.models import IdentityReview, Person, Source, SourceKey
+from pitboard.core.tracks import Layout
+from pitboard.records.models import (
+    IdentityReview,
+    Person,
+    SanctioningBody,
+    Series,
+    Source,
+    SourceKey,
+    Track,
+)
 from pitboard.records.services import versions
-from pitboard.records.services.identity import record_keys, resolve_drivers, source_keys
+from pitboard.records.services.identity import (
+    TrackSeen,
+    record_keys,
+    resolve_drivers,
+    resolve_tracks,
+    source_keys,
+)
 
 DATASET = "pitboard-starter"
 _LINKS = URLValidator(schemes=["http", "https"])
@@ -60,6 +75,8 @@ class Loaded:
     publications: int = 0
     people: int = 0
     people_created: int = 0
+    tracks: int = 0
+    series: int = 0
     statements_created: int = 0
     statements_changed: int = 0
     reviews: int = 0
@@ -107,7 +124,11 @@ def load(path: Path | None = None) -> Loaded:
         out = Loaded()
         pubs = _publications(data.get("publications", []), source, out)
         people = _people(data.get("people", []), data.get("statements", []), source, out)
-        _statements([*named, *data.get("statements", [])], people, pubs, out)
+        places = _tracks(path, text, data.get("tracks", []), source, out)
+        series = _series(path, text, data.get("series", []), source, out)
+        subjects: dict[str, Person | Track | Series] = {**people, **places, **series}
+        _statements([*named, *data.get("statements", [])], subjects, pubs, out)
+        _place_tracks(places.values())
         if out.changed or out.people_created or out.statements_created or out.statements_changed:
             versions.bump()
     return out
@@ -122,7 +143,7 @@ def _line(text: str, key: str) -> int | None:
 
 
 def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
-    unknown = set(data) - {"publications", "people", "statements"}
+    unknown = set(data) - {"publications", "people", "tracks", "series", "statements"}
     if unknown:
         raise CareersFileError(
             path, None, "file", f"unknown table(s): {', '.join(sorted(unknown))}"
@@ -172,19 +193,39 @@ def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
             if not isinstance(given, str) or not given:
                 raise fail(person, f"keys.{dataset}", "the dataset's id, as a string")
         _check_cites(person, pubs, fail)
+    about: dict[str, str] = dict.fromkeys(people, "person")
+    for track in data.get("tracks", []):
+        about[unique(track, "track")] = "track"
+        if not isinstance(track.get("name"), str) or not track["name"].strip():
+            raise fail(track, "name", "a track needs its name")
+        if track.get("layout", "oval") not in set(Layout):
+            raise fail(track, "layout", f"one of {', '.join(Layout)}")
+        _check_cites(track, pubs, fail)
+    for series in data.get("series", []):
+        about[unique(series, "series")] = "series"
+        for name in ("name", "level", "discipline", "sanctioning_body", "country"):
+            if name in series and not isinstance(series[name], str):
+                raise fail(series, name, "not a string")
+        if series.get("level", Series.Level.WEEKLY) not in Series.Level.values:
+            raise fail(series, "level", f"one of {', '.join(Series.Level.values)}")
+        if series.get("discipline", Series.Discipline.OTHER) not in Series.Discipline.values:
+            raise fail(series, "discipline", f"one of {', '.join(Series.Discipline.values)}")
+        _check_cites(series, pubs, fail)
     for person in data.get("people", []):
         seen.add(f"{person['key']}/name")
     for st in data.get("statements", []):
         unique(st, "statement")
-        if st.get("subject") not in people:
-            raise fail(st, "subject", f"no person {st.get('subject')!r} in the file")
+        if st.get("subject") not in about:
+            raise fail(
+                st, "subject", f"no person, track or series {st.get('subject')!r} in the file"
+            )
         value = st.get("value")
         if not isinstance(value, dict):
             raise fail(st, "value", "a statement needs a value table")
         if not isinstance(st.get("qualifiers", {}), dict):
             raise fail(st, "qualifiers", 'a table: qualifiers = { note = "…" }')
         try:
-            check(str(st.get("property")), value, st.get("qualifiers", {}))
+            check(str(st.get("property")), value, st.get("qualifiers", {}), about[st["subject"]])
         except InvalidStatement as exc:
             raise fail(st, exc.field, str(exc).split(": ", 1)[1]) from exc
         spec = PROPERTIES[st["property"]]
@@ -289,6 +330,14 @@ def _people(
                 record_keys(DATASET, kind, {key: own}, {key: name}, None)
                 out.people_created += 1
             person = Person.objects.get(pk=own)
+            if person.name != name:
+                # A careers file made this person (drivers come from the results): the file's
+                # name now is the name.
+                Person.objects.filter(pk=own).update(
+                    name=name, name_key=name_key(name), surname_key=surname_key(name)
+                )
+                person.name = name
+                out.changed = True
         else:
             if own is not None:
                 driver_id = own
@@ -307,6 +356,81 @@ def _people(
         found[key] = person
         out.people += 1
     return found
+
+
+def _tracks(
+    path: Path, text: str, records: list[Mapping[str, Any]], source: Source, out: Loaded
+) -> dict[str, Track]:
+    """The track each record names: one the results or the track catalog know by that name
+    (any of its names), else a new one, placed by the catalog where it lists it."""
+    wanted = {
+        rec["key"]: (name_key(rec["name"]), rec.get("layout", Layout.OVAL.value)) for rec in records
+    }
+    if not wanted:
+        return {}
+    seen = {wanted[rec["key"]]: TrackSeen(rec["name"].strip(), "", None) for rec in records}
+    res = resolve_tracks(seen, source)
+    found: dict[str, Track] = {}
+    for rec in records:
+        ident = res.ids.get(wanted[rec["key"]])
+        if ident is None:
+            raise CareersFileError(
+                path, _line(text, rec["key"]), f"{rec['key']} name", "names two tracks: say which"
+            )
+        found[rec["key"]] = Track.objects.get(pk=ident)
+    out.tracks = len(found)
+    out.changed |= bool(res.made)
+    return found
+
+
+def _series(
+    path: Path, text: str, records: list[Mapping[str, Any]], source: Source, out: Loaded
+) -> dict[str, Series]:
+    """The series each record names by its slug (the key): one pitboard holds, else a new one
+    with the record's name, level and sanctioning body."""
+    found: dict[str, Series] = {}
+    for rec in records:
+        series = Series.objects.filter(slug=rec["key"]).first()
+        if series is None:
+            if not rec.get("name"):
+                where = _line(text, rec["key"])
+                raise CareersFileError(path, where, f"{rec['key']} name", "a new series: its name")
+            body = None
+            if rec.get("sanctioning_body"):
+                given = rec["sanctioning_body"]
+                body = (
+                    SanctioningBody.objects.filter(abbreviation=given).first()
+                    or SanctioningBody.objects.get_or_create(name=given)[0]
+                )
+            series = Series.objects.create(
+                slug=rec["key"],
+                name=rec["name"],
+                level=rec.get("level", Series.Level.WEEKLY),
+                discipline=rec.get("discipline", Series.Discipline.OTHER),
+                country=rec.get("country", ""),
+                sanctioning_body=body,
+                source=source,
+            )
+            out.changed = True
+        found[rec["key"]] = series
+    out.series = len(found)
+    return found
+
+
+def _place_tracks(tracks: Iterable[Track]) -> None:
+    """A track's empty city, region or country, from the first-ranked location statement
+    about it; a place a source already gave is never changed."""
+    for track in tracks:
+        located = Statement.objects.filter(track=track, property="location").exclude(
+            rank="deprecated"
+        )
+        for st in located.shown():
+            blank = {k: st.value[k] for k in ("city", "region", "country") if st.value.get(k)}
+            blank = {k: v for k, v in blank.items() if not getattr(track, k)}
+            if blank:
+                Track.objects.filter(pk=track.pk).update(**blank)
+                for name, given in blank.items():
+                    setattr(track, name, given)
 
 
 def _given(key: str, evidence: Evidence) -> Callable[[list[str]], dict[str, Evidence]]:
@@ -354,16 +478,19 @@ def _key_for_results(
 
 def _statements(
     records: Iterable[Mapping[str, Any]],
-    people: Mapping[str, Person],
+    subjects: Mapping[str, Person | Track | Series],
     pubs: Mapping[str, Publication],
     out: Loaded,
 ) -> None:
     for rec in records:
         value = _stored(rec["value"])
         qualifiers = _stored(rec.get("qualifiers", {}))
-        other = people[value["person"]] if "person" in value else None
+        other = subjects[value["person"]] if "person" in value else None
+        about = subjects[rec["subject"]]
         fields = {
-            "subject": people[rec["subject"]],
+            "subject": about if isinstance(about, Person) else None,
+            "track": about if isinstance(about, Track) else None,
+            "series": about if isinstance(about, Series) else None,
             "property": rec["property"],
             "value": value,
             "qualifiers": qualifiers,
@@ -396,6 +523,8 @@ def _statements(
 def _as_loaded(st: Statement) -> tuple[Any, ...]:
     return (
         st.subject_id,
+        st.track_id,
+        st.series_id,
         st.property,
         st.value,
         st.qualifiers,

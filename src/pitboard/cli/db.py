@@ -61,7 +61,8 @@ def run_init(args: argparse.Namespace) -> int:
         stderr.print(
             f"careers: {loaded.people} people ({loaded.people_created} new), "
             f"{loaded.statements_created} statements new, {loaded.statements_changed} changed, "
-            f"{loaded.publications} publications; {loaded.reviews} identity reviews queued",
+            f"{loaded.tracks} tracks, {loaded.series} series, {loaded.publications} publications; "
+            f"{loaded.reviews} identity reviews queued",
             markup=False,
             highlight=False,
         )

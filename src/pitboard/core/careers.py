@@ -22,6 +22,9 @@ class Rank(StrEnum):
     DEPRECATED = "deprecated"  # kept and shown as such, with the reason
 
 
+# What a statement may be about.
+SUBJECTS = ("person", "track", "series")
+
 # Value kinds: how a field of a value or qualifier is written and checked.
 TEXT, INT, DATE, PERSON, SERIES, YEARS, BOOL = (
     "text",
@@ -41,6 +44,8 @@ class Property:
     required: Mapping[str, str]  # field → kind
     optional: Mapping[str, str]
     choices: Mapping[str, tuple[str, ...]] | None = None  # field → allowed values
+    about: tuple[str, ...] = ("person",)  # the kinds of subject it may be said of
+    any_of: tuple[str, ...] = ()  # optional fields of which at least one is given
 
 
 _SEASON_COUNTS = {
@@ -58,6 +63,21 @@ PROPERTIES: dict[str, Property] = {
     p.name: p
     for p in (
         Property("name", "name", {"name": TEXT}, {}),
+        Property(
+            "location",
+            "location",
+            {},
+            {"city": TEXT, "region": TEXT, "country": TEXT},
+            about=("track",),
+            any_of=("city", "region", "country"),
+        ),
+        Property(
+            "series_name",
+            "name",
+            {"name": TEXT},
+            {"season": INT, "current": BOOL},
+            about=("series",),
+        ),
         Property("birth_date", "born", {"date": DATE}, {}),
         Property("age", "age", {"years": INT}, {"as_of": DATE}),
         Property("birthplace", "birthplace", {"place": TEXT}, {}),
@@ -163,13 +183,23 @@ class InvalidStatement(ValueError):
         self.field = field
 
 
-def check(prop: str, value: Mapping[str, Any], qualifiers: Mapping[str, Any]) -> None:
-    """Raise InvalidStatement unless *value* and *qualifiers* fit the property."""
+def check(
+    prop: str, value: Mapping[str, Any], qualifiers: Mapping[str, Any], about: str = "person"
+) -> None:
+    """Raise InvalidStatement unless *value* and *qualifiers* fit the property, said of a
+    subject of the kind *about* (a person, a track, a series)."""
     spec = PROPERTIES.get(prop)
     if spec is None:
         raise InvalidStatement(
             "property", f"unknown property {prop!r} (known: {', '.join(PROPERTIES)})"
         )
+    if about not in spec.about:
+        raise InvalidStatement(
+            "property", f"{prop} is said of a {' or a '.join(spec.about)}, not of a {about}"
+        )
+    if spec.any_of and all(value.get(name) in (None, "") for name in spec.any_of):
+        given = ", ".join(spec.any_of)
+        raise InvalidStatement(f"value.{spec.any_of[0]}", f"{prop} needs one of {given}")
     for name in spec.required:
         if value.get(name) in (None, "", []):
             raise InvalidStatement(f"value.{name}", f"{prop} needs {name}")
@@ -397,6 +427,12 @@ def describe(
         )
     if prop == "residence":
         return f"{v['place']} (moved {v['moved']})" if v.get("moved") else v["place"]
+    if prop == "location":
+        return ", ".join(str(v[k]) for k in ("city", "region", "country") if v.get(k))
+    if prop == "series_name":
+        when = f" (in {v['season']})" if v.get("season") else ""
+        now = " (its name as of the publication)" if v.get("current") else ""
+        return f"{v['name']}{when}{now}"
     if prop == "milestone":
         return f"{v['what']} ({v['date']})" if v.get("date") else v["what"]
     first = PROPERTIES[prop].required if prop in PROPERTIES else {}
