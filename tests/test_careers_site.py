@@ -146,3 +146,45 @@ def test_the_coachs_page_leads_to_the_careers_he_helped(tab: Callable[[str], Tab
     assert "coached by Lee Pulliam" in "\n".join(_rows(page, "table.about tbody tr"))
     page.assert_accessible()
     page.shot("career-lee-pulliam")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_her_family_the_tracks_and_the_weekly_series_as_reported(
+    tab: Callable[[str], Tab], viewport: str
+) -> None:
+    page = tab(viewport)
+    page.open(AMBER)
+    # Her father is not a driver in the results: his page says what the sources do.
+    page.page.locator("table.about").get_by_role("link", name="Mike Balcaen").click()
+    page.page.wait_for_url("**/people/*/")
+    rows = "\n".join(_rows(page, "table.about tbody tr"))
+    assert "championships 56 track championships [1]" in rows
+    assert "family parent of Amber Balcaen" in rows
+    assert len(_rows(page, "ol.sources li")) == 1
+    page.assert_fits()
+    page.assert_accessible()
+    page.shot("person-mike-balcaen")
+
+    # Myrtle Beach Speedway is in the results (the East raced there); the article places it.
+    page.open("/tracks/myrtle-beach-speedway/")
+    assert "location SC, US [1]" in _rows(page, "table.about tbody tr")
+    assert "in , SC (US)" not in page.page.locator("p.lede").inner_text()
+    # Valley Speedway, where she was hurt in 2020, is known only from reporting: her page's
+    # injury links it, and its page places it.
+    page.open(AMBER)
+    injury = page.page.locator("tr[data-property='injury']", has_text="2020")
+    injury.get_by_role("link", name="Valley Speedway").click()
+    page.page.wait_for_url("**/tracks/valley-speedway/")
+    assert "Grain Valley, MO" in page.page.locator("p.lede").inner_text()
+
+    # The weekly series: its name in 2016 and its name now, both cited twice.
+    page.open("/series/nascar-weekly/")
+    names = _rows(page, "table.about tbody tr")
+    assert names == [
+        "name NASCAR Whelen All-American Series (in 2016) [1][2]",
+        "name NASCAR Advance Auto Parts Weekly Series (its name as of the publication) [1][2]",
+    ]
+    page.assert_fits()
+    page.assert_accessible()
+    page.shot("series-nascar-weekly")
+    assert page.foreign_requests() == [] and page.failures == []

@@ -70,9 +70,18 @@ PAGE_QUERY = {
     "records": ("series",),
     "report": ("page",),
     "report-thanks": ("page",),
+    "person": (),
 }
 # A value that finds something, for each path parameter.
-GOOD = {"series": "cup", "year": "2032", "season": "2032", "rnd": "1", "round": "1"}
+GOOD = {
+    "series": "cup",
+    "year": "2032",
+    "season": "2032",
+    "rnd": "1",
+    "round": "1",
+    "pk": "1",
+    "person_id": "1",
+}
 
 
 def good_slug(path: str) -> str:

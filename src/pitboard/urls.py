@@ -31,6 +31,7 @@ urlpatterns = [
     path("teams/<name:slug>/", views.team, name="team"),
     path("makes/", views.make_list, name="makes"),
     path("makes/<name:slug>/", views.make, name="make"),
+    path("people/<int:pk>/", views.person, name="person"),
     path("tracks/", views.track_list, name="tracks"),
     path("tracks/<name:slug>/", views.track, name="track"),
     path("series/", views.series_list, name="series-list"),

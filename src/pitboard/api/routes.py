@@ -219,6 +219,18 @@ def driver_statements(request: HttpRequest, slug: str) -> Any:
 
 
 @api.get(
+    "/people/{person_id}",
+    response={200: schemas.PersonStatements, **NOT_FOUND},
+    summary="A person, driver or not, with what publications say of them",
+)
+def person(request: HttpRequest, person_id: int) -> Any:
+    """Anyone the careers data names (a parent, a coach, an owner, a driver): the statements
+    about the person, those of others naming them, and the publications they cite.
+    `person.slug` is the driver's where the person is one."""
+    return _answer(career_statements.person_document, person_id)
+
+
+@api.get(
     "/drivers/{slug}/statline",
     response={200: schemas.StatLine, **NOT_FOUND},
     summary="A driver's stat line, from results or else from reported season summaries",
@@ -289,6 +301,16 @@ def track(request: HttpRequest, slug: str) -> Any:
 
 
 @api.get(
+    "/tracks/{slug}/statements",
+    response={200: schemas.PlaceStatements, **NOT_FOUND},
+    summary="What publications say of a track, each statement with its sources",
+)
+def track_statements(request: HttpRequest, slug: str) -> Any:
+    """Sourced statements about the track (where it is), and the publications they cite."""
+    return _answer(career_statements.place_document, "track", slug)
+
+
+@api.get(
     "/tracks/{slug}/winners",
     response={200: list[schemas.TrackRace], **NOT_FOUND},
     summary="Every race at a track and its winner",
@@ -307,6 +329,17 @@ def series(request: HttpRequest, series: str) -> Any:
     """The series' names over the years and its seasons, with the leader of each season's
     final standings."""
     return _answer(schedule.series_page, series)
+
+
+@api.get(
+    "/series/{series}/statements",
+    response={200: schemas.PlaceStatements, **NOT_FOUND},
+    summary="What publications say of a series, each statement with its sources",
+)
+def series_statements(request: HttpRequest, series: str) -> Any:
+    """Sourced statements about the series (its names then and now), and the publications
+    they cite."""
+    return _answer(career_statements.place_document, "series", series)
 
 
 @api.get(

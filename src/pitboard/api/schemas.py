@@ -99,6 +99,10 @@ class PersonLink(Schema):
     slug: str | None  # a driver's slug; null for people who are not drivers
 
 
+class StatedPerson(PersonLink):
+    id: int  # the person's: GET /api/v1/people/{id}, a page at /people/{id}/ for non-drivers
+
+
 class _Stated(Schema):
     id: int
     property: str
@@ -111,11 +115,11 @@ class _Stated(Schema):
 
 
 class Statement(_Stated):
-    other: PersonLink | None  # the person a relationship names
+    other: StatedPerson | None  # the person a relationship names
 
 
 class Mention(_Stated):
-    subject: PersonLink  # whose statement names this driver
+    subject: StatedPerson  # whose statement names this person
 
 
 class Publication(Schema):
@@ -136,6 +140,20 @@ class Statements(Schema):
     driver: DriverRef
     statements: list[Statement]
     mentions: list[Mention]
+    sources: list[Publication]
+
+
+class PersonStatements(Schema):
+    person: StatedPerson
+    statements: list[Statement]
+    mentions: list[Mention]
+    sources: list[Publication]
+
+
+class PlaceStatements(Schema):
+    """What publications say of a track (its location) or a series (its names)."""
+
+    statements: list[Statement]
     sources: list[Publication]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection
 
-from pitboard.careers.services import catalog_series, cited_by, json_value
+from pitboard.careers.services import catalog_series, cited_by, json_value, track_slugs
 from pitboard.core.countries import country_name, country_of
 from pitboard.core.firsts import Event, Query, Scan, gender_key, same_attribute
 from pitboard.core.names import name_key
@@ -236,6 +236,7 @@ def _reported(
     events = []
     rows = bulk.select_rows(_REPORTED_SQL)
     held = _held_results([row[2] for row in rows])
+    slugs = track_slugs([json_value(row[1]).get("track") or "" for row in rows])
     for sid, value, driver, slug, person, name, nationality, gender in rows:
         v = json_value(value)
         day = _day(v.get("date"))
@@ -254,7 +255,11 @@ def _reported(
                     "driver": {"name": name, "slug": slug},
                     "race": None,
                     "reported": {k: v[k] for k in ("series", "division", "season") if k in v},
-                    "track": {"name": v.get("track"), "slug": None, "country": v.get("country")},
+                    "track": {
+                        "name": v.get("track"),
+                        "slug": slugs.get(v.get("track") or ""),
+                        "country": v.get("country"),
+                    },
                     "finish": v.get("finish"),
                     "start": v.get("start"),
                     "statement": sid,

@@ -20,20 +20,31 @@ from pitboard.core.careers import (
     years_text,
 )
 from pitboard.core.countries import country_name
+from pitboard.core.names import name_key
 from pitboard.records.services import bulk
-from pitboard.records.services.careers import subject_by_slug
+from pitboard.records.services.careers import LookupError_, subject_by_slug
 
 # Statements about the person, and those naming the person (a parent, a coach): their subject,
 # other person and the drivers' slugs, in the order a reader sees them.
 _STATEMENTS_SQL = (
     "SELECT s.id, s.subject_id = me.pid, s.other_id, s.property, s.value, s.qualifiers, s.rank,"
-    " s.rank_reason, sp.name, sd.slug, op.name, od.slug"
+    " s.rank_reason, sp.name, sd.slug, op.name, od.slug, s.subject_id"
     " FROM {me} me CROSS JOIN careers_statement s"
     " JOIN records_person sp ON sp.id = s.subject_id"
     " LEFT JOIN records_driver sd ON sd.person_id = s.subject_id"
     " LEFT JOIN records_person op ON op.id = s.other_id"
     " LEFT JOIN records_driver od ON od.person_id = s.other_id"
     " WHERE s.subject_id = me.pid OR s.other_id = me.pid"
+    " ORDER BY s.id"
+)
+# Statements about a track or a series, in the same columns.
+_PLACE_SQL = (
+    "SELECT s.id, 1, s.other_id, s.property, s.value, s.qualifiers, s.rank, s.rank_reason,"
+    " NULL, NULL, op.name, od.slug, NULL"
+    " FROM careers_statement s"
+    " LEFT JOIN records_person op ON op.id = s.other_id"
+    " LEFT JOIN records_driver od ON od.person_id = s.other_id"
+    " WHERE s.{column} = (SELECT id FROM {table} WHERE slug = %s)"
     " ORDER BY s.id"
 )
 _REFERENCES_SQL = (
@@ -74,6 +85,42 @@ def cited_by(statement_ids: list[int] | None = None) -> dict[int, list[dict[str,
 
 def of_person(person_id: int) -> dict[str, Any]:
     return _about(_STATEMENTS_SQL.format(me="(SELECT %s AS pid)"), (person_id,))
+
+
+def person_document(person_id: int) -> dict[str, Any]:
+    """``{"person": {"id", "name", "slug"}, "statements", "mentions", "sources"}``; the slug is
+    the driver's where the person is one. LookupError_ for an unknown id."""
+    if not 0 < person_id < 2**63:  # ids are 64-bit: a larger number names nobody
+        raise LookupError_(f"no person {person_id}")
+    found = bulk.select_rows(
+        "SELECT p.name, d.slug FROM records_person p"
+        " LEFT JOIN records_driver d ON d.person_id = p.id WHERE p.id = %s",
+        (person_id,),
+    )
+    if not found:
+        raise LookupError_(f"no person {person_id}")
+    name, slug = found[0]
+    return {"person": {"id": person_id, "name": name, "slug": slug}, **of_person(person_id)}
+
+
+def place_document(kind: str, slug: str) -> dict[str, Any]:
+    """``{"statements", "sources"}`` of a track or a series (*kind*); LookupError_ for a slug
+    that names none."""
+    table = {"track": "records_track", "series": "records_series"}[kind]
+    if not bulk.select_rows(f"SELECT 1 FROM {table} WHERE slug = %s", (slug,)):
+        raise LookupError_(f"no {kind} {slug!r}")
+    found = of_track(slug) if kind == "track" else of_series(slug)
+    return {"statements": found["statements"], "sources": found["sources"]}
+
+
+def of_track(slug: str) -> dict[str, Any]:
+    """What publications say of a track (where it is), with the sources, as ``of_person``."""
+    return _about(_PLACE_SQL.format(column="track_id", table="records_track"), (slug,))
+
+
+def of_series(slug: str) -> dict[str, Any]:
+    """What publications say of a series (its names then and now), as ``of_person``."""
+    return _about(_PLACE_SQL.format(column="series_id", table="records_series"), (slug,))
 
 
 def driver_document(slug: str) -> dict[str, Any]:
@@ -118,6 +165,7 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
         sslug,
         oname,
         oslug,
+        subject,
     ) in ordered:
         cites = []
         for (
@@ -164,16 +212,20 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
             "cites": cites,
         }
         if own:
-            item["other"] = {"name": oname, "slug": oslug} if other is not None else None
+            item["other"] = (
+                {"name": oname, "slug": oslug, "id": other} if other is not None else None
+            )
             statements.append(item)
         else:
-            item["subject"] = {"name": sname, "slug": sslug}
+            item["subject"] = {"name": sname, "slug": sslug, "id": subject}
             mentions.append(item)
     return {"statements": statements, "mentions": mentions, "sources": list(sources.values())}
 
 
 def _season(row: tuple[Any, ...]) -> int:
     value = json_value(row[4]) or {}
+    if value.get("current"):  # a name as of the publication: after the ones of past seasons
+        return 9999
     seasons = value.get("seasons") or [value.get("season") or 0]
     return int(min(seasons))
 
@@ -196,9 +248,35 @@ def catalog_series() -> dict[str, str]:
     return found
 
 
+def track_slugs(names: list[str]) -> dict[str, str]:
+    """Track name as a statement writes it → the slug of the one track that goes by it (none
+    where no track, or several, do)."""
+    keys = {name_key(n): n for n in names if n}
+    if not keys:
+        return {}
+    found: dict[str, set[str]] = defaultdict(set)
+    for key, slug in bulk.select_rows(
+        "SELECT tn.name_key, t.slug FROM records_trackname tn"
+        " JOIN records_track t ON t.id = tn.track_id"
+        f" WHERE tn.name_key IN ({', '.join(['%s'] * len(keys))})",
+        list(keys),
+    ):
+        found[key].add(slug)
+    return {keys[k]: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def _pieces(text: str, track: str | None, slug: str | None) -> list[tuple[str, str | None]]:
+    """The text as (words, link) pieces: the track's name linked to its page."""
+    if not (track and slug and track in text):
+        return [(text, None)]
+    before, after = text.split(track, 1)
+    return [(before, None), (track, f"/tracks/{slug}/"), (after, None)]
+
+
 def in_words(about: dict[str, Any], series: Mapping[str, str]) -> dict[str, Any]:
-    """*about* (``of_person``) with each statement's ``text`` in plain words; the page leaves
-    out the name statement that only repeats the page's heading."""
+    """*about* (``of_person``) with each statement's ``text`` in plain words, and as
+    ``pieces`` (words, link) with a track it names linked; the page leaves out the name
+    statement that only repeats the page's heading."""
     series = {**catalog_series(), **series}
     names = [st for st in about["statements"] if st["property"] == "name"]
     if len(names) == 1 and names[0]["rank"] == "normal":
@@ -211,6 +289,10 @@ def in_words(about: dict[str, Any], series: Mapping[str, str]) -> dict[str, Any]
             st["text"] = relation_rest(st["property"], st["value"])
         else:
             st["text"] = describe(st["property"], st["value"], None, series)
+    slugs = track_slugs([st["value"].get("track") or "" for st in about["statements"]])
+    for st in about["statements"]:
+        track = st["value"].get("track")
+        st["pieces"] = _pieces(st["text"], track, slugs.get(track or ""))
     for st in about["mentions"]:
         st["cited"] = sorted({c["n"] for c in st["cites"]})
         st["label"] = _MENTIONED_AS.get(st["property"], st["label"])

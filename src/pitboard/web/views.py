@@ -313,6 +313,7 @@ def track(request: HttpRequest, slug: str) -> HttpResponse:
         f"{page['name']}: {length}{page['surface']} {page['layout'].replace('_', ' ')}, "
         f"{page['races_count']} races from {page['first_season']} to {page['last_season']}.",
         track=page,
+        about=career_statements.in_words(career_statements.of_track(slug), {}),
     )
 
 
@@ -325,6 +326,29 @@ def series(request: HttpRequest, series: str) -> HttpResponse:
         page["name"],
         f"{page['name']}: {len(page['seasons'])} seasons, their schedules, winners and champions.",
         series=page,
+        about=career_statements.in_words(career_statements.of_series(series), {}),
+    )
+
+
+@require_GET
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person who is not a driver (a parent, a coach, an owner): what publications say of
+    them and of whom. A driver's person goes to the driver's page."""
+    try:
+        doc = career_statements.person_document(pk)
+    except LookupError_ as exc:
+        raise Http404(str(exc)) from exc
+    if doc["person"]["slug"]:
+        return redirect("driver", slug=doc["person"]["slug"], permanent=True)
+    about = career_statements.in_words(doc, {})
+    name = doc["person"]["name"]
+    return _page(
+        request,
+        "person.html",
+        name,
+        f"{name}: what publications say, each statement with its source.",
+        person=doc["person"],
+        about=about,
     )
 
 
