@@ -167,12 +167,13 @@ def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
         if url.startswith("sqlite"):
             cur.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'"
-                " AND (name LIKE 'records_%' OR name LIKE 'careers_%')"
+                " AND (name LIKE 'records_%' OR name LIKE 'careers_%' OR name LIKE 'news_%')"
             )
         else:
             cur.execute(
                 "SELECT tablename FROM pg_tables"
                 " WHERE tablename LIKE 'records_%%' OR tablename LIKE 'careers_%%'"
+                " OR tablename LIKE 'news_%%'"
             )
         tables = sorted(r[0] for r in cur.fetchall() if r[0] != "records_importrun")
         dump = {}

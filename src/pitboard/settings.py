@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "pitboard.records",
     "pitboard.careers",
+    "pitboard.news",
     "pitboard.web",
 ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from pitboard.careers.models import Publication, Reference, Statement
 from pitboard.core.careers import InvalidStatement, Rank, check
@@ -15,6 +16,7 @@ from pitboard.core.careers import InvalidStatement, Rank, check
 class PublicationAdmin(admin.ModelAdmin):
     list_display = ("title", "publisher", "author", "published", "published_before")
     search_fields = ("title", "publisher", "author", "url")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
 
 
 class ReferenceInline(admin.TabularInline):

@@ -30,7 +30,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pitboard.cli import careers, db, identity, imports, serve, standings
+    from pitboard.cli import careers, db, identity, imports, news, serve, standings
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_commands(commands, common)
     identity.add_commands(commands, common)
     careers.add_commands(commands, common)
+    news.add_commands(commands, common)
     standings.add_commands(commands, common)
     serve.add_commands(commands, common)
     return parser

@@ -9,9 +9,11 @@ seasons stale, which raises the version too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -61,17 +63,24 @@ def record_changed(sender: Any, **kwargs: Any) -> None:
     versions.bump()
 
 
+def bump_on_writes(models: Iterable[type[Model]], deletes: bool = True) -> None:
+    """Raise the data version when one of *models* is saved (and deleted, with *deletes*)
+    one row at a time: an edit in the admin changes what pages show."""
+    for model in models:
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"version-save-{model}")
+        if deletes:
+            post_delete.connect(record_changed, sender=model, dispatch_uid=f"version-del-{model}")
+
+
 def connect_data_models() -> None:
     """Raise the data version on every single-row write to the record's own tables.
 
     Connected model by model: a receiver for every sender would make Django fetch each row of a
     bulk delete (of stored standings, say) just to signal it.
     """
-    for model in apps.get_app_config("records").get_models():
-        if issubclass(model, NOT_DATA):
-            continue
-        post_save.connect(record_changed, sender=model, dispatch_uid=f"version-save-{model}")
-        post_delete.connect(record_changed, sender=model, dispatch_uid=f"version-del-{model}")
+    bump_on_writes(
+        m for m in apps.get_app_config("records").get_models() if not issubclass(m, NOT_DATA)
+    )
     m2m_changed.connect(
         record_changed, sender=Championship.races.through, dispatch_uid="version-m2m"
     )

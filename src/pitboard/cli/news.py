@@ -1,0 +1,109 @@
+"""``pitboard news import|list|show|link``: the news desk's articles and what they mention."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pitboard.cli import CommandError
+from pitboard.cli.output import print_json, print_table, stderr
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    news = commands.add_parser("news", parents=[common], help="articles and what they mention")
+    sub = news.add_subparsers(dest="news_command", metavar="COMMAND", required=True)
+    given = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import articles from text, Markdown or HTML files (all or none; never twice)",
+    )
+    given.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    given.add_argument(
+        "--published", metavar="YYYY-MM-DD", type=_day, help="the day they were published"
+    )
+    given.add_argument("--url", metavar="URL", help="where the article was published")
+    given.add_argument("--title", metavar="TITLE", help="its headline, where the text has none")
+    given.set_defaults(handler=run_import)
+    listing = sub.add_parser("list", parents=[common], help="the articles, newest first")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=run_list)
+    show = sub.add_parser(
+        "show", parents=[common], help="an article: its mentions and what cleaning removed"
+    )
+    show.add_argument("slug", metavar="SLUG")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(handler=run_show)
+    relink = sub.add_parser(
+        "link", parents=[common], help="link the articles again with the names held now"
+    )
+    relink.add_argument("slugs", metavar="SLUG", nargs="*")
+    relink.set_defaults(handler=run_link)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pitboard.news.services import ArticleError, import_files
+
+    try:
+        done = import_files(args.files, args.published, args.url, args.title)
+    except ArticleError as exc:
+        raise CommandError(f"nothing imported: {exc}") from exc
+    for path, article in done.already:
+        stderr.print(f"{path}: already imported as {article.slug}", markup=False)
+    for article in done.articles:
+        linked = article.mentions.filter(status="linked").count()
+        proposed = article.mentions.filter(status="proposed").count()
+        removed = len(article.removed)
+        stderr.print(
+            f"{article.slug}: {linked} mentions linked, {proposed} names proposed for review,"
+            f" {removed} pieces removed",
+            markup=False,
+        )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from pitboard.news.services import news_list
+
+    rows = news_list(limit=10_000)
+    if args.format == "json":
+        print_json(rows)
+    else:
+        print_table("News", rows, ["published", "title", "publication", "linked", "slug"])
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from pitboard.news.services import article_document
+    from pitboard.records.services.careers import LookupError_
+
+    try:
+        doc = article_document(args.slug)
+    except LookupError_ as exc:
+        raise CommandError(str(exc), status=2) from exc
+    if args.format == "json":
+        print_json(doc)
+        return 0
+    print(doc["title"])
+    for m in doc["mentions"]:
+        what = m["entity"]["name"] if m["entity"] else "(proposed for review)"
+        print(f"  {m['start']:>6}  {m['text']:<40} {m['kind'] or '':<7} {what} {m['confidence']}")
+    for r in doc["removed"]:
+        print(f"  removed ({r['kind']}): {' '.join(r['text'].split())[:100]}")
+    return 0
+
+
+def run_link(args: argparse.Namespace) -> int:
+    from pitboard.news.services import relink
+
+    count = relink(args.slugs or None)
+    stderr.print(f"{count} articles linked again", markup=False)
+    return 0

@@ -1,0 +1,471 @@
+"""The news desk's services: importing articles (text, Markdown, HTML), cleaning them, linking
+what they mention, and the documents the pages, the API and the CLI show.
+
+Importing is all or nothing and never duplicates: an article is known by the SHA-256 of the
+file as given, and a file imported again is reported as already there. The text as given is
+kept beside the cleaned body, with each removed piece and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from pitboard.core import mentions as core
+from pitboard.core.news import clean
+from pitboard.news.models import Article, Mention
+from pitboard.records.models import Source
+from pitboard.records.services import bulk, versions
+from pitboard.records.services.careers import LookupError_
+
+DATASET = "pitboard-news"
+FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+# Where each kind of entity has its page.
+_PAGES = {
+    core.DRIVER: "/drivers/{slug}/",
+    core.PERSON: "/people/{id}/",
+    core.TRACK: "/tracks/{slug}/",
+    core.TEAM: "/teams/{slug}/",
+    core.SERIES: "/series/{slug}/",
+}
+
+
+class ArticleError(ValueError):
+    """A file that cannot be imported: says which file and why."""
+
+
+@dataclass
+class Imported:
+    articles: list[Article] = field(default_factory=list)
+    already: list[tuple[Path, Article]] = field(default_factory=list)
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+
+def read(path: Path, fmt: str | None = None) -> tuple[str, str]:
+    """(format, text as given) of a file; ArticleError naming the file for one that is not
+    UTF-8 text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read it: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    if not text.strip():
+        raise ArticleError(f"{path}: empty")
+    return fmt or FORMATS.get(path.suffix.lower(), "text"), text
+
+
+def extract(fmt: str, original: str) -> tuple[str, dict[str, Any]]:
+    """The article's text and what the page says of it (title, author, date, site) for a
+    format: HTML through trafilatura, Markdown with its markup taken out, text as it is."""
+    if fmt == "html":
+        import trafilatura
+
+        text = trafilatura.extract(
+            original, output_format="txt", include_comments=False, include_tables=False
+        )
+        meta = trafilatura.extract_metadata(original)
+        found = {
+            "title": meta.title if meta else None,
+            "author": meta.author if meta else None,
+            "publication": meta.sitename if meta else None,
+            "published": meta.date if meta else None,
+            "url": meta.url if meta else None,
+        }
+        return (text or "").replace("\n", "\n\n"), {k: v for k, v in found.items() if v}
+    if fmt == "markdown":
+        return _unmarked(original)
+    return original, {}
+
+
+def _unmarked(text: str) -> tuple[str, dict[str, Any]]:
+    meta: dict[str, Any] = {}
+    heading = re.search(r"^#\s+(.+)$", text, flags=re.MULTILINE)
+    if heading:
+        meta["title"] = heading.group(1).strip()
+        text = text[: heading.start()] + text[heading.end() :]
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their words
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1", r"\2", text)
+    text = re.sub(r"^\s*[-*+]\s+", "", text, flags=re.MULTILINE)
+    return text, meta
+
+
+# Importing --------------------------------------------------------------------------------------
+
+
+def import_files(
+    paths: Sequence[Path],
+    published: dt.date | None = None,
+    url: str | None = None,
+    title: str | None = None,
+) -> Imported:
+    """Import articles, all or none: an unreadable file stops the import with its name, and
+    the database is left as it was. A file imported before is reported, not imported again."""
+    given = [(path, *read(path)) for path in paths]
+    out = Imported()
+    with transaction.atomic():
+        for path, fmt, original in given:
+            digest = hashlib.sha256(original.encode("utf-8")).hexdigest()
+            known = Article.objects.filter(sha256=digest).first()
+            if known is not None:
+                out.already.append((path, known))
+                continue
+            given_meta = {"published": published, "url": url, "title": title}
+            out.articles.append(_create(path, fmt, original, digest, given_meta))
+        if out.articles:
+            versions.bump()
+    return out
+
+
+def _create(path: Path, fmt: str, original: str, digest: str, given: dict[str, Any]) -> Article:
+    """One article; *given*: the published day, address and title the user gave, which win
+    over what the page says."""
+    text, meta = extract(fmt, original)
+    meta |= {k: v for k, v in given.items() if v}
+    cleaned = clean(text, meta.get("title"))
+    if not cleaned.body.strip():
+        raise ArticleError(f"{path}: no article text in it")
+    title = cleaned.title or _first_words(cleaned.body)
+    day = (
+        meta["published"]
+        if isinstance(meta.get("published"), dt.date)
+        else _date(meta.get("published"))
+    )
+    source, _ = Source.objects.get_or_create(
+        dataset=DATASET,
+        uri=str(path),
+        sha256=digest,
+        defaults={"retrieved_at": timezone.now(), "citation": title[:200]},
+    )
+    taken = set(Article.objects.filter(slug__startswith=slugify(title)[:100]).values_list("slug"))
+    article = Article.objects.create(
+        slug=_unique(slugify(title)[:100] or "article", {s for (s,) in taken}),
+        title=title[:300],
+        author=(meta.get("author") or cleaned.author or "")[:200],
+        publication=(meta.get("publication") or "")[:200],
+        published=day,
+        url=meta.get("url") or "",
+        format=fmt,
+        original=original,
+        sha256=digest,
+        body=cleaned.body,
+        removed=[
+            {"kind": r.kind, "text": r.text, "start": r.start, "end": r.end, "why": r.why}
+            for r in cleaned.removed
+        ]
+        if fmt == "text"
+        else [],
+        source=source,
+        imported_at=timezone.now(),
+    )
+    link(article)
+    return article
+
+
+def _first_words(body: str) -> str:
+    words = body.split()
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
+def _date(given: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(given)[:10]) if given else None
+    except ValueError:
+        return None
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    if slug not in taken:
+        return slug
+    n = 2
+    while f"{slug}-{n}" in taken:
+        n += 1
+    return f"{slug}-{n}"
+
+
+# Linking ----------------------------------------------------------------------------------------
+
+
+def link(article: Article) -> list[Mention]:
+    """(Re)find what the article mentions and store it: links and proposals."""
+    season = article.published.year if article.published else None
+    found = core.find(article.body, gazetteer(), season, places())
+    Mention.objects.filter(article=article).delete()
+    rows = [_stored(article, m) for m in found]
+    Mention.objects.bulk_create(rows)
+    return rows
+
+
+def relink(slugs: Iterable[str] | None = None) -> int:
+    """Link the articles again, with the names the record book holds now."""
+    chosen = Article.objects.all() if slugs is None else Article.objects.filter(slug__in=slugs)
+    count = 0
+    with transaction.atomic():
+        for article in chosen:
+            link(article)
+            count += 1
+        versions.bump()
+    return count
+
+
+def _stored(article: Article, m: core.Mention) -> Mention:
+    entity = {
+        "person": m.ident if m.kind in (core.DRIVER, core.PERSON) else None,
+        "track": m.ident if m.kind == core.TRACK else None,
+        "team": m.ident if m.kind == core.TEAM else None,
+        "series": m.ident if m.kind == core.SERIES else None,
+    }
+    return Mention(
+        article=article,
+        start=m.start,
+        end=m.end,
+        text=m.text[:300],
+        kind=m.kind,
+        status=Mention.Status.PROPOSED if m.ident is None else Mention.Status.LINKED,
+        method=m.method,
+        confidence=m.confidence,
+        candidates=[list(c) for c in m.candidates[:5]],
+        **{f"{k}_id": v for k, v in entity.items()},
+    )
+
+
+_GAZETTEER: dict[int, core.Gazetteer] = {}
+
+
+def gazetteer() -> core.Gazetteer:
+    """Every name the record book holds, built once per data version."""
+    number, _ = versions.current()
+    if number not in _GAZETTEER:
+        _GAZETTEER.clear()
+        _GAZETTEER[number] = core.Gazetteer(list(_names()))
+    return _GAZETTEER[number]
+
+
+def _names() -> Iterable[core.Name]:
+    spans: dict[int, list[int]] = {}
+    raced: dict[int, set[str]] = defaultdict(set)
+    for driver, slug, first, last in bulk.select_rows(
+        "SELECT t.subject_id, sr.slug, MIN(s.year), MAX(s.year) FROM records_seasontally t"
+        " JOIN records_season s ON s.id = t.season_id"
+        " JOIN records_series sr ON sr.id = s.series_id"
+        " WHERE t.kind = 'driver' GROUP BY t.subject_id, sr.slug"
+    ):
+        have = spans.setdefault(driver, [first, last])
+        have[0], have[1] = min(have[0], first), max(have[1], last)
+        raced[driver].add(slug)
+    for pid, did, name, label in bulk.select_rows(
+        "SELECT p.id, d.id, p.name, p.name FROM records_person p"
+        " LEFT JOIN records_driver d ON d.person_id = p.id"
+        " UNION ALL SELECT p.id, d.id, a.name, p.name FROM records_personalias a"
+        " JOIN records_person p ON p.id = a.person_id"
+        " LEFT JOIN records_driver d ON d.person_id = p.id"
+    ):
+        first, last = spans.get(did, [None, None]) if did else (None, None)
+        kind = core.DRIVER if did else core.PERSON
+        yield core.Name(name, kind, pid, label, first, last, frozenset(raced.get(did, ())))
+    for tid, name, label in bulk.select_rows(
+        "SELECT t.id, t.name, t.name FROM records_track t"
+        " UNION ALL SELECT n.track_id, n.name, t.name FROM records_trackname n"
+        " JOIN records_track t ON t.id = n.track_id"
+    ):
+        yield core.Name(name, core.TRACK, tid, label)
+        short = core.track_short(name)
+        if short:
+            yield core.Name(short, core.TRACK, tid, label, short=True)
+    for tid, name, label in bulk.select_rows(
+        "SELECT t.id, t.name, t.name FROM records_team t"
+        " UNION ALL SELECT a.team_id, a.name, t.name FROM records_teamalias a"
+        " JOIN records_team t ON t.id = a.team_id"
+    ):
+        yield core.Name(name, core.TEAM, tid, label)
+    yield from _series_names()
+
+
+def _series_names() -> Iterable[core.Name]:
+    rows = bulk.select_rows(
+        "SELECT s.id, s.slug, s.name, s.name, NULL, NULL FROM records_series s"
+        " UNION ALL SELECT s.id, s.slug, n.name, s.name, n.first_season, n.last_season"
+        " FROM records_seriesname n JOIN records_series s ON s.id = n.series_id"
+    )
+    reported = bulk.select_rows(
+        "SELECT s.id, s.slug, st.value, s.name FROM careers_statement st"
+        " JOIN records_series s ON s.id = st.series_id WHERE st.property = 'series_name'"
+    )
+    from pitboard.careers.services import json_value
+
+    for sid, slug, value, label in reported:
+        v = json_value(value)
+        season = v.get("season")
+        rows.append((sid, slug, v["name"], label, season, season))
+    for sid, slug, name, label, first, last in rows:
+        # As a current series' name is used, so is its name without "NASCAR".
+        for text in {name, re.sub(r"^NASCAR\s+", "", name)}:
+            yield core.Name(text, core.SERIES, sid, label, first, last, frozenset({slug}))
+
+
+@cache
+def places() -> tuple[str, ...]:
+    """States, provinces and countries: words a shortened track name must not be taken for."""
+    found = [c.name for c in pycountry.countries]
+    for country in ("US", "CA", "MX"):
+        found += [s.name for s in pycountry.subdivisions.get(country_code=country) or []]
+    return tuple(found)
+
+
+# Reading back -----------------------------------------------------------------------------------
+
+_ENTITY_SQL = {
+    core.DRIVER: "SELECT p.id, p.name, d.slug FROM records_person p"
+    " JOIN records_driver d ON d.person_id = p.id WHERE p.id IN ({})",
+    core.PERSON: "SELECT p.id, p.name, NULL FROM records_person p WHERE p.id IN ({})",
+    core.TRACK: "SELECT id, name, slug FROM records_track WHERE id IN ({})",
+    core.TEAM: "SELECT id, name, slug FROM records_team WHERE id IN ({})",
+    core.SERIES: "SELECT id, name, slug FROM records_series WHERE id IN ({})",
+}
+
+
+def article_document(slug: str) -> dict[str, Any]:
+    """An article with its body, what cleaning removed, and its mentions with their entities
+    (``{"id", "name", "kind", "slug", "url"}``); LookupError_ for an unknown slug."""
+    article = Article.objects.filter(slug=slug).first()
+    if article is None:
+        raise LookupError_(f"no article {slug!r}")
+    rows = list(article.mentions.all())
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for m in rows:
+        ident = m.person_id or m.track_id or m.team_id or m.series_id
+        if ident is not None:
+            by_kind[m.kind].add(ident)
+    entities: dict[tuple[str, int], dict[str, Any]] = {}
+    for kind, ids in by_kind.items():
+        marks = ", ".join(["%s"] * len(ids))
+        for ident, name, eslug in bulk.select_rows(_ENTITY_SQL[kind].format(marks), list(ids)):
+            url = _PAGES[kind].format(slug=eslug, id=ident)
+            entities[(kind, ident)] = {
+                "id": ident, "name": name, "kind": kind, "slug": eslug, "url": url
+            }  # fmt: skip
+    mentions = []
+    for m in rows:
+        ident = m.person_id or m.track_id or m.team_id or m.series_id
+        mentions.append(
+            {
+                "text": m.text,
+                "start": m.start,
+                "end": m.end,
+                "kind": m.kind or None,
+                "status": m.status,
+                "method": m.method,
+                "confidence": m.confidence,
+                "entity": entities.get((m.kind, ident)) if ident is not None else None,
+                "candidates": [{"id": i, "name": n} for i, n in m.candidates],
+            }
+        )
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "author": article.author or None,
+        "publication": article.publication or None,
+        "published": article.published.isoformat() if article.published else None,
+        "url": article.url or None,
+        "format": article.format,
+        "body": article.body,
+        "removed": article.removed,
+        "mentions": mentions,
+    }
+
+
+def news_list(limit: int = 50) -> list[dict[str, Any]]:
+    """The newest articles first (undated ones last), each with its mentions' count."""
+    rows = Article.objects.all()[:limit]
+    counts = dict(
+        bulk.select_rows(
+            "SELECT article_id, COUNT(*) FROM news_mention WHERE status = 'linked'"
+            " GROUP BY article_id"
+        )
+    )
+    return [
+        {
+            "slug": a.slug,
+            "title": a.title,
+            "publication": a.publication or None,
+            "published": a.published.isoformat() if a.published else None,
+            "linked": counts.get(a.pk, 0),
+        }
+        for a in rows
+    ]
+
+
+_RELATED = {
+    "driver": "JOIN records_driver x ON x.person_id = m.person_id WHERE x.slug = %s",
+    "person": "WHERE m.person_id = %s",
+    "track": "JOIN records_track x ON x.id = m.track_id WHERE x.slug = %s",
+    "series": "JOIN records_series x ON x.id = m.series_id WHERE x.slug = %s",
+}
+
+
+def related(kind: str, key: str | int, limit: int = 10) -> list[dict[str, Any]]:
+    """The articles that mention a driver, person, track or series (by slug; a person by id),
+    newest first: ``[{"slug", "title", "published", "mentions"}]``."""
+    rows = bulk.select_rows(
+        "SELECT a.slug, a.title, a.published, COUNT(*) FROM news_mention m"
+        " JOIN news_article a ON a.id = m.article_id "
+        + _RELATED[kind]
+        + " AND m.status = 'linked' GROUP BY a.id, a.slug, a.title, a.published"
+        " ORDER BY a.published DESC, a.id DESC",
+        (key,),
+    )
+    return [
+        {"slug": slug, "title": title, "published": _iso(day), "mentions": n}
+        for slug, title, day, n in rows[:limit]
+    ]
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else (str(day) if day else None)
+
+
+def body_html(doc: dict[str, Any]) -> list[str]:
+    """The body's paragraphs as HTML, each linked mention an anchor to its page (escaped)."""
+    body: str = doc["body"]
+    links = sorted(
+        (m for m in doc["mentions"] if m["entity"]), key=lambda m: m["start"]
+    )  # fmt: skip
+    out: list[str] = []
+    start = 0
+    for para in body.split("\n\n"):
+        end = start + len(para)
+        html: list[str] = []
+        at = start
+        for m in links:
+            if start <= m["start"] and m["end"] <= end:
+                html.append(escape(body[at : m["start"]]))
+                entity = m["entity"]
+                title = f"{entity['kind']}: {entity['name']}"
+                html.append(
+                    f'<a href="{escape(entity["url"])}" class="mention {entity["kind"]}"'
+                    f' title="{escape(title)}">{escape(m["text"])}</a>'
+                )
+                at = m["end"]
+        html.append(escape(body[at:end]))
+        out.append("".join(html))
+        start = end + 2
+    return out
