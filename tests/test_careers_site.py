@@ -2,11 +2,16 @@
 seasons and their sources, the Dover injury and the Kansas race after it, her teams, her family
 and her coach; the coach's page leads to the national-series careers of the drivers he coached.
 
-The database: the starter data, the NASCAR Truck Series file, and racing-reference's ARCA,
-East and West results (``../shared``)."""
+The news desk on the same database: the four articles import without their page chrome,
+disclaimers, bylines, notes about the author and repeated paragraphs, and link the drivers,
+people, tracks, teams and series they mention.
+
+The database: the starter data, the NASCAR Truck Series file, racing-reference's ARCA, East and
+West results and the four articles (``../shared``)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -24,6 +29,13 @@ pytestmark = pytest.mark.realdata
 
 RR = SHARED / "data" / "racing-reference"
 AMBER = "/drivers/amber-balcaen/"
+ARTICLES = [
+    ("000_5bdc7851668aba27.txt", "2017-02-01", None),
+    ("001_3a77cd0c3754dceb.txt", "2023-04-01", None),
+    ("002_46261c9852f674f2.txt", "2024-01-15", "The only Canadian woman to win a NASCAR race"),
+    ("003_e283a47244ae978a.txt", "2025-06-01", "Raced with a broken foot"),
+]
+K_AND_N = "/news/amber-balcaen-ready-to-make-the-jump-to-kn-series-in-2017/"
 PULLIAM = "/drivers/lee-pulliam/"
 
 
@@ -43,6 +55,12 @@ def career_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         series = ("--series", "arca,arca-east,arca-west", "--seasons", "2010-2024")
         cli.run("import", "racing-reference", "--source", str(RR), *series, check=True)
         cli.run("db", "refresh-standings", check=True)
+        # The four articles, each on a day its text allows (they are undated), after the
+        # results and careers they mention.
+        for name, day, title in ARTICLES:
+            given = ("--title", title) if title else ()
+            article = SHARED / "articles" / name
+            cli.run("news", "import", str(article), "--published", day, *given, check=True)
         with serving(url, folder, {"PITBOARD_CACHE_URL": "none"}) as live:
             yield live
 
@@ -187,4 +205,75 @@ def test_her_family_the_tracks_and_the_weekly_series_as_reported(
     page.assert_fits()
     page.assert_accessible()
     page.shot("series-nascar-weekly")
+    assert page.foreign_requests() == [] and page.failures == []
+
+
+def test_the_articles_read_clean_and_link_what_they_mention(career_site: Server) -> None:
+    def doc(slug: str) -> dict:
+        status, _, body = career_site.get(f"/api/v1/news/{slug}")
+        assert status == 200, slug
+        return json.loads(body)
+
+    status, _, body = career_site.get("/api/v1/news")
+    assert status == 200
+    slugs = [a["slug"] for a in json.loads(body)]
+    assert len(slugs) == 4
+    docs = {d["published"][:4]: d for d in (doc(s) for s in slugs)}
+    removed = {year: sorted(r["kind"] for r in d["removed"]) for year, d in docs.items()}
+    assert removed == {
+        "2017": ["blurb", "byline", "chrome", "disclaimer", "repeat", "repeat"],
+        "2023": ["blurb", "chrome", "chrome", "disclaimer"],
+        "2024": [],
+        "2025": [],
+    }
+    assert docs["2017"]["author"] == "Andy Marquis"
+    assert docs["2017"]["body"].count("is ready to make the jump") == 1
+
+    def linked(year: str) -> set[tuple[str, str]]:
+        return {
+            (m["entity"]["kind"], m["entity"]["slug"] or m["entity"]["name"])
+            for m in docs[year]["mentions"]
+            if m["entity"]
+        }
+
+    assert {
+        ("driver", "amber-balcaen"), ("driver", "lee-pulliam"), ("driver", "julia-landauer"),
+        ("driver", "dalton-sargeant"), ("driver", "kaz-grala"), ("person", "Troy Carnes"),
+        ("track", "myrtle-beach-speedway"), ("track", "motor-mile-speedway"),
+        ("track", "new-smyrna-speedway"), ("series", "arca-east"), ("series", "nascar-weekly"),
+    } <= linked("2017")  # fmt: skip
+    assert {
+        ("person", "Lou Kennedy Sr."), ("person", "Mike Balcaen"), ("series", "arca-west"),
+        ("track", "daytona-international-speedway"), ("track", "talladega-superspeedway"),
+        ("series", "nascar-weekly"), ("team", "venturini-motorsports"),
+    } <= linked("2023")  # fmt: skip
+    assert {("person", "Kim Balcaen"), ("track", "valley-speedway")} <= linked("2024")
+    assert {
+        ("track", "dover-motor-speedway"), ("track", "kansas-speedway"), ("series", "arca")
+    } <= linked("2025")  # fmt: skip
+    # Places are not tracks: "moved to North Carolina" links no speedway.
+    said = [m["text"] for d in docs.values() for m in d["mentions"] if m["entity"]]
+    assert "North Carolina" not in said and "South Carolina" not in said
+    # Every name that matches nothing waits for review; none became an entity.
+    proposed = {m["text"] for d in docs.values() for m in d["mentions"] if not m["entity"]}
+    assert {"Martin-McClure Racing", "Nitro Motorsports"} <= proposed
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_an_article_page_links_its_names(tab: Callable[[str], Tab], viewport: str) -> None:
+    page = tab(viewport)
+    page.open("/news/")
+    page.page.get_by_role("link", name="Amber Balcaen Ready to Make the Jump").click()
+    page.page.wait_for_url(f"**{K_AND_N}")
+    story = page.page.locator("article.story")
+    assert story.locator("a.mention.track", has_text="Motor Mile Speedway").count() >= 2
+    removed = _rows(page, "ul.removed li")
+    assert any(r.startswith("byline") for r in removed) and len(removed) == 6
+    page.assert_fits()
+    page.assert_accessible()
+    page.shot("article-kn-jump")
+    story.locator("a.mention.driver", has_text="Lee Pulliam").first.click()
+    page.page.wait_for_url("**/drivers/lee-pulliam/")
+    news = _rows(page, "#news + ul.news li")
+    assert news and news[0].startswith("Amber Balcaen Ready to Make the Jump")
     assert page.foreign_requests() == [] and page.failures == []

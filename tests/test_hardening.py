@@ -71,6 +71,8 @@ PAGE_QUERY = {
     "report": ("page",),
     "report-thanks": ("page",),
     "person": (),
+    "news": (),
+    "article": (),
 }
 # A value that finds something, for each path parameter.
 GOOD = {

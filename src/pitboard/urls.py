@@ -39,6 +39,8 @@ urlpatterns = [
     path("series/<name:series>/<int:year>/", views.season, name="season"),
     path("races/<name:series>/<int:year>/<int:rnd>/", views.race, name="race"),
     path("records/", views.records, name="records"),
+    path("news/", views.news_list, name="news"),
+    path("news/<name:slug>/", views.article, name="article"),
     path("report/", views.report, name="report"),
     path("report/thanks/", views.report_thanks, name="report-thanks"),
     path("admin/", admin.site.urls),

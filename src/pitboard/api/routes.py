@@ -20,6 +20,7 @@ from pitboard.careers import statline as statline_service
 from pitboard.core.firsts import Query as FirstsQuery
 from pitboard.core.rules import ChampionshipKind
 from pitboard.core.stats import Grouping
+from pitboard.news import services as news_service
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders, schedule, tracks
 from pitboard.records.services import milestones as milestone_service
@@ -407,3 +408,23 @@ def records(request: HttpRequest, series: str | None = None) -> Any:
 @api.get("/version", summary="The running pitboard")
 def version(request: HttpRequest) -> dict[str, str]:
     return {"pitboard": __version__, "api": "1"}
+
+
+@api.get("/news", response=list[schemas.NewsSummary], summary="The news articles, newest first")
+def news(request: HttpRequest) -> Any:
+    """Every article held, newest first (undated ones last), with how many mentions link to
+    the record book."""
+    return news_service.news_list(limit=10_000)
+
+
+@api.get(
+    "/news/{slug}",
+    response={200: schemas.ArticleDetail, **NOT_FOUND},
+    summary="An article with its linked mentions and what cleaning removed",
+)
+def news_article(request: HttpRequest, slug: str) -> Any:
+    """The article as read (`body`), the pieces of the text as given that cleaning removed
+    (page chrome, disclaimers, bylines, notes about the author, repeated paragraphs) and its
+    `mentions`: each name's offsets in the body, the entity it links to with a confidence,
+    or, for names matching nothing, `proposed` with the closest candidates."""
+    return _answer(news_service.article_document, slug)

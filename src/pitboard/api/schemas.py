@@ -635,3 +635,57 @@ class Leader(Schema):
 class Records(Schema):
     series: str | None
     leaders: dict[str, list[Leader]]
+
+
+class NewsSummary(Schema):
+    slug: str
+    title: str
+    publication: str | None
+    published: str | None  # null: undated
+    linked: int  # mentions linked to the record book
+
+
+class Entity(Schema):
+    id: int
+    name: str
+    kind: Literal["driver", "person", "track", "team", "series"]
+    slug: str | None  # null for a person who is not a driver (see url)
+    url: str  # its page on the site
+
+
+class Candidate(Schema):
+    id: int
+    name: str
+
+
+class ArticleMention(Schema):
+    text: str
+    start: int  # offsets into body
+    end: int
+    kind: str | None
+    status: Literal["linked", "proposed"]  # proposed: for an editor's review, nothing made
+    method: str  # exact, short, surname, fuzzy, proposed
+    confidence: float
+    entity: Entity | None
+    candidates: list[Candidate]
+
+
+class RemovedPiece(Schema):
+    kind: str  # chrome, disclaimer, byline, blurb, repeat
+    text: str
+    start: int  # offsets into the text as given
+    end: int
+    why: str
+
+
+class ArticleDetail(Schema):
+    slug: str
+    title: str
+    author: str | None
+    publication: str | None
+    published: str | None
+    url: str | None
+    format: Literal["text", "markdown", "html"]
+    body: str  # the article as read: paragraphs a blank line apart
+    removed: list[RemovedPiece]
+    mentions: list[ArticleMention]

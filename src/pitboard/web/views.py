@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from pitboard.careers import services as career_statements
 from pitboard.core.careers import statline
 from pitboard.core.stats import Grouping
+from pitboard.news import services as news
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
 from pitboard.records.services import milestones as milestone_service
@@ -169,6 +170,7 @@ def driver(request: HttpRequest, slug: str) -> HttpResponse:
         f"{total['top5']} top fives, {total['poles']} poles in the record book.",
         page=page,
         about=about,
+        related_news=news.related("driver", slug),
         timeline=career_statements.timeline(about, page["seasons"], page["milestones"])
         if about["statements"]
         else [],
@@ -314,6 +316,7 @@ def track(request: HttpRequest, slug: str) -> HttpResponse:
         f"{page['races_count']} races from {page['first_season']} to {page['last_season']}.",
         track=page,
         about=career_statements.in_words(career_statements.of_track(slug), {}),
+        related_news=news.related("track", slug),
     )
 
 
@@ -327,6 +330,7 @@ def series(request: HttpRequest, series: str) -> HttpResponse:
         f"{page['name']}: {len(page['seasons'])} seasons, their schedules, winners and champions.",
         series=page,
         about=career_statements.in_words(career_statements.of_series(series), {}),
+        related_news=news.related("series", series),
     )
 
 
@@ -349,6 +353,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         f"{name}: what publications say, each statement with its source.",
         person=doc["person"],
         about=about,
+        related_news=news.related("person", pk),
     )
 
 
@@ -493,4 +498,40 @@ def report_thanks(request: HttpRequest) -> HttpResponse:
         "Thank you",
         "Your report is in the editors' queue.",
         page_path=_site_path(request.GET.get("page", "/")),
+    )
+
+
+@require_GET
+def news_list(request: HttpRequest) -> HttpResponse:
+    articles = news.news_list()
+    return _page(
+        request,
+        "news.html",
+        "News",
+        "Stories about the drivers, tracks and series in the record book, linked to them.",
+        articles=articles,
+    )
+
+
+@require_GET
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        doc = news.article_document(slug)
+    except LookupError_ as exc:
+        raise Http404(str(exc)) from exc
+    named: dict[str, dict[str, Any]] = {}
+    for m in doc["mentions"]:
+        if m["entity"]:
+            named.setdefault(m["entity"]["url"], {**m["entity"], "count": 0})["count"] += 1
+    return _page(
+        request,
+        "article.html",
+        doc["title"],
+        f"{doc['title']}: the story, linked to the drivers, tracks and series it mentions.",
+        article=doc,
+        paragraphs=news.body_html(doc),
+        named=sorted(named.values(), key=lambda e: (e["kind"], e["name"])),
+        proposed=list(
+            {m["text"]: m for m in doc["mentions"] if m["status"] == "proposed"}.values()
+        ),
     )
