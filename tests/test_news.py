@@ -170,3 +170,33 @@ def test_an_editor_links_a_proposed_name_in_the_admin(
     proposed.refresh_from_db()
     assert (proposed.status, proposed.track_id, proposed.confidence) == ("linked", bowl.pk, 1.0)
     assert admin_client.get(f"/admin/news/article/{article.pk}/change/").status_code == 200
+
+
+def test_an_article_imports_from_its_web_address(pitboard: Pitboard, tmp_path: Path) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "story.html").write_text(HTML)
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        done = pitboard.run("news", "import", f"{base}/story.html", check=True)
+        assert "quill-again-at-harrow-bowl:" in done.stderr
+        [(url, fmt)] = query(pitboard.database, "SELECT url, format FROM news_article")
+        assert (url, fmt) == (f"{base}/story.html", "html")
+        before = dump_tables(pitboard.database)
+        gone = pitboard.run("news", "import", f"{base}/gone.html")
+        assert gone.returncode == 1
+        assert f"nothing imported: {base}/gone.html: the site answered 404" in gone.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+    closed = pitboard.run("news", "import", f"{base}/story.html")
+    assert closed.returncode == 1 and "could not fetch it" in closed.stderr
+    assert "Traceback" not in closed.stderr
+    assert dump_tables(pitboard.database) == before

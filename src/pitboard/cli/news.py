@@ -24,9 +24,12 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     given = sub.add_parser(
         "import",
         parents=[common],
-        help="import articles from text, Markdown or HTML files (all or none; never twice)",
+        help="import articles from text, Markdown or HTML files or web addresses (all or none;"
+        " never twice)",
     )
-    given.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    given.add_argument(
+        "files", metavar="FILE_OR_URL", nargs="+", help="a file, or an http(s) address"
+    )
     given.add_argument(
         "--published", metavar="YYYY-MM-DD", type=_day, help="the day they were published"
     )
@@ -50,10 +53,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from pitboard.news.services import ArticleError, import_files
+    from pitboard.news.services import ArticleError, import_files, is_address
 
     try:
-        done = import_files(args.files, args.published, args.url, args.title)
+        given = [f if is_address(f) else Path(f) for f in args.files]
+        done = import_files(given, args.published, args.url, args.title)
     except ArticleError as exc:
         raise CommandError(f"nothing imported: {exc}") from exc
     for path, article in done.already:

@@ -50,15 +50,22 @@ class ArticleError(ValueError):
 @dataclass
 class Imported:
     articles: list[Article] = field(default_factory=list)
-    already: list[tuple[Path, Article]] = field(default_factory=list)
+    already: list[tuple[Path | str, Article]] = field(default_factory=list)
 
 
 # Reading ----------------------------------------------------------------------------------------
 
 
-def read(path: Path, fmt: str | None = None) -> tuple[str, str]:
-    """(format, text as given) of a file; ArticleError naming the file for one that is not
-    UTF-8 text."""
+def is_address(given: str | Path) -> bool:
+    return isinstance(given, str) and given.startswith(("http://", "https://"))
+
+
+def read(path: Path | str, fmt: str | None = None) -> tuple[str, str]:
+    """(format, text as given) of a file or a web address (read as HTML); ArticleError naming
+    it for one that cannot be read or is not UTF-8 text."""
+    if is_address(path):
+        return "html", _fetch(str(path))
+    path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -70,6 +77,28 @@ def read(path: Path, fmt: str | None = None) -> tuple[str, str]:
     if not text.strip():
         raise ArticleError(f"{path}: empty")
     return fmt or FORMATS.get(path.suffix.lower(), "text"), text
+
+
+def _fetch(address: str) -> str:
+    """A page's HTML; ArticleError with the reason where it cannot be had (no internet, a
+    refusal, a page that is not text)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(address, headers={"User-Agent": "pitboard news import"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read(10_000_000)
+            charset = response.headers.get_content_charset() or "utf-8"
+    except urllib.error.HTTPError as exc:
+        raise ArticleError(f"{address}: the site answered {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ArticleError(f"{address}: could not fetch it ({reason})") from exc
+    try:
+        return raw.decode(charset)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ArticleError(f"{address}: not text in {charset}") from exc
 
 
 def extract(fmt: str, original: str) -> tuple[str, dict[str, Any]]:
@@ -113,7 +142,7 @@ def _unmarked(text: str) -> tuple[str, dict[str, Any]]:
 
 
 def import_files(
-    paths: Sequence[Path],
+    paths: Sequence[Path | str],
     published: dt.date | None = None,
     url: str | None = None,
     title: str | None = None,
@@ -121,7 +150,7 @@ def import_files(
     """Import articles, all or none: an unreadable file stops the import with its name, and
     the database is left as it was. A file imported before is reported, not imported again."""
     given = [(path, *read(path)) for path in paths]
-    out = Imported()
+    out = Imported()  # the files are all read before anything is written
     with transaction.atomic():
         for path, fmt, original in given:
             digest = hashlib.sha256(original.encode("utf-8")).hexdigest()
@@ -129,14 +158,17 @@ def import_files(
             if known is not None:
                 out.already.append((path, known))
                 continue
-            given_meta = {"published": published, "url": url, "title": title}
+            address = str(path) if is_address(path) else None
+            given_meta = {"published": published, "url": url or address, "title": title}
             out.articles.append(_create(path, fmt, original, digest, given_meta))
         if out.articles:
             versions.bump()
     return out
 
 
-def _create(path: Path, fmt: str, original: str, digest: str, given: dict[str, Any]) -> Article:
+def _create(
+    path: Path | str, fmt: str, original: str, digest: str, given: dict[str, Any]
+) -> Article:
     """One article; *given*: the published day, address and title the user gave, which win
     over what the page says."""
     text, meta = extract(fmt, original)
