@@ -169,7 +169,19 @@ def test_an_editor_links_a_proposed_name_in_the_admin(
     assert done.status_code == 302, done.content.decode()[:2000]
     proposed.refresh_from_db()
     assert (proposed.status, proposed.track_id, proposed.confidence) == ("linked", bowl.pk, 1.0)
+    assert (proposed.kind, proposed.method) == ("track", "editor")
     assert admin_client.get(f"/admin/news/article/{article.pk}/change/").status_code == 200
+    page = admin_client.get(f"/news/{article.slug}/").content.decode()
+    assert 'href="/tracks/harrow-bowl/" class="mention track"' in page
+    # Linking the article again keeps what the editor linked.
+    from pitboard.news.services import relink
+
+    assert relink([article.slug]) == 1
+    assert Mention.objects.get(pk=proposed.pk).track_id == bowl.pk
+    from pitboard.records.services.careers import LookupError_
+
+    with pytest.raises(LookupError_, match="no article 'no-such-story'"):
+        relink(["no-such-story"])
 
 
 def test_an_article_imports_from_its_web_address(pitboard: Pitboard, tmp_path: Path) -> None:

@@ -127,3 +127,48 @@ def test_names_that_match_nothing_are_proposed_never_linked() -> None:
     # A near spelling of a known name links, with less confidence.
     [fuzzy] = [x for x in m.find("Averry Quill won.", gazetteer(), 2031) if x.method == "fuzzy"]
     assert fuzzy.ident in (1, 2) and fuzzy.confidence < 0.8
+
+
+def test_odd_texts_keep_their_offsets_and_their_words() -> None:
+    # Windows line endings still part paragraphs; a credit needs a picture, a byline a name.
+    crlf = "Quill Wins\r\n\r\nAvery Quill won.\r\n\r\n"
+    crlf += "Her engine, courtesy of her uncle's shop, held."
+    cleaned = clean(crlf)
+    assert cleaned.title == "Quill Wins" and cleaned.removed == []
+    assert cleaned.body == "Avery Quill won.\n\nHer engine, courtesy of her uncle's shop, held."
+    assert clean("Avery Quill won.\n\nBy Sunday night.").removed == []
+    # A letter whose lower case is two characters does not shift what follows.
+    text = "İzmir fans cheered.\n\nAvery Quill won at Harrow Bowl Speedway."
+    for x in m.find(text, gazetteer(), 2031):
+        assert text[x.start : x.end] == x.text
+    assert [x.text for x in m.find(text, gazetteer(), 2031)][:1] == ["Avery Quill"]
+    # Dashes are spaces to the matcher, whichever dash.
+    assert found("the Harrow Thunder–Series")[0][:3] == ("Harrow Thunder–Series", "series", 7)
+
+
+def test_a_surname_inside_another_name_is_not_the_person() -> None:
+    names = m.Gazetteer(
+        [
+            m.Name("Kyle Busch", m.DRIVER, 1, "Kyle Busch"),
+            m.Name("Kurt Busch", m.DRIVER, 2, "Kurt Busch"),
+        ]
+    )
+    text = "Kyle Busch beat his brother at the Busch Light Clash. Busch said so."
+    out = [(x.text, x.ident, x.method) for x in m.find(text, names, 2024)]
+    assert ("Busch", 1, "surname") in out  # "Busch said"
+    assert [x for x in out if x[0] == "Busch"] == [("Busch", 1, "surname")]
+    assert ("Busch Light Clash", None, "proposed") in out
+
+
+def test_a_namesake_is_the_one_of_the_series_the_story_names() -> None:
+    # Both Avery Quills race in 2031 here; the story names the Thunder Series.
+    names = m.Gazetteer(
+        [
+            m.Name("Avery Quill", m.DRIVER, 1, "Avery Quill", 2030, 2032, frozenset({"cup"})),
+            m.Name("Avery Quill", m.DRIVER, 2, "Avery Quill", 2030, 2032, frozenset({"thunder"})),
+            m.Name("Harrow Thunder Series", m.SERIES, 7, "Harrow Thunder Series", 2030, None,
+                   frozenset({"thunder"})),
+        ]
+    )  # fmt: skip
+    [driver, series] = m.find("Avery Quill won a Harrow Thunder Series race.", names, 2031)
+    assert (driver.ident, driver.confidence, series.ident) == (2, 0.9, 7)

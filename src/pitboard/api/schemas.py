@@ -673,9 +673,10 @@ class ArticleMention(Schema):
 class RemovedPiece(Schema):
     kind: str  # chrome, disclaimer, byline, blurb, repeat
     text: str
-    start: int  # offsets into the text as given
+    start: int  # offsets into the text as given, or the text extracted from it (within)
     end: int
     why: str
+    within: Literal["original", "extracted"] = "original"  # extracted: HTML or Markdown
 
 
 class ArticleDetail(Schema):

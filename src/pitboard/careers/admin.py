@@ -31,6 +31,8 @@ class StatementForm(forms.ModelForm):
         fields = (
             "key",
             "subject",
+            "track",
+            "series",
             "property",
             "value",
             "other",
@@ -45,8 +47,18 @@ class StatementForm(forms.ModelForm):
         rank = data.get("rank")
         if rank and rank != Rank.NORMAL and not (data.get("rank_reason") or "").strip():
             self.add_error("rank_reason", "Say why this statement is preferred or deprecated.")
+        about = [k for k in ("subject", "track", "series") if data.get(k)]
+        if len(about) != 1:
+            self.add_error("subject", "A statement is about one person, track or series.")
+            return data
+        kind = {"subject": "person"}.get(about[0], about[0])
         try:
-            check(str(data.get("property")), data.get("value") or {}, data.get("qualifiers") or {})
+            check(
+                str(data.get("property")),
+                data.get("value") or {},
+                data.get("qualifiers") or {},
+                kind,
+            )
         except InvalidStatement as exc:
             field = "qualifiers" if exc.field.startswith("qualifiers") else "value"
             self.add_error(field if exc.field != "property" else "property", str(exc))
@@ -56,10 +68,11 @@ class StatementForm(forms.ModelForm):
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
     form = StatementForm
-    list_display = ("subject", "property", "rank", "dataset", "key")
+    list_display = ("key", "property", "rank", "dataset")
     list_filter = ("property", "rank", "dataset")
-    search_fields = ("subject__name", "key")
+    search_fields = ("subject__name", "track__name", "series__name", "key")
     autocomplete_fields = ("subject", "other")
+    raw_id_fields = ("track", "series")
     inlines = (ReferenceInline,)
 
     def save_model(self, request: Any, obj: Statement, form: Any, change: bool) -> None:

@@ -203,6 +203,8 @@ def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
         _check_cites(track, pubs, fail)
     for series in data.get("series", []):
         about[unique(series, "series")] = "series"
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", series["key"]):
+            raise fail(series, "key", "a series' key is its slug: lower case, digits, hyphens")
         for name in ("name", "level", "discipline", "sanctioning_body", "country"):
             if name in series and not isinstance(series[name], str):
                 raise fail(series, name, "not a string")

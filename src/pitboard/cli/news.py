@@ -107,7 +107,11 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_link(args: argparse.Namespace) -> int:
     from pitboard.news.services import relink
+    from pitboard.records.services.careers import LookupError_
 
-    count = relink(args.slugs or None)
+    try:
+        count = relink(args.slugs or None)
+    except LookupError_ as exc:
+        raise CommandError(str(exc), status=2) from exc
     stderr.print(f"{count} articles linked again", markup=False)
     return 0

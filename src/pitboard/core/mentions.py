@@ -72,8 +72,15 @@ class Gazetteer:
     names: list[Name]
     automaton: ahocorasick.Automaton = field(init=False)
     by_key: dict[str, list[Name]] = field(init=False)
+    series_slugs: dict[int, frozenset[str]] = field(init=False)  # a series' id → its slugs
 
     def __post_init__(self) -> None:
+        self.series_slugs = {}
+        for name in self.names:
+            if name.kind == SERIES:
+                self.series_slugs[name.ident] = (
+                    self.series_slugs.get(name.ident, frozenset()) | name.series
+                )
         self.by_key = defaultdict(list)
         for name in self.names:
             key = _key(name.text)
@@ -115,10 +122,7 @@ def find(
     """The mentions in *text* in order: links (kind, entity, confidence) and proposals.
     *season*: the article's year; *places*: place names (states, provinces, countries) a
     shortened track name must not be taken for."""
-    flat = _key(text)
-    if len(flat) != len(text):  # normalizing changed lengths: match on a same-length copy
-        flat = "".join(c if len(_key(c)) == 1 else " " for c in text).lower().replace("-", " ")
-    flat = flat.translate(str.maketrans("‘’“”", "''\"\""))
+    flat = _flat(text)
     found: list[tuple[int, int, str]] = []
     if gazetteer.by_key:
         for end, key in gazetteer.automaton.iter(flat):
@@ -139,8 +143,11 @@ def find(
         if all(n.short for n in names) and not _short_fits(text, start, key, avoid):
             continue
         mentions.append(_link(text, start, end, names, season, mentions))
-    linked_series = {n for m in mentions if m.kind == SERIES for n in [m.label]}
-    mentions = [_narrow(m, gazetteer, season, linked_series) for m in mentions]
+    linked_series: set[str] = set()
+    for m in mentions:
+        if m.kind == SERIES and m.ident is not None:
+            linked_series |= gazetteer.series_slugs.get(m.ident, frozenset())
+    mentions = [_narrow(m, gazetteer, linked_series) for m in mentions]
     mentions = _surnames(text, mentions)
     mentions += _proposals(text, mentions, gazetteer, avoid)
     return sorted(mentions, key=lambda m: m.start)
@@ -161,6 +168,17 @@ def _short_fits(text: str, start: int, key: str, avoid: set[str]) -> bool:
     if key in avoid:
         return False
     return " " in key or previous in _PREPOSITIONS
+
+
+_SAME_LENGTH = str.maketrans("‘’“”–—‑-\xa0\r\n\t", "''\"\"        ")
+
+
+def _flat(text: str) -> str:
+    """The text as names are matched, character for character (offsets stay the text's):
+    lower case, quotes plain, dashes and hyphens as spaces; a letter whose lower case is
+    longer ("İ") becomes a space."""
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else " " for c in text)
+    return lowered.translate(_SAME_LENGTH)
 
 
 def _bounded(flat: str, start: int, end: int) -> bool:
@@ -208,13 +226,11 @@ def _rank(names: list[Name], season: int | None) -> list[Name]:
     return sorted(names, key=lambda n: (distance(n), n.short, -(n.last or 0), n.ident))
 
 
-def _narrow(
-    mention: Mention, gazetteer: Gazetteer, season: int | None, series: set[str]
-) -> Mention:
+def _narrow(mention: Mention, gazetteer: Gazetteer, series: set[str]) -> Mention:
     """A driver several people go by: the one of a series the article names, if one is."""
     if mention.kind != DRIVER or len(mention.candidates) < 2 or not series:
         return mention
-    names = gazetteer.by_key[_key(mention.text)]
+    names = gazetteer.by_key.get(_key(mention.text), [])
     fitting = [n for n in names if n.kind == DRIVER and n.series & series]
     if len({n.ident for n in fitting}) == 1:
         n = fitting[0]
@@ -240,7 +256,7 @@ def _surnames(text: str, mentions: list[Mention]) -> list[Mention]:
     for last, named in by_surname.items():
         for match in re.finditer(rf"\b{re.escape(last)}\b", text):
             start, end = match.span()
-            if any(s <= start < e for s, e in taken):
+            if any(s <= start < e for s, e in taken) or _inside_a_name(text, start, end):
                 continue
             before = [m for m in named if m.start < start]
             if not before:
@@ -268,6 +284,19 @@ _CLASSES = {
     "sprint cars", "spring cars", "midget", "midgets", "super late model", "pro late model",
     "legends", "modifieds", "street stock", "pure stock", "go karts", "dirt late model",
 }  # fmt: skip
+
+
+def _inside_a_name(text: str, start: int, end: int) -> bool:
+    """Whether the word at start:end is one word of a longer capitalized name ("Kurt Busch",
+    "Busch Light Clash"): then it is not a surname alone."""
+    before = re.search(r"([\w.'’-]+) $", text[max(0, start - 40) : start])
+    after = re.match(r" ([\w'’-]+)", text[end : end + 40])
+    # A word before that ends a sentence ("Clash. Busch said") is not part of the name; an
+    # initial ("J. Busch") is.
+    if before and before.group(1).endswith(".") and len(before.group(1).rstrip(".")) > 1:
+        before = None
+    capital = [m.group(1) for m in (before, after) if m]
+    return any(w[0].isupper() and w not in _STOP for w in capital)
 
 
 def _capitalized(text: str) -> list[tuple[int, int]]:

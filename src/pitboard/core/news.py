@@ -30,7 +30,8 @@ _NAV_WORDS = {
     "contact", "about", "us", "schedule", "results", "standings", "drivers", "series",
 }  # fmt: skip
 _DISCLAIMER = re.compile(
-    r"courtesy of|all rights reserved|(?:views|opinions) expressed|do not necessarily reflect"
+    r"(?:photos?|pictures?|images?|video)\b[^.]{0,40}\bcourtesy of|all rights reserved"
+    r"|(?:views|opinions) expressed|do not necessarily reflect"
     r"|should not be considered an endorsement|photo credit|image credit"
     r"|affiliate links?|this article (?:was|is) (?:sponsored|republished)|©|\(c\) \d{4}",
     re.IGNORECASE,
@@ -38,7 +39,8 @@ _DISCLAIMER = re.compile(
 _SOCIAL = re.compile(
     r"\b(?:instagram|twitter|tiktok|facebook|youtube|x\.com|threads)\b", re.IGNORECASE
 )
-_BYLINE = re.compile(r"^by ([a-z][\w.'’-]*(?: [a-z][\w.'’-]*){1,3})$", re.IGNORECASE)
+# "By Andy Marquis": capitalized words, no full stop at the end (not "By Sunday night.").
+_BYLINE = re.compile(r"^By ([A-Z][\w.'’-]*(?: [A-Z][\w'’-]*(?:\.[\w'’-]+)*\.?){1,3})$")
 # "Pat Quill is the Editor and Content Manager for …": a note about the author.
 _ABOUT_AUTHOR = re.compile(
     r"^[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3} (?:is|has been) (?:the |an? )?(?:[\w-]+ ){0,4}"
@@ -74,7 +76,7 @@ class Cleaned:
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """The spans of a text's paragraphs: runs of lines between blank lines, trimmed."""
     spans = []
-    for match in re.finditer(r"(?:[^\n]|\n(?![ \t\xa0]*\n))+", text):
+    for match in re.finditer(r"(?:[^\n]|\n(?![ \t\xa0\r]*\n))+", text):
         start, end = match.span()
         chunk = text[start:end]
         lead = len(chunk) - len(chunk.lstrip())
@@ -107,7 +109,7 @@ def _kind(text: str) -> tuple[str, str] | None:
         return CHROME, "a line of the page's navigation"
     if words <= 60 and _DISCLAIMER.search(flat):
         return DISCLAIMER, "a credit or disclaimer"
-    if _BYLINE.match(flat):
+    if _BYLINE.match(" ".join(text.split())) and not text.rstrip().endswith("."):
         return BYLINE, "the byline: the author's name, kept as the author"
     if words <= 80 and _ABOUT_AUTHOR.match(" ".join(text.split())):
         return BLURB, "a note about the author"
@@ -145,7 +147,7 @@ def clean(text: str, title: str | None = None) -> Cleaned:
     for start, end in kept:
         if body_parts:
             at += 2
-        chunk = text[start:end].replace("\xa0", " ")
+        chunk = text[start:end].replace("\xa0", " ").replace("\r", "")
         spans.append((at, at + len(chunk)))
         body_parts.append(chunk)
         at += len(chunk)

@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.text import slugify
 
 from pitboard.core import mentions as core
+from pitboard.core.names import slugify
 from pitboard.core.news import clean
 from pitboard.news.models import Article, Mention
 from pitboard.records.models import Source
@@ -32,6 +34,7 @@ from pitboard.records.services import bulk, versions
 from pitboard.records.services.careers import LookupError_
 
 DATASET = "pitboard-news"
+EDITOR = "editor"  # the method of a mention an editor linked in the admin
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 # Where each kind of entity has its page.
 _PAGES = {
@@ -92,7 +95,7 @@ def _fetch(address: str) -> str:
             charset = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as exc:
         raise ArticleError(f"{address}: the site answered {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, ValueError) as exc:  # ValueError: InvalidURL
         reason = getattr(exc, "reason", exc)
         raise ArticleError(f"{address}: could not fetch it ({reason})") from exc
     try:
@@ -150,7 +153,15 @@ def import_files(
     """Import articles, all or none: an unreadable file stops the import with its name, and
     the database is left as it was. A file imported before is reported, not imported again."""
     given = [(path, *read(path)) for path in paths]
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as exc:
+            raise ArticleError(f"--url: not an http or https address: {url!r}") from exc
+        if len(url) > 500:
+            raise ArticleError("--url: longer than 500 characters")
     out = Imported()  # the files are all read before anything is written
+    names = gazetteer()  # once for the batch: each article written raises the data version
     with transaction.atomic():
         for path, fmt, original in given:
             digest = hashlib.sha256(original.encode("utf-8")).hexdigest()
@@ -160,14 +171,19 @@ def import_files(
                 continue
             address = str(path) if is_address(path) else None
             given_meta = {"published": published, "url": url or address, "title": title}
-            out.articles.append(_create(path, fmt, original, digest, given_meta))
+            out.articles.append(_create(path, fmt, original, digest, given_meta, names))
         if out.articles:
             versions.bump()
     return out
 
 
 def _create(
-    path: Path | str, fmt: str, original: str, digest: str, given: dict[str, Any]
+    path: Path | str,
+    fmt: str,
+    original: str,
+    digest: str,
+    given: dict[str, Any],
+    names: core.Gazetteer,
 ) -> Article:
     """One article; *given*: the published day, address and title the user gave, which win
     over what the page says."""
@@ -188,29 +204,46 @@ def _create(
         sha256=digest,
         defaults={"retrieved_at": timezone.now(), "citation": title[:200]},
     )
-    taken = set(Article.objects.filter(slug__startswith=slugify(title)[:100]).values_list("slug"))
+    base = slugify(title)[:100].strip("-") or "article"
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     article = Article.objects.create(
-        slug=_unique(slugify(title)[:100] or "article", {s for (s,) in taken}),
+        slug=_unique(base, taken),
         title=title[:300],
         author=(meta.get("author") or cleaned.author or "")[:200],
         publication=(meta.get("publication") or "")[:200],
         published=day,
-        url=meta.get("url") or "",
+        url=_address(meta.get("url")),
         format=fmt,
         original=original,
         sha256=digest,
         body=cleaned.body,
         removed=[
-            {"kind": r.kind, "text": r.text, "start": r.start, "end": r.end, "why": r.why}
+            {
+                "kind": r.kind,
+                "text": r.text,
+                "start": r.start,
+                "end": r.end,
+                "why": r.why,
+                "within": "original" if fmt == "text" else "extracted",
+            }
             for r in cleaned.removed
-        ]
-        if fmt == "text"
-        else [],
+        ],
         source=source,
         imported_at=timezone.now(),
     )
-    link(article)
+    link(article, names)
     return article
+
+
+def _address(given: Any) -> str:
+    """A page's own address, where it is an http(s) one that fits; else none."""
+    if not isinstance(given, str) or len(given) > 500:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(given)
+    except ValidationError:
+        return ""
+    return given
 
 
 def _first_words(body: str) -> str:
@@ -237,12 +270,16 @@ def _unique(slug: str, taken: set[str]) -> str:
 # Linking ----------------------------------------------------------------------------------------
 
 
-def link(article: Article) -> list[Mention]:
-    """(Re)find what the article mentions and store it: links and proposals."""
+def link(article: Article, names: core.Gazetteer | None = None) -> list[Mention]:
+    """(Re)find what the article mentions and store it: links and proposals. A mention an
+    editor linked stays as the editor left it."""
     season = article.published.year if article.published else None
-    found = core.find(article.body, gazetteer(), season, places())
-    Mention.objects.filter(article=article).delete()
-    rows = [_stored(article, m) for m in found]
+    found = core.find(article.body, names or gazetteer(), season, places())
+    kept = list(Mention.objects.filter(article=article, method=EDITOR).values_list("start", "end"))
+    Mention.objects.filter(article=article).exclude(method=EDITOR).delete()
+    rows = [
+        _stored(article, m) for m in found if not any(s < m.end and m.start < e for s, e in kept)
+    ]
     Mention.objects.bulk_create(rows)
     return rows
 
@@ -250,10 +287,15 @@ def link(article: Article) -> list[Mention]:
 def relink(slugs: Iterable[str] | None = None) -> int:
     """Link the articles again, with the names the record book holds now."""
     chosen = Article.objects.all() if slugs is None else Article.objects.filter(slug__in=slugs)
+    if slugs is not None:
+        unknown = sorted(set(slugs) - set(chosen.values_list("slug", flat=True)))
+        if unknown:
+            raise LookupError_(f"no article {', '.join(map(repr, unknown))}")
     count = 0
+    names = gazetteer()
     with transaction.atomic():
         for article in chosen:
-            link(article)
+            link(article, names)
             count += 1
         versions.bump()
     return count
@@ -280,16 +322,17 @@ def _stored(article: Article, m: core.Mention) -> Mention:
     )
 
 
-_GAZETTEER: dict[int, core.Gazetteer] = {}
+_GAZETTEER: dict[tuple[Any, ...], core.Gazetteer] = {}
 
 
 def gazetteer() -> core.Gazetteer:
-    """Every name the record book holds, built once per data version."""
-    number, _ = versions.current()
-    if number not in _GAZETTEER:
+    """Every name the record book holds, built once per data version (of this database: the
+    version's time tells a database restored or replaced from the one cached)."""
+    version = (connection.settings_dict.get("NAME"), *versions.current())
+    if version not in _GAZETTEER:
         _GAZETTEER.clear()
-        _GAZETTEER[number] = core.Gazetteer(list(_names()))
-    return _GAZETTEER[number]
+        _GAZETTEER[version] = core.Gazetteer(list(_names()))
+    return _GAZETTEER[version]
 
 
 def _names() -> Iterable[core.Name]:
@@ -340,7 +383,8 @@ def _series_names() -> Iterable[core.Name]:
     )
     reported = bulk.select_rows(
         "SELECT s.id, s.slug, st.value, s.name FROM careers_statement st"
-        " JOIN records_series s ON s.id = st.series_id WHERE st.property = 'series_name'"
+        " JOIN records_series s ON s.id = st.series_id"
+        " WHERE st.property = 'series_name' AND st.rank <> 'deprecated'"
     )
     from pitboard.careers.services import json_value
 
@@ -462,12 +506,13 @@ def related(kind: str, key: str | int, limit: int = 10) -> list[dict[str, Any]]:
         " JOIN news_article a ON a.id = m.article_id "
         + _RELATED[kind]
         + " AND m.status = 'linked' GROUP BY a.id, a.slug, a.title, a.published"
-        " ORDER BY a.published DESC, a.id DESC",
-        (key,),
+        " ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published DESC, a.id DESC"
+        " LIMIT %s",
+        (key, limit),
     )
     return [
         {"slug": slug, "title": title, "published": _iso(day), "mentions": n}
-        for slug, title, day, n in rows[:limit]
+        for slug, title, day, n in rows
     ]
 
 
@@ -488,13 +533,13 @@ def body_html(doc: dict[str, Any]) -> list[str]:
         html: list[str] = []
         at = start
         for m in links:
-            if start <= m["start"] and m["end"] <= end:
+            if start <= m["start"] and m["end"] <= end and at <= m["start"]:
                 html.append(escape(body[at : m["start"]]))
                 entity = m["entity"]
                 title = f"{entity['kind']}: {entity['name']}"
                 html.append(
                     f'<a href="{escape(entity["url"])}" class="mention {entity["kind"]}"'
-                    f' title="{escape(title)}">{escape(m["text"])}</a>'
+                    f' title="{escape(title)}">{escape(body[m["start"] : m["end"]])}</a>'
                 )
                 at = m["end"]
         html.append(escape(body[at:end]))

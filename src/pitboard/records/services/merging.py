@@ -216,8 +216,9 @@ def _move_career(
     source: int, target: int, only: dict[str, list[int]] | None = None
 ) -> dict[str, list[int]]:
     """The careers statements about person *source* (``subject``) or naming them (``other``),
-    moved to *target* (*only*: these ones, as a merge moved them): a merge must not leave a
-    career's sourced statements with a person no page shows."""
+    and the news mentions of them (``news``), moved to *target* (*only*: these ones, as a merge
+    moved them): a merge must not leave a career's sourced statements, or the stories naming
+    the person, with a person no page shows."""
     if not apps.is_installed("pitboard.careers"):
         return {}
     stated = apps.get_model("careers", "Statement").objects
@@ -228,6 +229,13 @@ def _move_career(
             found = found.filter(pk__in=only.get(role, []))
         moved[role] = list(found.values_list("pk", flat=True))
         stated.filter(pk__in=moved[role]).update(**{f"{role}_id": target})
+    if apps.is_installed("pitboard.news"):  # the stories naming them follow too
+        named = apps.get_model("news", "Mention").objects
+        mentions = named.filter(person_id=source)
+        if only is not None:
+            mentions = mentions.filter(pk__in=only.get("news", []))
+        moved["news"] = list(mentions.values_list("pk", flat=True))
+        named.filter(pk__in=moved["news"]).update(person_id=target)
     return moved
 
 
