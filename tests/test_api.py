@@ -157,14 +157,15 @@ def test_lists_are_paged_and_filtered(site: Server) -> None:
         ("/api/v1/records", 4),
         ("/api/v1/teams?series=cup", 11),  # and the titles won in the teams' cars
         ("/api/v1/makes/chevrolet", 10),
-        # The page of results reads only the seasons it spans; the sourced statements one more.
-        ("/drivers/richard-petty/", 8),
+        # The page of results reads only the seasons it spans; the sourced statements one more,
+        # and the stories naming him one more.
+        ("/drivers/richard-petty/", 9),
         ("/api/v1/drivers/richard-petty/milestones", 4),
         ("/api/v1/drivers/richard-petty/statements", 3),
         ("/api/v1/drivers/richard-petty/statline?series=cup", 4),  # and the series there are
         ("/series/cup/2016/", 30),
         ("/races/cup/2016/36/", 9),
-        ("/tracks/martinsville-speedway/", 10),
+        ("/tracks/martinsville-speedway/", 11),  # with what is reported of it, and its stories
         ("/makes/chevrolet/", 12),
         ("/", 20),
     ],
