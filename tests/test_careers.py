@@ -385,9 +385,24 @@ def test_a_merge_carries_the_statements_and_a_split_brings_them_back(
         )
         return int(found[0][0])
 
+    # A story naming her as the file spells her: its mention follows her too.
+    story = tmp_path / "story.txt"
+    story.write_text("Avery Quil won at Lakeview on Friday night.")
+    pitboard.run("news", "import", str(story), check=True)
+
+    def named(slug: str) -> int:
+        found = query(
+            pitboard.database,
+            "SELECT COUNT(*) FROM news_mention m JOIN records_driver d"
+            f" ON d.person_id = m.person_id WHERE d.slug = '{slug}'",
+        )
+        return int(found[0][0])
+
     assert about("avery-quil") == 5 and about("avery-quill") == 0
+    assert (named("avery-quil"), named("avery-quill")) == (1, 0)
     merged = pitboard.json("identity", "merge", "avery-quill", "avery-quil")
     assert about("avery-quill") == 5
+    assert (named("avery-quil"), named("avery-quill")) == (0, 1)
     parent = query(
         pitboard.database,
         "SELECT d.slug FROM careers_statement s JOIN records_driver d ON d.person_id ="
@@ -396,6 +411,7 @@ def test_a_merge_carries_the_statements_and_a_split_brings_them_back(
     assert parent == [("avery-quill",)]
     pitboard.run("identity", "split", str(merged["merge"]), check=True)
     assert about("avery-quil") == 5 and about("avery-quill") == 0
+    assert (named("avery-quil"), named("avery-quill")) == (1, 0)
 
 
 @pytest.mark.parametrize(
