@@ -123,6 +123,9 @@ def test_names_that_match_nothing_are_proposed_never_linked() -> None:
     )
     proposed = [x for x in out if x.method == "proposed"]
     assert [x.text for x in proposed] == ["Zephyr Mountain Motorsports"]
+    # Initials are part of a name; a full stop ending a sentence is not.
+    said = m.find("Fans met J.J. Wren at A.J. Foyt Speedway. Then Lou Ash left.", gazetteer())
+    assert [x.text for x in said] == ["J.J. Wren", "A.J. Foyt Speedway", "Lou Ash"]
     assert proposed[0].ident is None and proposed[0].confidence == 0
     # A near spelling of a known name links, with less confidence.
     [fuzzy] = [x for x in m.find("Averry Quill won.", gazetteer(), 2031) if x.method == "fuzzy"]

@@ -299,6 +299,9 @@ def _inside_a_name(text: str, start: int, end: int) -> bool:
     return any(w[0].isupper() and w not in _STOP for w in capital)
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "A.J.", "J.": a name goes on after them
+
+
 def _capitalized(text: str) -> list[tuple[int, int]]:
     """Runs of two or more capitalized words (a name, likely), leading stop words left out."""
     runs: list[list[re.Match[str]]] = []
@@ -310,7 +313,7 @@ def _capitalized(text: str) -> list[tuple[int, int]]:
         if (
             last is not None
             and text[last.end() : token.start()] == " "
-            and not last.group().endswith(".")
+            and (not last.group().endswith(".") or _INITIALS.fullmatch(last.group()))
         ):
             runs[-1].append(token)
         else:
