@@ -35,7 +35,7 @@ ARTICLES = [
     ("002_46261c9852f674f2.txt", "2024-01-15", "The only Canadian woman to win a NASCAR race"),
     ("003_e283a47244ae978a.txt", "2025-06-01", "Raced with a broken foot"),
 ]
-K_AND_N = "/news/amber-balcaen-ready-to-make-the-jump-to-kn-series-in-2017/"
+K_AND_N = "/news/amber-balcaen-ready-to-make-the-jump-to-k-n-series-in-2017/"
 PULLIAM = "/drivers/lee-pulliam/"
 
 
