@@ -615,6 +615,8 @@ def test_tracks_series_and_people_who_are_not_drivers_have_their_statements(
         (('value = { city = "Harrow", region = "ON", country = "CA" }', "value = { }"),
          "harrow-bowl/location value.city: location needs one of city, region, country"),
         (('level = "weekly"', 'level = "galactic"'), "harrow-weekly level: one of national"),
+        (('country = "CA" }', 'country = "Canada" }'),
+         "harrow-bowl/location value.country: an ISO 3166 code: US, CA"),
         (('key = "harrow-bowl"\nname = "Harrow Bowl"', 'key = "harrow-bowl"\nname = ""'),
          "harrow-bowl name: a track needs its name"),
     ],

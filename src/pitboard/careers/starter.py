@@ -230,6 +230,12 @@ def _validate(path: Path, text: str, data: Mapping[str, Any]) -> None:
             check(str(st.get("property")), value, st.get("qualifiers", {}), about[st["subject"]])
         except InvalidStatement as exc:
             raise fail(st, exc.field, str(exc).split(": ", 1)[1]) from exc
+        if st["property"] == "location":  # it may fill the track's own columns
+            if "country" in value and not re.fullmatch(r"[A-Z]{2}", value["country"]):
+                raise fail(st, "value.country", "an ISO 3166 code: US, CA")
+            for name in ("city", "region"):
+                if len(value.get(name, "")) > 100:
+                    raise fail(st, f"value.{name}", "longer than 100 characters")
         spec = PROPERTIES[st["property"]]
         for name, kind in {**spec.required, **spec.optional}.items():
             if kind == PERSON and name in value and value[name] not in people:

@@ -1,8 +1,8 @@
 """The news desk's services: importing articles (text, Markdown, HTML), cleaning them, linking
 what they mention, and the documents the pages, the API and the CLI show.
 
-Importing is all or nothing and never duplicates: an article is known by the SHA-256 of the
-file as given, and a file imported again is reported as already there. The text as given is
+Importing is all or nothing and never duplicates: an article is known by the SHA-256 of its
+text as given, and a file imported again is reported as already there. The text as given is
 kept beside the cleaned body, with each removed piece and why.
 """
 
