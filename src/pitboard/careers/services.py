@@ -192,9 +192,9 @@ def _about(sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
                     "publisher": publisher or None,
                     "author": author or None,
                     "url": url or None,
-                    "published": _iso(on),
-                    "published_after": _iso(after),
-                    "published_before": _iso(before),
+                    "published": iso_day(on),
+                    "published_after": iso_day(after),
+                    "published_before": iso_day(before),
                     "date_note": note or None,
                     "note": about_it or None,
                 }
@@ -230,7 +230,8 @@ def _season(row: tuple[Any, ...]) -> int:
     return int(min(seasons))
 
 
-def _iso(day: Any) -> str | None:
+def iso_day(day: Any) -> str | None:
+    """A date column's value as ISO text: PostgreSQL gives a date, SQLite its text."""
     return day.isoformat() if hasattr(day, "isoformat") else (str(day) if day else None)
 
 

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from pitboard.careers.services import iso_day, json_value
 from pitboard.core import mentions as core
 from pitboard.core.names import slugify
 from pitboard.core.news import clean
@@ -386,8 +387,6 @@ def _series_names() -> Iterable[core.Name]:
         " JOIN records_series s ON s.id = st.series_id"
         " WHERE st.property = 'series_name' AND st.rank <> 'deprecated'"
     )
-    from pitboard.careers.services import json_value
-
     for sid, slug, value, label in reported:
         v = json_value(value)
         season = v.get("season")
@@ -511,13 +510,9 @@ def related(kind: str, key: str | int, limit: int = 10) -> list[dict[str, Any]]:
         (key, limit),
     )
     return [
-        {"slug": slug, "title": title, "published": _iso(day), "mentions": n}
+        {"slug": slug, "title": title, "published": iso_day(day), "mentions": n}
         for slug, title, day, n in rows
     ]
-
-
-def _iso(day: Any) -> str | None:
-    return day.isoformat() if hasattr(day, "isoformat") else (str(day) if day else None)
 
 
 def body_html(doc: dict[str, Any]) -> list[str]:
