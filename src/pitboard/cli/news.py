@@ -1,4 +1,5 @@
-"""``pitboard news import|list|show|link``: the news desk's articles and what they mention."""
+"""``pitboard news import|list|show|link|check``: the news desk's articles, what they mention and
+whether the figures they state hold."""
 
 from __future__ import annotations
 
@@ -50,6 +51,23 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     relink.add_argument("slugs", metavar="SLUG", nargs="*")
     relink.set_defaults(handler=run_link)
+    checking = sub.add_parser(
+        "check",
+        parents=[common],
+        help="check a text's claims against the record as of a day (the file is not imported)",
+    )
+    checking.add_argument(
+        "file", metavar="FILE_OR_SLUG", help="a text, Markdown or HTML file, or an article's slug"
+    )
+    checking.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="the day it was (or will be) published: the record is read as it stood then"
+        " (default: the article's own date, else today)",
+    )
+    checking.add_argument("--format", choices=("text", "json"), default="text")
+    checking.set_defaults(handler=run_check)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -114,4 +132,27 @@ def run_link(args: argparse.Namespace) -> int:
     except LookupError_ as exc:
         raise CommandError(str(exc), status=2) from exc
     stderr.print(f"{count} articles linked again", markup=False)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from pitboard.news.checking import check_file
+    from pitboard.news.services import ArticleError
+    from pitboard.records.services.careers import LookupError_
+
+    try:
+        doc = check_file(args.file, args.published)
+    except (ArticleError, LookupError_) as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        print_json(doc)
+        return 0
+    counts = f"{len(doc['mentions'])} mentions, {len(doc['claims'])} claims"
+    print(f"as of {doc['published']}: {counts}")
+    for c in doc["claims"]:
+        right = "" if c["verdict"] != "contradicted" else f" (the record: {c['correct_value']})"
+        why = f" ({c['why']})" if c["why"] else ""
+        print(
+            f"  {c['verdict']:<13} {c['predicate']:<12} {c['value']!s:<5} {c['text']!r}{right}{why}"
+        )
     return 0

@@ -36,6 +36,7 @@ from pitboard.records.services.careers import LookupError_
 
 DATASET = "pitboard-news"
 EDITOR = "editor"  # the method of a mention an editor linked in the admin
+RESERVED = {"check"}  # /news/check/ is the draft checker's page, not an article's
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 # Where each kind of entity has its page.
 _PAGES = {
@@ -197,7 +198,7 @@ def _create(
     day = (
         meta["published"]
         if isinstance(meta.get("published"), dt.date)
-        else _date(meta.get("published"))
+        else given_day(meta.get("published"))
     )
     source, _ = Source.objects.get_or_create(
         dataset=DATASET,
@@ -207,6 +208,7 @@ def _create(
     )
     base = slugify(title)[:100].strip("-") or "article"
     taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED
     article = Article.objects.create(
         slug=_unique(base, taken),
         title=title[:300],
@@ -252,7 +254,7 @@ def _first_words(body: str) -> str:
     return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
 
 
-def _date(given: Any) -> dt.date | None:
+def given_day(given: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(given)[:10]) if given else None
     except ValueError:

@@ -1,0 +1,1058 @@
+"""Checking the figures a story states: finishing and starting positions, laps led, counts
+(wins, top fives, top tens, podiums, DNFs, poles, starts) over a race, a season, two seasons or
+a career, career-best / first / only, standings position and points, ages, championships and
+the number of rounds in a season.
+
+Each claim is found by a typed template over a sentence, about a subject (the driver named, or
+the one a pronoun or a quotation refers to), in a scope (a race at a track in a season, a
+season, a career, in a series) taken from the sentence or the sentences before it. Its verdict
+comes from the record as it stood on the day the story was published: a race run after that
+day is not read. ``supported`` and ``contradicted`` carry the rows read (the evidence) and what
+was asked of them (the query); ``unverifiable`` says what is missing. A hoped-for or future
+figure ("should get a podium", "will race") is not a claim. Nothing here touches a database:
+the record is read through the :class:`Record` protocol.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Protocol
+
+from pitboard.core.mentions import DRIVER, PERSON, SERIES, TRACK, Mention
+
+SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+
+# Predicates --------------------------------------------------------------------------------------
+FINISH, START, LAPS_LED = "finish", "start", "laps_led"
+COUNTS = ("wins", "top5", "top10", "podiums", "dnf", "poles", "starts")
+BEST, FIRST_WIN, ONLY_WIN = "best_finish", "first_win", "only_win"
+POSITION, POINTS, AGE, ROUNDS, TITLES = "standing", "points", "age", "rounds", "championships"
+# How a page says what a claim is about.
+LABELS = {
+    FINISH: "finishing position", START: "starting position", LAPS_LED: "laps led",
+    "wins": "wins", "top5": "top-five finishes", "top10": "top-ten finishes",
+    "podiums": "podium finishes", "dnf": "DNFs", "poles": "poles", "starts": "starts",
+    BEST: "best finish", FIRST_WIN: "first win", ONLY_WIN: "only win",
+    POSITION: "standings position", POINTS: "points", AGE: "age", ROUNDS: "races in the season",
+    TITLES: "championships",
+}  # fmt: skip
+PREDICATES = tuple(LABELS)
+
+# Numbers -----------------------------------------------------------------------------------------
+_UNITS = re.findall(
+    r"\w+",
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen",
+)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_ORD_UNITS = re.findall(
+    r"\w+",
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+    " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
+)
+_ORD_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
+CARDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_UNITS)} | dict(_TENS)
+ORDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_ORD_UNITS)} | dict(_ORD_TENS)
+for _ten, _n in _TENS.items():  # twenty-one, thirty-second…
+    for _i, _unit in enumerate(_UNITS[:9]):
+        CARDINALS[f"{_ten}-{_unit}"] = _n + _i + 1
+    if _n <= 40:
+        for _i, _unit in enumerate(_ORD_UNITS[:9]):
+            ORDINALS[f"{_ten}-{_unit}"] = _n + _i + 1
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+NUM = rf"(?:\d{{1,4}}(?:,\d{{3}})?|{_alternatives(CARDINALS)})"
+ORD = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|P\d{{1,2}}|{_alternatives(ORDINALS)})"
+
+
+def number(text: str) -> int | None:
+    word = text.strip().lower().replace("–", "-")
+    if word.startswith("p") and word[1:].isdigit():
+        return int(word[1:])
+    digits = re.match(r"(\d[\d,]*)", word)
+    if digits:
+        return int(digits.group(1).replace(",", ""))
+    return CARDINALS.get(word) or ORDINALS.get(word)
+
+
+# The record ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One result of a driver, as claims read it."""
+
+    race: int
+    series: str
+    season: int
+    round: int
+    day: date | None
+    track: int
+    track_name: str
+    start: int | None
+    finish: int | None
+    laps_led: int | None
+    dnf: bool
+    name: str = ""  # the race's
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "series": self.series, "season": self.season, "round": self.round,
+            "date": self.day.isoformat() if self.day else None, "track": self.track_name,
+            "start": self.start, "finish": self.finish, "laps_led": self.laps_led,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reported:
+    """An age a source gave, on a day between *first* and *last* (when it was published, as far
+    as that is known)."""
+
+    years: int
+    first: date
+    last: date
+    source: str
+
+
+class Record(Protocol):
+    """What claims read: a database adapter gives it."""
+
+    def lines(self, person: int) -> list[Line]: ...
+
+    def schedule(self, series: str, season: int) -> list[tuple[int, date | None, int]]:
+        """(round, day, track) of every race of a season; empty where it is not held."""
+        ...
+
+    def standing(
+        self, series: str, season: int, after_round: int, person: int
+    ) -> tuple[int, int] | None:
+        """(position, points) after a round; None where there are no standings."""
+        ...
+
+    def champions(self, series: str) -> dict[int, int] | None:
+        """season → the person who won that season's drivers' standings; None: no standings."""
+        ...
+
+    def birth(self, person: int) -> tuple[date | None, list[Reported]]: ...
+
+
+# Claims ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Claim:
+    text: str
+    start: int
+    end: int
+    sentence: str  # the sentence the claim is in
+    predicate: str
+    value: int | None  # None: a best finish whose race the text names without its place
+    subject: int | None = None  # a person's id (a series' for rounds)
+    subject_name: str = ""
+    series: str | None = None
+    season: int | None = None
+    seasons: int = 1  # "in two seasons": the season and the one before it
+    tracks: tuple[int, ...] = ()
+    track_name: str = ""
+    track_inferred: bool = False  # the track is the one sentences before named
+    scope: str = "race"  # race, season, career
+    quoted: bool = False
+    verdict: str = UNVERIFIABLE
+    correct: Any = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    query: str = ""
+    why: str = ""
+    context: str = ""  # the two sentences before: a race's name, "this season"
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "subject": self.subject_name or None,
+            "subject_id": self.subject,
+            "predicate": self.predicate,
+            "value": self.value,
+            "scope": {
+                "kind": self.scope,
+                "series": self.series,
+                "season": self.season,
+                "seasons": self.seasons,
+                "track": self.track_name or None,
+            },
+            "quoted": self.quoted,
+            "verdict": self.verdict,
+            "correct_value": self.correct,
+            "evidence": self.evidence,
+            "query": self.query,
+            "why": self.why or None,
+        }
+
+
+# Finding claims ----------------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:[\"”’']+)?|\n|$)")
+_YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
+_FUTURE = re.compile(
+    r"\b(?:will|would|could|should(?:n[’']t)?|shall|might|(?-i:may)|hop(?:e|es|ed|ing)|aim(?:s|ing)?|"
+    r"plans?|planning|wants?|wanted|wish|looking forward|can[’']t wait|going to|expects?|"
+    r"expected|chance to|try(?:ing)? to|dream(?:s|ed)? of|goal|set to|no reason)\b",
+    re.IGNORECASE,
+)
+_OBJECT = re.compile(
+    r"\b(?:with|from|for|by|to|over|behind|than|beat|beating|ahead of|like|as|of|under)\s*$",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I[’']ve|I[’']m|my|we|our|me)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|when|because|after)\b", re.IGNORECASE)
+
+_SEASON_WORDS = r"(?:points?(?: table| standings)?|standings|championship|overall|in points)"
+_TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        POSITION,
+        re.compile(
+            rf"\b(?:finish(?:ed|es|ing)?|(?:completed|completes|completing)|end(?:ed|s|ing)?|placed|was|"
+            rf"wound up|sits?|sat)\s+(?:(?:the|her|his|their)\s+(?:{_YEAR.pattern}\s+)?"
+            rf"(?:season|year|campaign)\s+)?(?:in\s+)?(?:the\s+)?(?P<n>{ORD})"
+            rf"(?:\s+(?:place|position|spot))?\s+(?:overall|(?:in|on)\s+(?:the\s+)?(?:final\s+)?"
+            rf"{_SEASON_WORDS})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        POSITION,
+        re.compile(rf"\b(?P<n>{ORD})\s+in\s+(?:the\s+)?(?:final\s+)?{_SEASON_WORDS}", re.I),
+    ),
+    (
+        POSITION,
+        re.compile(r"\b(?:atop|on top of)\s+the\s+(?:final\s+)?(?:standings|points)\b", re.I),
+    ),
+    (
+        POINTS,
+        re.compile(
+            rf"\b(?:with|scor(?:ed|ing)|earn(?:ed|ing)|totall?(?:ed|ing)|had)\s+(?P<n>{NUM})"
+            rf"\s+points\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ROUNDS,
+        re.compile(
+            rf"\b(?:season|schedule|calendar)\s+(?:consisted of|had|featured|included|comprised|"
+            rf"was made up of|of)\s+(?P<n>{NUM})\s+(?:rounds|races|events)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (ROUNDS, re.compile(rf"\b(?P<n>{NUM})[- ](?:race|round|event)\s+(?:season|schedule)", re.I)),
+    (ROUNDS, re.compile(rf"\ball\s+(?:of\s+)?(?:the\s+)?(?P<n>{NUM})\s+(?:races|rounds)\b", re.I)),
+    (
+        ROUNDS,
+        re.compile(
+            rf"\bof\s+the\s+(?P<n>{NUM})\s+(?:races|rounds|events)\s+(?:on|in)\s+the\s+"
+            rf"(?:schedule|season|calendar)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        TITLES,
+        re.compile(
+            rf"\b(?:(?P<n>{NUM})[- ]time\b[^.,;]*?\bchampion|won\s+(?P<m>{NUM})\s+"
+            rf"(?:[\w-]+\s+){{0,3}}(?:championships|titles))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        TITLES,
+        re.compile(
+            rf"\b(?:his|her|their)\s+(?P<n>{ORD})\s+(?:[\w&'-]+\s+){{0,5}}?"
+            rf"(?:title|championship|crown)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (AGE, re.compile(rf"\b(?P<n>{NUM})[- ]year[- ]old\b", re.I)),
+    (
+        "count",
+        re.compile(
+            rf"\b(?:started\s+)?(?:from|on)\s+the\s+(?P<what>pole)\s+(?P<n>{NUM})\s+times\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "none",
+        re.compile(
+            r"\b(?:without|did not (?:record|score|have|earn|post|get)|"
+            r"didn[’']t (?:record|score|have|earn|post|get)|never (?:scored|recorded|had))\s+"
+            r"(?:a\s+)?(?:single\s+)?(?P<what>win|victory|DNF|pole|top[- ](?:five|5|ten|10)|"
+            r"podium)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (START, re.compile(r"\bpole[- ]?sitter\b", re.I)),
+    (
+        BEST,
+        re.compile(r"\b(?:career[- ]best|best\s+(?:[\w&-]+\s+){0,2}(?:career\s+)?finish)", re.I),
+    ),
+    (
+        FIRST_WIN,
+        re.compile(
+            r"\bfirst\s+(?:career\s+)?(?:(?-i:[A-Z&][\w&'-]*)\s+){0,6}(?:career\s+)?(?:win|victory)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ONLY_WIN,
+        re.compile(
+            r"\b(?:only|lone|sole)\s+(?:career\s+)?(?:(?-i:[A-Z&][\w&'-]*)\s+){0,6}(?:win|victory)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "count",
+        re.compile(
+            rf"\b(?:his|her|their|(?-i:[A-Z][\w'-]*)['’]s)\s+(?!first\b)(?P<n>{ORD})\s+(?:career\s+)?"
+            rf"(?:(?-i:[A-Z&][\w&'-]*)\s+){{0,5}}(?P<what>win|victory|pole|podium|start|DNF|"
+            rf"top[- ](?:five|5|ten|10))(?:\s+finish)?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        START,
+        re.compile(
+            rf"\b(?:start(?:ed|s|ing)?|roll(?:ed)? off|qualif(?:ied|ies|ying))\s+(?:the race\s+)?"
+            rf"(?:from\s+|in\s+|at\s+)?(?:the\s+)?(?P<n>{ORD})(?:\s+(?:place|position|spot))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (START, re.compile(r"\b(?:from|on|won|took|claimed|captured)\s+the\s+pole\b", re.I)),
+    (START, re.compile(rf"\bfrom\s+(?P<n>{ORD})\s+on\s+the\s+grid\b", re.I)),
+    (
+        FINISH,
+        re.compile(
+            rf"\b(?:finish(?:ed|es|ing)?|came home|placed|crossed the line|ended up|wound up|"
+            rf"took|taking|claimed|scored|earned)\s+(?:the race\s+)?(?:in\s+)?(?:a\s+)?"
+            rf"(?:the\s+)?(?P<n>{ORD})(?:[- ](?:place|position|spot)(?:\s+finish)?)?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (FINISH, re.compile(rf"\band\s+(?:in\s+)?(?P<n>{ORD})(?:\s+place)?\s+at\b", re.I)),
+    (
+        "wins",
+        re.compile(
+            rf"\bw(?:on|ins|inning)\s+(?P<n>{NUM})(?:\s+(?:(?-i:[A-Z&][\w&'-]*)\s+){{0,6}}"
+            rf"(?:races|times|events)\b|(?=\s+(?:of|in)\s+(?:the\s+|his\s+|her\s+)?"
+            rf"(?:{NUM}\s+)?(?:races|starts|events)\b))",
+            re.IGNORECASE,
+        ),
+    ),
+    (FINISH, re.compile(r"\b(?:took|taking|takes)\s+the\s+checkered\s+flag\b", re.I)),
+    (
+        FINISH,
+        re.compile(
+            rf"\b(?:faded|fell|dropped|slipped|climbed|rallied|charged|raced|drove|settled)"
+            rf"\s+(?:for|to)\s+(?:a\s+)?(?P<n>{ORD})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # A win, where a race follows: "won from the pole at Phoenix", "to win the Atlas 200".
+        FINISH,
+        re.compile(
+            r"\b(?:won|wins|winning|win)\b(?![^.;]{0,30}\b(?:championship|title|award)s?\b)"
+            r"(?=[^.;]{0,80}?(?:\bat\s+(?-i:[A-Z])|"
+            r"(?-i:\b[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b)))",
+            re.IGNORECASE,
+        ),
+    ),
+    (FINISH, re.compile(r"\b(?:was\s+)?runner[- ]up\b", re.I)),
+    (
+        LAPS_LED,
+        re.compile(
+            rf"\b(?:led|leading)\s+(?:just\s+|only\s+)?(?:a\s+(?:race|season|career)[- ]high\s+)?"
+            rf"(?:(?:a total of|all)\s+)?(?P<n>{NUM})\s+laps?\b|\b(?P<m>{NUM})\s+laps\s+led\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "count",
+        re.compile(
+            rf"\b(?P<n>{NUM}|no)\s+(?:more\s+|career\s+)?(?-i:[A-Z&][\w&'-]*\s+){{0,5}}"
+            rf"(?P<what>wins?|victor(?:y|ies)|top[- ](?:fives?|5s?|tens?|10s?|three)"
+            rf"(?:\s+finish(?:es)?)?|podiums?(?:\s+finish(?:es)?)?|DNFs?|poles?|starts?|races)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "count",
+        re.compile(rf"\bin\s+(?P<n>{NUM})\s+(?P<what>races|starts)\b", re.I),
+    ),
+]
+
+_COUNT_WORDS = {
+    "win": "wins", "victor": "wins", "top5": "top5", "topfive": "top5", "top10": "top10",
+    "topten": "top10", "topthree": "podiums", "podium": "podiums", "dnf": "dnf", "pole": "poles",
+    "start": "starts", "race": "starts",
+}  # fmt: skip
+
+
+def _count_kind(word: str) -> str:
+    key = re.sub(r"[\s-]", "", word.lower())
+    key = re.sub(r"finish(es)?$", "", key)
+    for prefix, kind in _COUNT_WORDS.items():
+        if key.startswith(prefix):
+            return kind
+    return "starts"
+
+
+_RACE = (FINISH, START, LAPS_LED, BEST, FIRST_WIN)
+
+
+@dataclass
+class _Context:
+    year: int | None = None
+    series: str | None = None
+    topic: tuple[int, str] | None = None  # the last driver in a subject's place
+    track: Mention | None = None  # the last track named, in this paragraph or the one before
+    track_paragraph: int = -9
+    recent: list[str] = field(default_factory=list)  # the sentences before this one
+
+
+def find(
+    body: str,
+    mentions: Sequence[Mention],
+    published: date | None,
+    series_slug: dict[int, str],
+) -> list[Claim]:
+    """The checkable claims of *body*: figures a template reads, each with its subject and
+    scope (unchecked). *series_slug*: a series' id → the slug claims are checked against."""
+    claims: list[Claim] = []
+    ctx = _Context()
+    people = [m for m in mentions if m.ident is not None and m.kind in (DRIVER, PERSON)]
+    for number_, paragraph in enumerate(_paragraphs(body)):
+        if number_ - ctx.track_paragraph > 1:
+            ctx.track = None
+        for s_start, s_end in _sentences(body, *paragraph):
+            sentence = body[s_start:s_end]
+            inside = [m for m in mentions if s_start <= m.start and m.end <= s_end]
+            years = [int(y) for y in _YEAR.findall(sentence)]
+            year = _relative_year(sentence, published) or (years[0] if years else None)
+            if year is not None and not _after_publication(published, year):
+                ctx.year = year
+            series = [series_slug[m.ident] for m in inside if m.kind == SERIES and m.ident]
+            if series:
+                ctx.series = series[0]
+            quotes = _quotes(sentence)
+            found = _templates(sentence)
+            for predicate, at, end, value, extra in found:
+                if _hoped(sentence, at):
+                    continue
+                claim = Claim(
+                    text=sentence[at:end],
+                    sentence=sentence.strip(),
+                    start=s_start + at,
+                    end=s_start + end,
+                    predicate=predicate,
+                    value=value,
+                    season=ctx.year or (published.year if published else None),
+                    series=ctx.series,
+                    quoted=any(a <= at < b for a, b in quotes),
+                    context=" ".join(ctx.recent[-2:]),
+                )
+                track = _track(body, inside, claim.start, claim.end)
+                if track is None and predicate in _RACE:
+                    track = ctx.track  # "He led 132 laps": of the race the sentence before named
+                    claim.track_inferred = track is not None
+                if track is not None and track.ident is not None:
+                    claim.tracks, claim.track_name = (track.ident,), track.label
+                _scope(claim, sentence, at, extra, published)
+                subject = _subject(claim, sentence, s_start, inside, people, ctx, quotes)
+                if subject is not None:
+                    claim.subject, claim.subject_name = subject
+                claims.append(claim)
+            tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
+            if tracks:
+                ctx.track, ctx.track_paragraph = tracks[-1], number_
+            ctx.recent.append(sentence.strip())
+            for m in inside:
+                quoted = any(a <= m.start - s_start < b for a, b in quotes)
+                if (
+                    m.kind == DRIVER
+                    and m.ident is not None
+                    and not quoted
+                    and _in_subject_place(body, m)
+                ):
+                    ctx.topic = (m.ident, m.label)
+    return _merged(claims)
+
+
+def _after_publication(published: date | None, year: int) -> bool:
+    return published is not None and year > published.year
+
+
+def _paragraphs(body: str) -> Iterable[tuple[int, int]]:
+    at = 0
+    for para in body.split("\n\n"):
+        yield at, at + len(para)
+        at += len(para) + 2
+
+
+def _sentences(body: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    for match in _SENTENCE.finditer(body, start, end):
+        if match.group().strip():
+            yield match.start(), match.end()
+
+
+def _relative_year(sentence: str, published: date | None) -> int | None:
+    if published is None:
+        return None
+    if re.search(r"\b(?:this|the current)\s+(?:year|season)\b", sentence, re.I):
+        return published.year
+    if re.search(r"\blast\s+(?:year|season)\b", sentence, re.I):
+        return published.year - 1
+    return None
+
+
+def _quotes(sentence: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)", sentence):
+        spans.append((match.start(), match.end()))
+    if not spans and sentence.rstrip().endswith(("”", '"')) and "“" not in sentence:
+        spans.append((0, len(sentence)))  # the end of a quotation begun sentences before
+    return spans
+
+
+def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str, Any]]]:
+    """(predicate, start, end, value, what else the template read), leftmost first; a span
+    one template read is not read again by a later one."""
+    out: list[tuple[str, int, int, int | None, dict[str, Any]]] = []
+    taken: list[tuple[int, int]] = []
+    for predicate, pattern in _TEMPLATES:
+        for match in pattern.finditer(sentence):
+            at, end = match.span()
+            if any(a < end and at < b for a, b in taken):
+                continue
+            groups = match.groupdict()
+            word = groups.get("n") or groups.get("m") or ""
+            extra: dict[str, Any] = {}
+            kind = predicate
+            value: int | None
+            if predicate == "count":
+                kind = _count_kind(groups["what"])
+                value = 0 if word.lower() == "no" else number(word)
+            elif predicate == "none":  # "without a single victory"
+                kind, value = _count_kind(groups["what"]), 0
+            elif predicate in (BEST, FIRST_WIN, ONLY_WIN):
+                value = None if predicate == BEST else 1  # a best finish: the race's
+                extra["season_best"] = bool(
+                    re.match(
+                        r"\s+of\s+(?:the|her|his|their|this)\s+(?:[\w&'-]+\s+){0,6}?(?:season|year)",
+                        sentence[end : end + 80],
+                        re.IGNORECASE,
+                    )
+                )
+            elif not word:  # from the pole; won; runner-up
+                value = 2 if "runner" in match.group().lower() else 1
+            else:
+                value = number(word)
+            if value is None and predicate != BEST:
+                continue
+            if kind == "starts" and re.search(r"\bthe\s*$", sentence[:at]):
+                continue  # "the 20 races": a schedule, read by the rounds templates
+            taken.append((at, end))
+            out.append((kind, at, end, value, extra))
+    return sorted(out, key=lambda c: c[1])
+
+
+def _hoped(sentence: str, at: int) -> bool:
+    """Whether the clause the figure is in looks ahead or wishes."""
+    before = sentence[:at]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    clause_start = breaks[-1] if breaks else 0
+    window = sentence[clause_start : at + 1]
+    clause_end = _CLAUSE_BREAK.search(sentence, at)
+    after = sentence[at : clause_end.start() if clause_end else len(sentence)]
+    return bool(_FUTURE.search(window) or re.search(r"\b(?:at least|or better)\b", after))
+
+
+def _track(body: str, inside: Sequence[Mention], at: int, end: int) -> Mention | None:
+    """The track a race claim is about: one named right after the figure in its clause
+    ("eighth at Kansas"), else the nearest before it in its sentence ("At Daytona, she finished
+    sixth"), else the nearest after it."""
+    tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
+    after = [m for m in tracks if m.start >= at]
+    before = [m for m in tracks if m.start < at]
+    if (
+        after
+        and after[0].start - at <= 45
+        and not re.search(r"[,;]|\bthen\b", body[end : after[0].start])
+    ):
+        return after[0]
+    if before:
+        return before[-1]
+    return after[0] if after else None
+
+
+def _scope(
+    claim: Claim, sentence: str, at: int, extra: dict[str, Any], published: date | None
+) -> None:
+    """Over what the claim counts: a race, a season (or two), a career. A count names its
+    span ("in 2022", "this season", "career") in its sentence or the two before it ("closing
+    the season… Eckes won four races"); where nothing says which, the span stays unknown and
+    the claim unverifiable."""
+    lowered = sentence.lower()
+    near = f"{claim.context} {sentence}".lower()
+    if claim.predicate in (FINISH, START, BEST, FIRST_WIN):
+        claim.scope = "season" if extra.get("season_best") else "race"
+    elif claim.predicate in (*COUNTS, ONLY_WIN, LAPS_LED):
+        span = _nearest_span(sentence, at, at + len(claim.text))
+        named_race = bool(claim.tracks) or bool(_RACE_NAME.search(sentence))
+        # A year beside a named race dates the race: "at Richmond in 2022, where he led 176".
+        words = _nearest_span(sentence, at, at + len(claim.text), years=False)
+        if claim.predicate == LAPS_LED and named_race and words is None:
+            claim.scope = "race"
+        elif re.search(r"\b(?:two|2)\s+(?:seasons|years)\b", lowered) and span != "career":
+            claim.scope, claim.seasons = "season", 2
+            years = [int(y) for y in _YEAR.findall(sentence)]
+            claim.season = max(years) if years else (published.year if published else claim.season)
+        elif span is not None:
+            claim.scope = span
+        elif _relative_year(sentence, published) or _SEASON_HINT.search(near):
+            claim.scope = "season"
+        elif claim.predicate == LAPS_LED and claim.tracks:
+            claim.scope = "race"  # "He led 132 laps": of the race just named
+        elif claim.predicate == ONLY_WIN or re.search(r"\bso far\b|\bto date\b", lowered):
+            claim.scope = "career"
+        else:
+            claim.scope = "unknown"
+    elif claim.predicate in (POSITION, POINTS, ROUNDS):
+        claim.scope = "season"
+    else:
+        claim.scope = "career"  # titles, ages
+
+
+def _nearest_span(sentence: str, start: int, end: int, years: bool = True) -> str | None:
+    """Which span word of the sentence is nearest the figure: "career" ("his 48th career
+    start") or "season" ("a season that had produced six DNFs", "in 2021")."""
+    best: tuple[int, str] | None = None
+    for match in _SPAN.finditer(sentence):
+        if not years and match.group().isdigit():
+            continue
+        gap = max(start - match.end(), match.start() - end, 0)
+        kind = "career" if match.group().lower() in ("career", "all-time", "all time") else "season"
+        if best is None or gap < best[0]:
+            best = (gap, kind)
+    return best[1] if best else None
+
+
+_SPAN = re.compile(
+    r"\b(?:career|all[- ]time|season|year|campaign|19[4-9]\d|20[0-4]\d)\b", re.IGNORECASE
+)
+_SEASON_HINT = re.compile(
+    r"\b(?:season|year|campaign|schedule|finale|championship|title|standings|points)\b"
+)
+# A race's own name as printed: capitalized words ending in its distance ("the Atlas 200").
+_RACE_NAME = re.compile(r"(?-i:\b[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b)")
+
+
+def _in_subject_place(body: str, mention: Mention) -> bool:
+    return not _OBJECT.search(body[max(0, mention.start - 12) : mention.start])
+
+
+def _subject(
+    claim: Claim,
+    sentence: str,
+    s_start: int,
+    inside: Sequence[Mention],
+    people: Sequence[Mention],
+    ctx: _Context,
+    quotes: list[tuple[int, int]],
+) -> tuple[int, str] | None:
+    """Who the claim is about: for an age, the person it comes right before or after; in a
+    quotation in the first person, the speaker; else the nearest person named before the figure
+    in a subject's place ("Balcaen had success with Pulliam, scoring…" is Balcaen's), else the
+    article's last such driver."""
+    named = [m for m in inside if m.kind in (DRIVER, PERSON) and m.ident is not None]
+    if claim.predicate == ROUNDS:
+        return None
+    at = claim.start
+    if claim.predicate == AGE or "sitter" in claim.text.lower():  # "pole-sitter Riley Herbst"
+        for m in named:
+            if 0 <= m.start - claim.end <= 3 or 0 <= claim.start - m.end <= 3:
+                return m.ident, m.label  # type: ignore[return-value]
+    if claim.quoted and _FIRST_PERSON.search(sentence[max(0, at - s_start - 60) : at - s_start]):
+        speakers = [
+            m for m in named if not any(a <= m.start - s_start < b for a, b in quotes)
+        ]  # fmt: skip
+        if speakers:
+            return speakers[0].ident, speakers[0].label  # type: ignore[return-value]
+        return ctx.topic
+    before = [m for m in named if m.end <= at]
+    for m in reversed(before):
+        if claim.predicate == TITLES and sentence[m.end - s_start : m.end - s_start + 2] == ", ":
+            return m.ident, m.label  # type: ignore[return-value]  # an apposition
+        if _in_subject_place(sentence, replace(m, start=m.start - s_start)):
+            return m.ident, m.label  # type: ignore[return-value]
+    if not before and named and claim.predicate != AGE:
+        first = named[0]
+        if _in_subject_place(sentence, replace(first, start=first.start - s_start)):
+            return first.ident, first.label  # type: ignore[return-value]
+    return ctx.topic
+
+
+def _merged(claims: list[Claim]) -> list[Claim]:
+    """A best-finish claim reads the finish beside it in its sentence: "finish in sixth
+    position, taking her best career finish" is one race, and its finish is 6."""
+    for claim in claims:
+        if claim.predicate == BEST:
+            finishes = [
+                c for c in claims
+                if c.predicate == FINISH and c.subject == claim.subject
+                and c.sentence == claim.sentence and abs(c.start - claim.start) < 200
+            ]  # fmt: skip
+            if finishes:
+                nearest = min(finishes, key=lambda c: abs(c.start - claim.start))
+                claim.value = nearest.value
+                if not claim.tracks:
+                    claim.tracks, claim.track_name = nearest.tracks, nearest.track_name
+    return claims
+
+
+# Checking ----------------------------------------------------------------------------------------
+
+
+def check(claims: Iterable[Claim], record: Record, published: date | None) -> list[Claim]:
+    """Each claim with its verdict, as of *published* (None: all the record holds)."""
+    out = []
+    for claim in claims:
+        try:
+            _check(claim, record, published)
+        except _Unknown as missing:
+            claim.verdict, claim.why = UNVERIFIABLE, str(missing)
+        if claim.query and published is not None:
+            claim.query += f", as of {published.isoformat()}"
+        out.append(claim)
+    return out
+
+
+class _Unknown(Exception):
+    """What is missing to check a claim."""
+
+
+def _known(line: Line, published: date | None) -> bool:
+    if published is None:
+        return True
+    if line.day is not None:
+        return line.day <= published
+    return line.season < published.year
+
+
+def _check(claim: Claim, record: Record, published: date | None) -> None:
+    if claim.scope == "unknown":
+        raise _Unknown("over which span (a season, a career) is not said")
+    if claim.predicate == ROUNDS:
+        return _rounds(claim, record, published)
+    if claim.subject is None:
+        raise _Unknown("who this is about is not clear from the text")
+    if claim.predicate == AGE:
+        return _age(claim, record, published)
+    lines = [ln for ln in record.lines(claim.subject) if _known(ln, published)]
+    if not lines:
+        raise _Unknown(f"the record holds no results of {claim.subject_name}")
+    if claim.predicate in (POSITION, POINTS):
+        return _standing(claim, record, lines, published)
+    if claim.predicate == TITLES:
+        return _titles(claim, record, published)
+    if claim.scope == "race" or claim.predicate in (BEST, FIRST_WIN):
+        return _race(claim, record, lines)
+    return _count(claim, record, lines)
+
+
+def _in_series(claim: Claim, lines: list[Line]) -> list[Line]:
+    """The lines of the claim's series; where the text names none, the one series the driver
+    raced in the claim's season (or career)."""
+    if claim.series is not None:
+        chosen = [ln for ln in lines if ln.series == claim.series]
+        if chosen or claim.scope != "race":
+            return chosen
+    pool = [ln for ln in lines if claim.season is None or ln.season == claim.season]
+    raced = {ln.series for ln in pool}
+    if claim.series is None and len(raced) > 1 and claim.scope != "race":
+        raise _Unknown(f"which series is not said ({', '.join(sorted(raced))} are held)")
+    return lines
+
+
+def _race(claim: Claim, record: Record, lines: list[Line]) -> None:
+    if claim.season is None:
+        raise _Unknown("the season of the race is not said")
+    pool = [ln for ln in _in_series(claim, lines) if ln.season == claim.season]
+    named = _named_races(pool, claim.sentence) or _named_races(pool, claim.context)
+    if not claim.tracks and not named:
+        raise _Unknown("the race is not named (by its track or its name)")
+    at_track = [ln for ln in pool if ln.track in claim.tracks]
+    # The race the text names by name, where it is at the track it names (or names none).
+    races = [ln for ln in named if not claim.tracks or ln in at_track] or at_track
+    if not claim.tracks:
+        claim.track_name = races[0].track_name
+    claim.query = (
+        f"results of {claim.subject_name} at {claim.track_name} in"
+        f" {claim.series or 'any series'} {claim.season}"
+    )
+    if not races:
+        if pool and claim.series is not None and not claim.track_inferred:
+            claim.verdict = CONTRADICTED
+            claim.correct = None
+            claim.evidence = [ln.row() for ln in pool]
+            claim.why = f"no result at {claim.track_name} in {claim.series} {claim.season}"
+            return
+        raise _Unknown(
+            f"no result of {claim.subject_name} at {claim.track_name} in {claim.season} is held"
+        )
+    if claim.predicate in (BEST, FIRST_WIN):
+        return _best(claim, lines, races)
+    field_of = {FINISH: "finish", START: "start", LAPS_LED: "laps_led"}[claim.predicate]
+    values = [getattr(ln, field_of) for ln in races]
+    if all(v is None for v in values):
+        raise _Unknown(f"the record holds no {field_of.replace('_', ' ')} for that race")
+    # Of two races at the track that season, the one with the stated figure is the one meant.
+    matching = [ln for ln, v in zip(races, values, strict=True) if v == claim.value]
+    claim.verdict = SUPPORTED if matching else CONTRADICTED
+    if matching:
+        claim.correct = claim.value
+    else:
+        claim.correct = values[0] if len(set(values)) == 1 else values
+    claim.evidence = [ln.row() for ln in matching or races]
+
+
+def _named_races(lines: list[Line], text: str) -> list[Line]:
+    """The races of *lines* whose name (up to its distance: "Lucas Oil 200" of "Lucas Oil 200
+    Driven by General Tire") the text prints."""
+    flat = f" {_plain(text)} "
+    found = []
+    for line in lines:
+        short = re.match(r".*?\b\d{2,3}\b", line.name)
+        name = _plain(short.group() if short else line.name)
+        if len(name) >= 8 and f" {name} " in flat:
+            found.append(line)
+    return found
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"[’'`]", "", text.lower())
+    return " ".join(re.sub(r"\W+", " ", text).split())
+
+
+def _best(claim: Claim, lines: list[Line], races: list[Line]) -> None:
+    # The race meant: the one with the finish the text gives beside the claim, else the best.
+    stated = [ln for ln in races if claim.value is not None and ln.finish == claim.value]
+    race = stated[0] if stated else min(races, key=lambda ln: ln.finish or 999)
+    series = claim.series or race.series
+    pool = [ln for ln in lines if ln.series == series and ln.finish is not None]
+    if claim.predicate == FIRST_WIN:
+        wins = sorted((ln for ln in pool if ln.finish == 1), key=_order)
+        if not wins:
+            raise _Unknown("no win is held")
+        claim.value = 1
+        holds = wins[0].race == race.race
+        claim.verdict = SUPPORTED if holds else CONTRADICTED
+        claim.correct = 1 if holds else wins[0].row()
+        claim.evidence = [race.row()] + ([] if holds else [wins[0].row()])
+        claim.query = f"the earliest win of {claim.subject_name} in {series}"
+        return
+    if claim.scope == "season":
+        pool = [ln for ln in pool if ln.season == race.season]
+        claim.query = f"best finish of {claim.subject_name} in {series} {race.season}"
+    else:
+        pool = [ln for ln in pool if _order(ln) <= _order(race)]
+        claim.query = (
+            f"best finish of {claim.subject_name} in {series} up to {race.season}"
+            f" round {race.round}"
+        )
+    best = min(pool, key=lambda ln: (ln.finish, _order(ln)))
+    claim.value = race.finish or 0
+    claim.verdict = SUPPORTED if race.finish == best.finish else CONTRADICTED
+    claim.correct = best.finish
+    claim.evidence = [race.row()] + ([best.row()] if best is not race else [])
+
+
+def _order(line: Line) -> tuple[int, int]:
+    return line.season, line.round
+
+
+def _count(claim: Claim, record: Record, lines: list[Line]) -> None:
+    pool = _in_series(claim, lines)
+    series = claim.series or (pool[0].series if pool else None)
+    if claim.scope == "season":
+        if claim.season is None:
+            raise _Unknown("the season is not said")
+        years = set(range(claim.season - claim.seasons + 1, claim.season + 1))
+        if series is not None:
+            missing = [y for y in sorted(years) if not record.schedule(series, y)]
+            if missing:
+                raise _Unknown(f"{series} {', '.join(map(str, missing))} is not held")
+        pool = [ln for ln in pool if ln.season in years]
+    if not pool:
+        # No result at all is not a count of none: the driver may have raced where the
+        # record does not reach.
+        where = f" in {series}" if series else ""
+        when = f" in {claim.season}" if claim.scope == "season" else ""
+        raise _Unknown(f"no result of {claim.subject_name}{where}{when} is held")
+    predicate = ONLY_WIN if claim.predicate == ONLY_WIN else claim.predicate
+    test = {
+        "wins": lambda ln: ln.finish == 1, ONLY_WIN: lambda ln: ln.finish == 1,
+        "top5": lambda ln: ln.finish is not None and ln.finish <= 5,
+        "top10": lambda ln: ln.finish is not None and ln.finish <= 10,
+        "podiums": lambda ln: ln.finish is not None and ln.finish <= 3,
+        "dnf": lambda ln: ln.dnf, "poles": lambda ln: ln.start == 1, "starts": lambda ln: True,
+    }  # fmt: skip
+    if predicate == LAPS_LED:
+        chosen = [ln for ln in pool if ln.laps_led]
+        total = sum(ln.laps_led or 0 for ln in pool)
+    else:
+        chosen = [ln for ln in pool if test[predicate](ln)]
+        total = len(chosen)
+    if claim.scope == "career" or claim.season is None:
+        span = "career"
+    elif claim.seasons == 2:
+        span = f"seasons {claim.season - 1}–{claim.season}"
+    else:
+        span = f"season {claim.season}"
+    claim.query = f"{predicate} of {claim.subject_name} in {series or 'every series'}, {span}"
+    claim.verdict = SUPPORTED if total == claim.value else CONTRADICTED
+    claim.correct = total
+    claim.evidence = [ln.row() for ln in chosen[:50]]
+
+
+def _standing(claim: Claim, record: Record, lines: list[Line], published: date | None) -> None:
+    if claim.season is None:
+        raise _Unknown("the season is not said")
+    series = claim.series
+    if series is None:
+        raced = {ln.series for ln in lines if ln.season == claim.season}
+        if len(raced) != 1:
+            raise _Unknown("which series' standings is not said")
+        series = raced.pop()
+    schedule = record.schedule(series, claim.season)
+    if not schedule:
+        raise _Unknown(f"{series} {claim.season} is not held")
+    run = [
+        rnd for rnd, day, _ in schedule
+        if published is None or (day <= published if day else claim.season < published.year)
+    ]  # fmt: skip
+    if not run:
+        raise _Unknown(f"no race of {series} {claim.season} was run by then")
+    after = max(run)
+    row = record.standing(series, claim.season, after, claim.subject)  # type: ignore[arg-type]
+    claim.query = (
+        f"drivers' standings of {series} {claim.season} after round {after}, {claim.subject_name}"
+    )
+    if row is None:
+        raise _Unknown(f"{claim.subject_name} has no place in {series} {claim.season}'s standings")
+    got = row[0] if claim.predicate == POSITION else row[1]
+    claim.verdict = SUPPORTED if got == claim.value else CONTRADICTED
+    claim.correct = got
+    claim.evidence = [
+        {"series": series, "season": claim.season, "after_round": after,
+         "position": row[0], "points": row[1]}
+    ]  # fmt: skip
+
+
+def _titles(claim: Claim, record: Record, published: date | None) -> None:
+    if claim.series is None:
+        raise _Unknown("which championship is not said")
+    champions = record.champions(claim.series)
+    if not champions:
+        raise _Unknown(f"the record holds no standings of {claim.series}")
+    last = max(champions)
+    if published is not None:
+        # A season counts once its last race was run by that day (the title is then decided).
+        last = published.year - 1
+        days = [day for _, day, _ in record.schedule(claim.series, published.year)]
+        if days and all(day is not None and day <= published for day in days):
+            last = published.year
+    won = sorted(y for y, who in champions.items() if who == claim.subject and y <= last)
+    claim.query = f"seasons of {claim.series} to {last} whose champion is {claim.subject_name}"
+    claim.verdict = SUPPORTED if len(won) == claim.value else CONTRADICTED
+    claim.correct = len(won)
+    claim.evidence = [{"series": claim.series, "season": y, "position": 1} for y in won]
+
+
+def _rounds(claim: Claim, record: Record, published: date | None) -> None:
+    if claim.series is None or claim.season is None:
+        raise _Unknown("which series and season is not said")
+    schedule = record.schedule(claim.series, claim.season)
+    if not schedule:
+        raise _Unknown(f"{claim.series} {claim.season} is not held")
+    claim.subject_name = f"{claim.series} {claim.season}"
+    claim.query = f"races of {claim.series} {claim.season}"
+    claim.verdict = SUPPORTED if len(schedule) == claim.value else CONTRADICTED
+    claim.correct = len(schedule)
+    claim.evidence = [
+        {"round": rnd, "date": day.isoformat() if day else None} for rnd, day, _ in schedule
+    ]
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _age(claim: Claim, record: Record, published: date | None) -> None:
+    if published is None:
+        raise _Unknown("the article's date is not known")
+    born, reported = record.birth(claim.subject)  # type: ignore[arg-type]
+    claim.query = f"the age of {claim.subject_name} on {published.isoformat()}"
+    if born is not None:
+        got = age_on(born, published)
+        claim.verdict = SUPPORTED if got == claim.value else CONTRADICTED
+        claim.correct = got
+        claim.evidence = [{"born": born.isoformat()}]
+        return
+    if not reported:
+        raise _Unknown(f"no birth date or reported age of {claim.subject_name} is held")
+    # Each reported age bounds the birthday: y years old on a day from d1 to d2 means born
+    # after d1 - (y + 1) years and on or before d2 - y years.
+    low, high = date.min, date.max
+    for r in reported:
+        low = max(low, _years_before(r.first, r.years + 1))
+        high = min(high, _years_before(r.last, r.years))
+    if low >= high:
+        raise _Unknown("the ages reported of them disagree")
+    ages = set(range(age_on(high, published), age_on(_after(low), published) + 1))
+    claim.evidence = [
+        {
+            "reported_age": r.years,
+            "from": r.first.isoformat(),
+            "to": r.last.isoformat(),
+            "source": r.source,
+        }
+        for r in reported
+    ]
+    if ages == {claim.value}:
+        claim.verdict, claim.correct = SUPPORTED, claim.value
+    elif claim.value not in ages:
+        claim.verdict, claim.correct = CONTRADICTED, sorted(ages)
+        claim.correct = claim.correct[0] if len(ages) == 1 else claim.correct
+    else:
+        allowed = sorted(ages)
+        raise _Unknown(
+            f"the ages reported of them allow {', '.join(map(str, allowed[:-1]))} or {allowed[-1]}"
+        )
+
+
+def _years_before(day: date, years: int) -> date:
+    if day.year - years < 1:
+        return date.min
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _after(day: date) -> date:
+    return date.fromordinal(day.toordinal() + 1)
