@@ -210,3 +210,40 @@ def site(nascar_db: Pitboard, tmp_path_factory: pytest.TempPathFactory) -> Itera
     env = {"PITBOARD_CACHE_URL": "none", "PITBOARD_COUNT_QUERIES": "1"}
     with serving(nascar_db.database, tmp_path_factory.mktemp("serve"), env) as live:
         yield live
+
+
+RR = SHARED / "data" / "racing-reference"
+# The four shared articles, each on a day its text allows (they are undated), and a title for
+# the two whose text has none.
+ARTICLES = [
+    ("000_5bdc7851668aba27.txt", "2017-02-01", None),
+    ("001_3a77cd0c3754dceb.txt", "2023-04-01", None),
+    ("002_46261c9852f674f2.txt", "2024-01-15", "The only Canadian woman to win a NASCAR race"),
+    ("003_e283a47244ae978a.txt", "2025-06-01", "Raced with a broken foot"),
+]
+
+
+@pytest.fixture(scope="session")
+def career_record(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pitboard]:
+    """The CLI on a database of careers and news: the starter data, the NASCAR Truck Series
+    file, racing-reference's ARCA, East and West results with the Truck Series' race dates
+    (2010–2024), and the four shared articles (imported after the results they mention)."""
+    need_nascar()
+    if not (RR / "nascar_arca").is_dir():
+        pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
+    folder = tmp_path_factory.mktemp("careers")
+    trucks = folder / "nascar"
+    trucks.mkdir()
+    (trucks / "truck.parquet").symlink_to(NASCAR / "truck.parquet")
+    with fresh_database(folder) as url:
+        cli = Pitboard(url, folder)
+        cli.run("init", "--starter", check=True)
+        cli.run("import", "nascar", "--source", str(trucks))  # cup and nxs are not there
+        series = ("--series", "arca,arca-east,arca-west,truck", "--seasons", "2010-2024")
+        cli.run("import", "racing-reference", "--source", str(RR), *series, check=True)
+        cli.run("db", "refresh-standings", check=True)
+        for name, day, title in ARTICLES:
+            given = ("--title", title) if title else ()
+            article = SHARED / "articles" / name
+            cli.run("news", "import", str(article), "--published", day, *given, check=True)
+        yield cli

@@ -6,8 +6,8 @@ The news desk on the same database: the four articles import without their page 
 disclaimers, bylines, notes about the author and repeated paragraphs, and link the drivers,
 people, tracks, teams and series they mention.
 
-The database: the starter data, the NASCAR Truck Series file, racing-reference's ARCA, East and
-West results and the four articles (``../shared``)."""
+The database: ``career_record`` (conftest): the starter data, the NASCAR Truck Series file,
+racing-reference's ARCA, East and West results and the four articles (``../shared``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import NASCAR, SHARED, Pitboard, fresh_database, need_nascar
+from tests.conftest import Pitboard
 from tests.server import Server, serving
 from tests.test_site_browser import Tab, browser  # noqa: F401  (the module's browser fixture)
 
@@ -27,42 +27,15 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.realdata
 
-RR = SHARED / "data" / "racing-reference"
 AMBER = "/drivers/amber-balcaen/"
-ARTICLES = [
-    ("000_5bdc7851668aba27.txt", "2017-02-01", None),
-    ("001_3a77cd0c3754dceb.txt", "2023-04-01", None),
-    ("002_46261c9852f674f2.txt", "2024-01-15", "The only Canadian woman to win a NASCAR race"),
-    ("003_e283a47244ae978a.txt", "2025-06-01", "Raced with a broken foot"),
-]
 K_AND_N = "/news/amber-balcaen-ready-to-make-the-jump-to-k-n-series-in-2017/"
 PULLIAM = "/drivers/lee-pulliam/"
 
 
 @pytest.fixture(scope="module")
-def career_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    need_nascar()
-    if not (RR / "nascar_arca").is_dir():
-        pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
-    folder = tmp_path_factory.mktemp("careers")
-    trucks = folder / "nascar"
-    trucks.mkdir()
-    (trucks / "truck.parquet").symlink_to(NASCAR / "truck.parquet")
-    with fresh_database(folder) as url:
-        cli = Pitboard(url, folder)
-        cli.run("init", "--starter", check=True)
-        cli.run("import", "nascar", "--source", str(trucks))  # cup and nxs are not there
-        series = ("--series", "arca,arca-east,arca-west", "--seasons", "2010-2024")
-        cli.run("import", "racing-reference", "--source", str(RR), *series, check=True)
-        cli.run("db", "refresh-standings", check=True)
-        # The four articles, each on a day its text allows (they are undated), after the
-        # results and careers they mention.
-        for name, day, title in ARTICLES:
-            given = ("--title", title) if title else ()
-            article = SHARED / "articles" / name
-            cli.run("news", "import", str(article), "--published", day, *given, check=True)
-        with serving(url, folder, {"PITBOARD_CACHE_URL": "none"}) as live:
-            yield live
+def career_site(career_record: Pitboard) -> Iterator[Server]:
+    with serving(career_record.database, career_record.cwd, {"PITBOARD_CACHE_URL": "none"}) as live:
+        yield live
 
 
 @pytest.fixture

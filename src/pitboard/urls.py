@@ -40,6 +40,7 @@ urlpatterns = [
     path("races/<name:series>/<int:year>/<int:rnd>/", views.race, name="race"),
     path("records/", views.records, name="records"),
     path("news/", views.news_list, name="news"),
+    path("news/check/", views.check_draft, name="check-draft"),
     path("news/<name:slug>/", views.article, name="article"),
     path("report/", views.report, name="report"),
     path("report/thanks/", views.report_thanks, name="report-thanks"),

@@ -20,6 +20,7 @@ from pitboard.careers import statline as statline_service
 from pitboard.core.firsts import Query as FirstsQuery
 from pitboard.core.rules import ChampionshipKind
 from pitboard.core.stats import Grouping
+from pitboard.news import checking
 from pitboard.news import services as news_service
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders, schedule, tracks
@@ -30,6 +31,7 @@ from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE
 from pitboard.records.services.points import PointsError, rule_sets
 from pitboard.records.services.search import search as search_all
 from pitboard.records.services.standings import standings_for, what_if
+from pitboard.web.ratelimit import allowed
 
 
 class OfflineSwagger(Swagger):
@@ -417,6 +419,29 @@ def news(request: HttpRequest) -> Any:
     return news_service.news_list(limit=10_000)
 
 
+@api.post(
+    "/news/check",
+    response={
+        200: schemas.CheckedText,
+        400: schemas.Problem,
+        422: schemas.Problem,
+        429: schemas.Problem,
+    },
+    summary="Check a draft's claims (nothing is stored)",
+)
+def news_check(request: HttpRequest, draft: schemas.Draft) -> Any:
+    """The same as an article's claims for a text not imported: it is cleaned and linked as an
+    import would be, and checked as of `published` (default: today). Nothing is stored. At
+    most 50,000 characters; at most 20 checks a minute from one address (then 429). A body
+    that is not JSON is refused with 400."""
+    if not allowed(request, "check", checking.CHECKS_PER_MINUTE, 60):
+        raise HttpError(429, "too many checks from this address: wait a minute")
+    try:
+        return checking.draft_check(draft.text, draft.published, draft.format)
+    except news_service.ArticleError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
 @api.get(
     "/news/{slug}",
     response={200: schemas.ArticleDetail, **NOT_FOUND},
@@ -428,3 +453,17 @@ def news_article(request: HttpRequest, slug: str) -> Any:
     `mentions`: each name's offsets in the body, the entity it links to with a confidence,
     or, for names matching nothing, `proposed` with the closest candidates."""
     return _answer(news_service.article_document, slug)
+
+
+@api.get(
+    "/news/{slug}/claims",
+    response={200: schemas.CheckedText, **NOT_FOUND},
+    summary="An article's claims, checked against the record as of its day",
+)
+def news_claims(request: HttpRequest, slug: str) -> Any:
+    """The figures the article states (finishes, starts, laps led, wins and other counts,
+    best, first and only wins, standings, points, ages, championships, races in a season),
+    each `supported`, `contradicted` (with `correct_value`) or `unverifiable` (with `why`),
+    with the rows read as `evidence` and the `query`, as the record stood on the day it was
+    published: a race run after that day is not read."""
+    return _answer(checking.article_check_by_slug, slug)

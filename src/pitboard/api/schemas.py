@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal, TypeAlias
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from pitboard.core.milestones import Kind
 from pitboard.core.rules import ChampionshipKind
@@ -690,3 +691,60 @@ class ArticleDetail(Schema):
     body: str  # the article as read: paragraphs a blank line apart
     removed: list[RemovedPiece]
     mentions: list[ArticleMention]
+
+
+class CheckedEntity(Schema):
+    id: int  # a person's id for a driver or person (GET /people/{id}); else the track's, …
+    name: str
+    kind: Literal["driver", "person", "track", "team", "series"]
+
+
+class CheckedMention(Schema):
+    text: str
+    start: int  # offsets into body
+    end: int
+    kind: Literal["driver", "person", "track", "team", "series"]
+    entity: CheckedEntity
+
+
+class ClaimScope(Schema):
+    kind: Literal["race", "season", "career"]
+    series: str | None  # the series' slug
+    season: int | None  # the season (the last of them, for two seasons)
+    seasons: int  # 1, or 2 for "in two seasons"
+    track: str | None  # for a race: the track as the text names it
+
+
+class CheckedClaim(Schema):
+    text: str  # the words the claim was read from
+    start: int  # offsets into body
+    end: int
+    sentence: str
+    subject: str | None  # who (or which season) the claim is about
+    subject_id: int | None  # that person's id
+    predicate: Literal[
+        "finish", "start", "laps_led", "wins", "top5", "top10", "podiums", "dnf", "poles",
+        "starts", "best_finish", "first_win", "only_win", "standing", "points", "age",
+        "rounds", "championships",
+    ]  # fmt: skip
+    value: int | None  # as the text states it (a best finish: that race's finish)
+    scope: ClaimScope
+    quoted: bool  # in a quotation: what someone said, checked all the same
+    verdict: Literal["supported", "contradicted", "unverifiable"]
+    correct_value: Any  # what the record says (a number, a list of them, or a race)
+    evidence: list[dict[str, Any]]  # the rows read
+    query: str  # what was asked of them, as of the day
+    why: str | None  # for unverifiable: what is missing
+
+
+class CheckedText(Schema):
+    published: str | None  # the day the record is read as of
+    body: str  # the text as read (cleaned): offsets point into it
+    mentions: list[CheckedMention]
+    claims: list[CheckedClaim]
+
+
+class Draft(Schema):
+    text: str = Field(..., min_length=1, max_length=50_000)  # news.checking.DRAFT_LIMIT
+    published: date | None = None  # default: today
+    format: Literal["text", "markdown", "html"] = "text"

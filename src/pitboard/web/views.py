@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -11,11 +13,14 @@ from urllib.parse import quote
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from pitboard.careers import services as career_statements
+from pitboard.core import claims as core_claims
 from pitboard.core.careers import statline
 from pitboard.core.stats import Grouping
+from pitboard.news import checking
 from pitboard.news import services as news
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
@@ -519,6 +524,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         doc = news.article_document(slug)
     except LookupError_ as exc:
         raise Http404(str(exc)) from exc
+    checked = checking.article_check_by_slug(slug)
     named: dict[str, dict[str, Any]] = {}
     for m in doc["mentions"]:
         if m["entity"]:
@@ -530,8 +536,131 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         f"{doc['title']}: the story, linked to the drivers, tracks and series it mentions.",
         article=doc,
         paragraphs=news.body_html(doc),
+        **_claims_context(checked["claims"]),
+        claim_reviews=_claim_reviews(request, doc, checked["claims"]),
         named=sorted(named.values(), key=lambda e: (e["kind"], e["name"])),
         proposed=list(
             {m["text"]: m for m in doc["mentions"] if m["status"] == "proposed"}.values()
         ),
     )
+
+
+def check_draft(request: HttpRequest) -> HttpResponse:
+    """ "Check my draft": a story's figures checked against the record as of a day (GET: the
+    form; POST: the result). Nothing is stored."""
+    errors: dict[str, str] = {}
+    result = None
+    if request.method == "POST":
+        if not allowed(request, "check", checking.CHECKS_PER_MINUTE, 60):
+            response = _page(
+                request, "check.html", "Too many checks", "Wait a minute.", status=429,
+                errors={"text": "Too many checks from you this minute: wait a minute."},
+                values=request.POST,
+            )  # fmt: skip
+            response["Retry-After"] = "60"
+            return response
+        text = request.POST.get("text", "")
+        given = request.POST.get("published", "").strip()
+        fmt = request.POST.get("format", "text")
+        day = None
+        if not text.strip():
+            errors["text"] = "Paste the story's text."
+        elif len(text) > checking.DRAFT_LIMIT:
+            errors["text"] = f"At most {checking.DRAFT_LIMIT:,} characters."
+        if fmt not in ("text", "markdown", "html"):
+            errors["format"] = "Text, Markdown or HTML."
+        if given:
+            try:
+                day = date.fromisoformat(given)
+            except ValueError:
+                errors["published"] = "A day as YYYY-MM-DD, or nothing for today."
+        if not errors:
+            try:
+                result = checking.draft_check(text, day, fmt)
+            except news.ArticleError as exc:
+                errors["text"] = str(exc)
+    named: dict[tuple[str, int], dict[str, Any]] = {}
+    for m in result["mentions"] if result else []:
+        named.setdefault((m["kind"], m["entity"]["id"]), m["entity"])
+    return _page(
+        request,
+        "check.html",
+        "Check a draft",
+        "Paste a story: pitboard finds the figures it states and checks them against the record"
+        " as it stood on the day you give.",
+        status=400 if errors else 200,
+        errors=errors,
+        values=request.POST,
+        result=result,
+        named=sorted(named.values(), key=lambda e: (e["kind"], e["name"])),
+        **_claims_context(result["claims"] if result else []),
+    )
+
+
+def _claims_context(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the claims panel shows of each claim: its label, where it is about, the record's
+    value, and its evidence as a table."""
+    rows = []
+    for c in claims:
+        scope = c["scope"]
+        where = [str(v) for v in (scope["track"], scope["series"]) if v]
+        if scope["kind"] == "career":
+            where.append("career")
+        elif scope["season"] and c["predicate"] not in ("age", "championships"):
+            first = scope["season"] - scope["seasons"] + 1
+            where.append(f"{first}–{scope['season']}" if first != scope["season"] else str(first))
+        right = c["correct_value"]
+        if isinstance(right, dict):
+            right = f"{right['series']} {right['season']} round {right['round']}, {right['track']}"
+        elif isinstance(right, list):
+            right = " or ".join(map(str, right))
+        columns = list(c["evidence"][0]) if c["evidence"] else []
+        rows.append(
+            {
+                **c,
+                "label": core_claims.LABELS.get(c["predicate"], c["predicate"]),
+                "where": ", ".join(where),
+                "right": "no result" if right is None else right,
+                "columns": [k.replace("_", " ") for k in columns],
+                "cells": [[e.get(k) for k in columns] for e in c["evidence"]],
+            }
+        )
+    counts = dict.fromkeys(("supported", "contradicted", "unverifiable"), 0)
+    for c in claims:
+        counts[c["verdict"]] += 1
+    return {"claims": rows, "verdict_counts": [(v, n) for v, n in counts.items() if n]}
+
+
+def _claim_reviews(request: HttpRequest, doc: dict[str, Any], claims: list[dict[str, Any]]) -> str:
+    """schema.org ClaimReview markup (JSON-LD) of the claims checked either way."""
+    page = request.build_absolute_uri(request.path)
+    reviews = [
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"{page}#claim-{n}",
+            "claimReviewed": c["sentence"],
+            "author": {"@type": "Organization", "name": "pitboard"},
+            "itemReviewed": {
+                "@type": "Claim",
+                "appearance": {
+                    "@type": "NewsArticle",
+                    "headline": doc["title"],
+                    **({"url": doc["url"]} if doc["url"] else {}),
+                    **({"datePublished": doc["published"]} if doc["published"] else {}),
+                },
+            },
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": 5 if c["verdict"] == "supported" else 1,
+                "bestRating": 5,
+                "worstRating": 1,
+                "alternateName": "True" if c["verdict"] == "supported" else "False",
+            },
+        }
+        for n, c in enumerate(claims, start=1)
+        if c["verdict"] != "unverifiable"
+    ]
+    if not reviews:
+        return ""
+    return mark_safe(json.dumps(reviews).replace("<", "\\u003c"))
