@@ -65,6 +65,10 @@ def test_nascar_seasons_have_exactly_one_rule_set() -> None:
 def test_every_api_operation_is_documented() -> None:
     from pitboard.api.routes import api
 
-    served = {f"GET {path}" for path in api.get_openapi_schema()["paths"]}
-    documented = set(re.findall(r"`(GET /api/v1/[^`]*)`", (DOCS / "api.md").read_text()))
+    served = {
+        f"{method.upper()} {path}"
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        for method in operations
+    }
+    documented = set(re.findall(r"`((?:GET|POST) /api/v1/[^`]*)`", (DOCS / "api.md").read_text()))
     assert served == documented

@@ -206,7 +206,7 @@ def test_the_article_page_shows_its_checked_figures(
         "ARCA Menards Series West races" in t and "arca-west 2021 is not held" in t for t in texts
     )
     # The evidence behind a verdict opens under it.
-    points = claims.filter(has_text="with 774 points")
+    points = claims.filter(has=page.page.locator("mark", has_text="with 774 points"))
     points.locator("summary").click()
     assert "774" in points.locator("table").inner_text()
     # schema.org ClaimReview for each figure checked either way.

@@ -79,7 +79,10 @@ def number(text: str) -> int | None:
     digits = re.match(r"(\d[\d,]*)", word)
     if digits:
         return int(digits.group(1).replace(",", ""))
-    return CARDINALS.get(word) or ORDINALS.get(word)
+    return CARDINALS.get(word) or ORDINALS.get(word) or _TIMES.get(word)
+
+
+_TIMES = {"once": 1, "twice": 2, "thrice": 3}
 
 
 # The record ---------------------------------------------------------------------------------------
@@ -204,7 +207,8 @@ _YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 _FUTURE = re.compile(
     r"\b(?:will|would|could|should(?:n[’']t)?|shall|might|(?-i:may)|hop(?:e|es|ed|ing)|aim(?:s|ing)?|"
     r"plans?|planning|wants?|wanted|wish|looking forward|can[’']t wait|going to|expects?|"
-    r"expected|chance to|try(?:ing)? to|dream(?:s|ed)? of|goal|set to|no reason)\b",
+    r"expected|chance to|try(?:ing)? to|dream(?:s|ed)? of|goals?|targets?|objective|ambition|"
+    r"set to|no reason|next (?:year|season|week|race))\b",
     re.IGNORECASE,
 )
 _OBJECT = re.compile(
@@ -212,7 +216,9 @@ _OBJECT = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I[’']ve|I[’']m|my|we|our|me)\b")
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|when|because|after)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:—–]|\s-\s|\b(?:and|but|while|when|because|after|where)\b", re.IGNORECASE
+)
 
 _SEASON_WORDS = r"(?:points?(?: table| standings)?|standings|championship|overall|in points)"
 _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
@@ -233,7 +239,19 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         POSITION,
-        re.compile(r"\b(?:atop|on top of)\s+the\s+(?:final\s+)?(?:standings|points)\b", re.I),
+        re.compile(
+            r"\b(?:atop|on top of|(?:to|at) the (?:top|head) of)\s+the\s+(?:final\s+)?"
+            r"(?:standings|points|championship)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        POSITION,
+        re.compile(
+            rf"\b(?P<n>{ORD})[- ]place\s+(?:finish\s+)?in\s+the\s+(?:final\s+)?"
+            rf"(?:standings|points|championship)\b",
+            re.IGNORECASE,
+        ),
     ),
     (
         POINTS,
@@ -288,10 +306,43 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         "none",
         re.compile(
-            r"\b(?:without|did not (?:record|score|have|earn|post|get)|"
+            r"\b(?:(?:without|did not (?:record|score|have|earn|post|get)|"
             r"didn[’']t (?:record|score|have|earn|post|get)|never (?:scored|recorded|had))\s+"
             r"(?:a\s+)?(?:single\s+)?(?P<what>win|victory|DNF|pole|top[- ](?:five|5|ten|10)|"
-            r"podium)\b",
+            r"podium)\b|never made it to (?P<lane>victory) lane|(?P<less>win)less)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "dnf",
+        re.compile(
+            rf"\bfailed to finish\s+(?:only\s+|just\s+)?(?P<n>{NUM}|twice|once)\b|"
+            rf"\b(?P<m>{NUM})\s+races?\s+(?:that|which)\s+ended\s+early\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "nodnf",
+        re.compile(
+            r"\b(?:running at the finish of|finished) every race (?:he|she|they) started\b", re.I
+        ),
+    ),
+    (
+        "wins",
+        re.compile(r"\bw(?:on|ins)\s+(?P<n>twice|once|thrice)\b", re.I),
+    ),
+    (
+        "count",
+        re.compile(
+            rf"\b(?P<what>pole|win|victory|podium)\s+was\s+(?:his|her|their)\s+(?P<n>{ORD})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        BEST,
+        re.compile(
+            rf"\bbest\s+(?:result|finish)\s+(?:of\s+the\s+(?:season|year)\s+)?was\s+"
+            rf"(?:a\s+)?(?P<n>{ORD})",
             re.IGNORECASE,
         ),
     ),
@@ -317,7 +368,7 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         "count",
         re.compile(
-            rf"\b(?:his|her|their|(?-i:[A-Z][\w'-]*)['’]s)\s+(?!first\b)(?P<n>{ORD})\s+(?:career\s+)?"
+            rf"\b(?:his|her|their|and|(?-i:[A-Z][\w'-]*)['’]s)\s+(?!first\b)(?P<n>{ORD})\s+(?:career\s+)?"
             rf"(?:(?-i:[A-Z&][\w&'-]*)\s+){{0,5}}(?P<what>win|victory|pole|podium|start|DNF|"
             rf"top[- ](?:five|5|ten|10))(?:\s+finish)?\b",
             re.IGNORECASE,
@@ -356,18 +407,31 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         FINISH,
         re.compile(
+            r"\bon\s+(?:his|her|their|the)\s+way\s+to\s+(?:the|a)\s+"
+            r"(?:win|victory|checkered\s+flag)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        FINISH,
+        re.compile(rf"\b(?:a|an|the|his|her|their)\s+(?P<n>{ORD})[- ]place\s+finish\b", re.I),
+    ),
+    (
+        FINISH,
+        re.compile(
             rf"\b(?:faded|fell|dropped|slipped|climbed|rallied|charged|raced|drove|settled)"
             rf"\s+(?:for|to)\s+(?:a\s+)?(?P<n>{ORD})\b",
             re.IGNORECASE,
         ),
     ),
     (
-        # A win, where a race follows: "won from the pole at Phoenix", "to win the Atlas 200".
+        # A win, where a race follows in its clause: "won from the pole at Phoenix", "to win
+        # the Atlas 200" (the race is looked for up to where the lookahead reached).
         FINISH,
         re.compile(
             r"\b(?:won|wins|winning|win)\b(?![^.;]{0,30}\b(?:championship|title|award)s?\b)"
-            r"(?=[^.;]{0,80}?(?:\bat\s+(?-i:[A-Z])|"
-            r"(?-i:\b[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b)))",
+            r"(?=(?P<reach>[^.;,—]{0,80}?(?:\bat\s+(?:the\s+)?(?-i:[A-Z])|"
+            r"(?-i:\b[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b))))",
             re.IGNORECASE,
         ),
     ),
@@ -376,7 +440,8 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         LAPS_LED,
         re.compile(
             rf"\b(?:led|leading)\s+(?:just\s+|only\s+)?(?:a\s+(?:race|season|career)[- ]high\s+)?"
-            rf"(?:(?:a total of|all)\s+)?(?P<n>{NUM})\s+laps?\b|\b(?P<m>{NUM})\s+laps\s+led\b",
+            rf"(?:(?:a total of|a combined|all)\s+)?(?P<n>{NUM})\s+laps?\b|"
+            rf"\b(?P<m>{NUM})\s+laps\s+led\b",
             re.IGNORECASE,
         ),
     ),
@@ -419,6 +484,7 @@ class _Context:
     year: int | None = None
     series: str | None = None
     topic: tuple[int, str] | None = None  # the last driver in a subject's place
+    named: tuple[int, str] | None = None  # the last driver named at all
     track: Mention | None = None  # the last track named, in this paragraph or the one before
     track_paragraph: int = -9
     recent: list[str] = field(default_factory=list)  # the sentences before this one
@@ -451,7 +517,7 @@ def find(
             quotes = _quotes(sentence)
             found = _templates(sentence)
             for predicate, at, end, value, extra in found:
-                if _hoped(sentence, at):
+                if _hoped(sentence, at, published):
                     continue
                 claim = Claim(
                     text=sentence[at:end],
@@ -465,7 +531,11 @@ def find(
                     quoted=any(a <= at < b for a, b in quotes),
                     context=" ".join(ctx.recent[-2:]),
                 )
-                track = _track(body, inside, claim.start, claim.end)
+                track = _track(body, inside, claim.start, s_start + extra["reach"])
+                in_sentence = [m for m in inside if m.kind == TRACK and m.ident is not None]
+                if track is None and predicate in _RACE and len(in_sentence) == 1:
+                    track = in_sentence[0]  # "…, led 132 laps and won the race at Phoenix"
+                extra["track_in_sentence"] = bool(in_sentence)
                 if track is None and predicate in _RACE:
                     track = ctx.track  # "He led 132 laps": of the race the sentence before named
                     claim.track_inferred = track is not None
@@ -481,6 +551,8 @@ def find(
                 ctx.track, ctx.track_paragraph = tracks[-1], number_
             ctx.recent.append(sentence.strip())
             for m in inside:
+                if m.kind == DRIVER and m.ident is not None:
+                    ctx.named = (m.ident, m.label)
                 quoted = any(a <= m.start - s_start < b for a, b in quotes)
                 if (
                     m.kind == DRIVER
@@ -504,19 +576,45 @@ def _paragraphs(body: str) -> Iterable[tuple[int, int]]:
 
 
 def _sentences(body: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """The sentences of a paragraph; a full stop after "Sr", "Jr", "No", "St" or an initial
+    does not end one ("Lou Kennedy Sr., her cousin…")."""
+    begin: int | None = None
     for match in _SENTENCE.finditer(body, start, end):
-        if match.group().strip():
-            yield match.start(), match.end()
+        if not match.group().strip():
+            continue
+        begin = match.start() if begin is None else begin
+        if _ABBREVIATION.search(match.group()) and match.end() < end:
+            continue
+        yield begin, match.end()
+        begin = None
+    if begin is not None:
+        yield begin, end
+
+
+_ABBREVIATION = re.compile(r"(?:\b(?:Sr|Jr|Mr|Mrs|Ms|Dr|St|No|vs|Inc|Co|Mt|Ft)|\b[A-Z])\.$")
+
+
+_MONTHS = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+]  # fmt: skip
 
 
 def _relative_year(sentence: str, published: date | None) -> int | None:
+    """The season "this year", "last season" or "last February" names, counted from the day;
+    None where the sentence names none, or two ("last year … this year")."""
     if published is None:
         return None
+    found = set()
     if re.search(r"\b(?:this|the current)\s+(?:year|season)\b", sentence, re.I):
-        return published.year
+        found.add(published.year)
     if re.search(r"\blast\s+(?:year|season)\b", sentence, re.I):
-        return published.year - 1
-    return None
+        found.add(published.year - 1)
+    month = re.search(rf"\blast\s+({'|'.join(_MONTHS)})\b", sentence, re.I)
+    if month:  # "last February": of this year if February is over, else of last year
+        number_ = _MONTHS.index(month.group(1).lower()) + 1
+        found.add(published.year if number_ < published.month else published.year - 1)
+    return found.pop() if len(found) == 1 else None
 
 
 def _quotes(sentence: str) -> list[tuple[int, int]]:
@@ -540,14 +638,17 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
                 continue
             groups = match.groupdict()
             word = groups.get("n") or groups.get("m") or ""
-            extra: dict[str, Any] = {}
+            extra: dict[str, Any] = {"reach": match.end("reach") if groups.get("reach") else end}
             kind = predicate
             value: int | None
-            if predicate == "count":
+            if predicate in ("dnf", "nodnf"):  # "failed to finish twice"
+                kind, value = "dnf", (number(word) if word else 0)
+            elif predicate == "count":
                 kind = _count_kind(groups["what"])
                 value = 0 if word.lower() == "no" else number(word)
-            elif predicate == "none":  # "without a single victory"
-                kind, value = _count_kind(groups["what"]), 0
+            elif predicate == "none":  # "without a single victory", "winless"
+                what = groups["what"] or groups["lane"] or groups["less"]
+                kind, value = _count_kind(what), 0
             elif predicate in (BEST, FIRST_WIN, ONLY_WIN):
                 value = None if predicate == BEST else 1  # a best finish: the race's
                 extra["season_best"] = bool(
@@ -570,15 +671,19 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
     return sorted(out, key=lambda c: c[1])
 
 
-def _hoped(sentence: str, at: int) -> bool:
-    """Whether the clause the figure is in looks ahead or wishes."""
+def _hoped(sentence: str, at: int, published: date | None) -> bool:
+    """Whether the figure is looked ahead to or wished for: its clause hopes, plans or aims
+    ("hopes to win five races"), hedges ("at least five wins") or the sentence before it
+    names a season after the day ("the target for 2025 is…")."""
     before = sentence[:at]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
     clause_start = breaks[-1] if breaks else 0
     window = sentence[clause_start : at + 1]
     clause_end = _CLAUSE_BREAK.search(sentence, at)
     after = sentence[at : clause_end.start() if clause_end else len(sentence)]
-    return bool(_FUTURE.search(window) or re.search(r"\b(?:at least|or better)\b", after))
+    later = published is not None and any(int(y) > published.year for y in _YEAR.findall(before))
+    hedged = re.search(r"\b(?:at least|or more|or better|up to)\b", f"{window} {after}", re.I)
+    return bool(_FUTURE.search(window) or hedged or later)
 
 
 def _track(body: str, inside: Sequence[Mention], at: int, end: int) -> Mention | None:
@@ -588,15 +693,9 @@ def _track(body: str, inside: Sequence[Mention], at: int, end: int) -> Mention |
     tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
     after = [m for m in tracks if m.start >= at]
     before = [m for m in tracks if m.start < at]
-    if (
-        after
-        and after[0].start - at <= 45
-        and not re.search(r"[,;]|\bthen\b", body[end : after[0].start])
-    ):
+    if after and after[0].start - at <= 45 and not _CLAUSE_BREAK.search(body[end : after[0].start]):
         return after[0]
-    if before:
-        return before[-1]
-    return after[0] if after else None
+    return before[-1] if before else None
 
 
 def _scope(
@@ -611,11 +710,11 @@ def _scope(
     if claim.predicate in (FINISH, START, BEST, FIRST_WIN):
         claim.scope = "season" if extra.get("season_best") else "race"
     elif claim.predicate in (*COUNTS, ONLY_WIN, LAPS_LED):
-        span = _nearest_span(sentence, at, at + len(claim.text))
-        named_race = bool(claim.tracks) or bool(_RACE_NAME.search(sentence))
-        # A year beside a named race dates the race: "at Richmond in 2022, where he led 176".
-        words = _nearest_span(sentence, at, at + len(claim.text), years=False)
-        if claim.predicate == LAPS_LED and named_race and words is None:
+        end = at + len(claim.text)
+        clause = _clause(sentence, at, end)
+        # The span word of the figure's own clause, else the sentence's nearest.
+        span = _nearest_span(sentence, at, end, within=clause) or _nearest_span(sentence, at, end)
+        if claim.predicate == LAPS_LED and _race_laps(claim, sentence, at, end, extra):
             claim.scope = "race"
         elif re.search(r"\b(?:two|2)\s+(?:seasons|years)\b", lowered) and span != "career":
             claim.scope, claim.seasons = "season", 2
@@ -627,7 +726,7 @@ def _scope(
             claim.scope = "season"
         elif claim.predicate == LAPS_LED and claim.tracks:
             claim.scope = "race"  # "He led 132 laps": of the race just named
-        elif claim.predicate == ONLY_WIN or re.search(r"\bso far\b|\bto date\b", lowered):
+        elif claim.predicate == ONLY_WIN:
             claim.scope = "career"
         else:
             claim.scope = "unknown"
@@ -637,13 +736,35 @@ def _scope(
         claim.scope = "career"  # titles, ages
 
 
-def _nearest_span(sentence: str, start: int, end: int, years: bool = True) -> str | None:
-    """Which span word of the sentence is nearest the figure: "career" ("his 48th career
-    start") or "season" ("a season that had produced six DNFs", "in 2021")."""
+def _race_laps(claim: Claim, sentence: str, at: int, end: int, extra: dict[str, Any]) -> bool:
+    """Whether laps led are a race's: their clause names no span ("a combined", "on the
+    season", "so far"), and a race is at hand — a track in the sentence, unless an opening
+    "Last year…" spans it (a year only dates the race: "at Richmond in 2022, where he led 176
+    laps"), or a race named before, where nothing in the sentence speaks of a span."""
+    clause = _clause(sentence, at, end)
+    if _nearest_span(sentence, at, end, years=False, within=clause) is not None:
+        return False
+    if (claim.tracks and not claim.track_inferred) or extra["track_in_sentence"]:
+        opening = _clause(sentence, 0, 0)
+        return opening[1] >= at or _nearest_span(sentence, at, end, False, opening) is None
+    named = bool(claim.tracks) or bool(_RACE_NAME.search(sentence))
+    return named and _nearest_span(sentence, at, end, years=False) is None
+
+
+def _nearest_span(
+    sentence: str, start: int, end: int, years: bool = True, within: tuple[int, int] | None = None
+) -> str | None:
+    """Which span word is nearest the figure (in *within*, else the sentence): "career" ("his
+    48th career start") or "season" ("a season that had produced six DNFs", "in 2021", "so
+    far")."""
     best: tuple[int, str] | None = None
-    for match in _SPAN.finditer(sentence):
+    low, high = within or (0, len(sentence))
+    for match in _SPAN.finditer(sentence, low, high):
         if not years and match.group().isdigit():
             continue
+        outside = match.end() <= start or match.start() >= end
+        if outside and _COMPOUND.match(sentence, match.end()):
+            continue  # "his first career championship": the career of the title, not of this
         gap = max(start - match.end(), match.start() - end, 0)
         kind = "career" if match.group().lower() in ("career", "all-time", "all time") else "season"
         if best is None or gap < best[0]:
@@ -651,8 +772,21 @@ def _nearest_span(sentence: str, start: int, end: int, years: bool = True) -> st
     return best[1] if best else None
 
 
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the clause the figure at start…end is in."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)]
+    after = _CLAUSE_BREAK.search(sentence, end)
+    return (breaks[-1] if breaks else 0), (after.start() if after else len(sentence))
+
+
 _SPAN = re.compile(
-    r"\b(?:career|all[- ]time|season|year|campaign|19[4-9]\d|20[0-4]\d)\b", re.IGNORECASE
+    r"\b(?:career|all[- ]time|season|year|campaign|so far|to date|combined|in total|"
+    r"19[4-9]\d|20[0-4]\d)\b",
+    re.IGNORECASE,
+)
+_COMPOUND = re.compile(
+    r"\s+(?:[\w&-]+\s+){0,4}?(?:championships?|titles?|wins?|victor(?:y|ies)|starts?|best|high)\b",
+    re.IGNORECASE,
 )
 _SEASON_HINT = re.compile(
     r"\b(?:season|year|campaign|schedule|finale|championship|title|standings|points)\b"
@@ -692,7 +826,7 @@ def _subject(
         ]  # fmt: skip
         if speakers:
             return speakers[0].ident, speakers[0].label  # type: ignore[return-value]
-        return ctx.topic
+        return ctx.topic or ctx.named
     before = [m for m in named if m.end <= at]
     for m in reversed(before):
         if claim.predicate == TITLES and sentence[m.end - s_start : m.end - s_start + 2] == ", ":
@@ -703,7 +837,7 @@ def _subject(
         first = named[0]
         if _in_subject_place(sentence, replace(first, start=first.start - s_start)):
             return first.ident, first.label  # type: ignore[return-value]
-    return ctx.topic
+    return ctx.topic or ctx.named
 
 
 def _merged(claims: list[Claim]) -> list[Claim]:
@@ -805,12 +939,6 @@ def _race(claim: Claim, record: Record, lines: list[Line]) -> None:
         f" {claim.series or 'any series'} {claim.season}"
     )
     if not races:
-        if pool and claim.series is not None and not claim.track_inferred:
-            claim.verdict = CONTRADICTED
-            claim.correct = None
-            claim.evidence = [ln.row() for ln in pool]
-            claim.why = f"no result at {claim.track_name} in {claim.series} {claim.season}"
-            return
         raise _Unknown(
             f"no result of {claim.subject_name} at {claim.track_name} in {claim.season} is held"
         )

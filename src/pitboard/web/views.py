@@ -615,11 +615,19 @@ def _claims_context(claims: list[dict[str, Any]]) -> dict[str, Any]:
         elif isinstance(right, list):
             right = " or ".join(map(str, right))
         columns = list(c["evidence"][0]) if c["evidence"] else []
+        sentence, at = c["sentence"], c["sentence"].find(c["text"])
+        before, after = (sentence[:at], sentence[at + len(c["text"]) :]) if at >= 0 else ("", "")
+        if len(before) > 120:
+            before = "…" + before[-119:].lstrip()
+        if len(after) > 120:
+            after = after[:119].rstrip() + "…"
         rows.append(
             {
                 **c,
                 "label": core_claims.LABELS.get(c["predicate"], c["predicate"]),
                 "where": ", ".join(where),
+                "before": before,
+                "after": after,
                 "right": "no result" if right is None else right,
                 "columns": [k.replace("_", " ") for k in columns],
                 "cells": [[e.get(k) for k in columns] for e in c["evidence"]],
