@@ -54,6 +54,7 @@ _ORD_UNITS = re.findall(
     " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
 )
 _ORD_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
+_TIMES = {"once": 1, "twice": 2, "thrice": 3}
 CARDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_UNITS)} | dict(_TENS)
 ORDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_ORD_UNITS)} | dict(_ORD_TENS)
 for _ten, _n in _TENS.items():  # twenty-one, thirty-second…
@@ -80,9 +81,6 @@ def number(text: str) -> int | None:
     if digits:
         return int(digits.group(1).replace(",", ""))
     return CARDINALS.get(word) or ORDINALS.get(word) or _TIMES.get(word)
-
-
-_TIMES = {"once": 1, "twice": 2, "thrice": 3}
 
 
 # The record ---------------------------------------------------------------------------------------
@@ -317,14 +315,9 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         "dnf",
         re.compile(
             rf"\bfailed to finish\s+(?:only\s+|just\s+)?(?P<n>{NUM}|twice|once)\b|"
-            rf"\b(?P<m>{NUM})\s+races?\s+(?:that|which)\s+ended\s+early\b",
+            rf"\b(?P<m>{NUM})\s+races?\s+(?:that|which)\s+ended\s+early\b|"
+            rf"\b(?:running at the finish of|finished) every race (?:he|she|they) started\b",
             re.IGNORECASE,
-        ),
-    ),
-    (
-        "nodnf",
-        re.compile(
-            r"\b(?:running at the finish of|finished) every race (?:he|she|they) started\b", re.I
         ),
     ),
     (
@@ -515,6 +508,7 @@ def find(
             if series:
                 ctx.series = series[0]
             quotes = _quotes(sentence)
+            tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
             found = _templates(sentence)
             for predicate, at, end, value, extra in found:
                 if _hoped(sentence, at, published):
@@ -532,10 +526,9 @@ def find(
                     context=" ".join(ctx.recent[-2:]),
                 )
                 track = _track(body, inside, claim.start, s_start + extra["reach"])
-                in_sentence = [m for m in inside if m.kind == TRACK and m.ident is not None]
-                if track is None and predicate in _RACE and len(in_sentence) == 1:
-                    track = in_sentence[0]  # "…, led 132 laps and won the race at Phoenix"
-                extra["track_in_sentence"] = bool(in_sentence)
+                if track is None and predicate in _RACE and len(tracks) == 1:
+                    track = tracks[0]  # "…, led 132 laps and won the race at Phoenix"
+                extra["track_in_sentence"] = bool(tracks)
                 if track is None and predicate in _RACE:
                     track = ctx.track  # "He led 132 laps": of the race the sentence before named
                     claim.track_inferred = track is not None
@@ -546,7 +539,6 @@ def find(
                 if subject is not None:
                     claim.subject, claim.subject_name = subject
                 claims.append(claim)
-            tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
             if tracks:
                 ctx.track, ctx.track_paragraph = tracks[-1], number_
             ctx.recent.append(sentence.strip())
@@ -641,7 +633,7 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
             extra: dict[str, Any] = {"reach": match.end("reach") if groups.get("reach") else end}
             kind = predicate
             value: int | None
-            if predicate in ("dnf", "nodnf"):  # "failed to finish twice"
+            if predicate == "dnf":  # "failed to finish twice"; "finished every race" is none
                 kind, value = "dnf", (number(word) if word else 0)
             elif predicate == "count":
                 kind = _count_kind(groups["what"])
@@ -675,14 +667,12 @@ def _hoped(sentence: str, at: int, published: date | None) -> bool:
     """Whether the figure is looked ahead to or wished for: its clause hopes, plans or aims
     ("hopes to win five races"), hedges ("at least five wins") or the sentence before it
     names a season after the day ("the target for 2025 is…")."""
-    before = sentence[:at]
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
-    clause_start = breaks[-1] if breaks else 0
-    window = sentence[clause_start : at + 1]
-    clause_end = _CLAUSE_BREAK.search(sentence, at)
-    after = sentence[at : clause_end.start() if clause_end else len(sentence)]
-    later = published is not None and any(int(y) > published.year for y in _YEAR.findall(before))
-    hedged = re.search(r"\b(?:at least|or more|or better|up to)\b", f"{window} {after}", re.I)
+    start, end = _clause(sentence, at, at)
+    window = sentence[start : at + 1]
+    later = published is not None and any(
+        int(y) > published.year for y in _YEAR.findall(sentence[:at])
+    )
+    hedged = re.search(r"\b(?:at least|or more|or better|up to)\b", sentence[start:end], re.I)
     return bool(_FUTURE.search(window) or hedged or later)
 
 
@@ -714,7 +704,7 @@ def _scope(
         clause = _clause(sentence, at, end)
         # The span word of the figure's own clause, else the sentence's nearest.
         span = _nearest_span(sentence, at, end, within=clause) or _nearest_span(sentence, at, end)
-        if claim.predicate == LAPS_LED and _race_laps(claim, sentence, at, end, extra):
+        if claim.predicate == LAPS_LED and _race_laps(claim, sentence, at, end, clause, extra):
             claim.scope = "race"
         elif re.search(r"\b(?:two|2)\s+(?:seasons|years)\b", lowered) and span != "career":
             claim.scope, claim.seasons = "season", 2
@@ -736,12 +726,18 @@ def _scope(
         claim.scope = "career"  # titles, ages
 
 
-def _race_laps(claim: Claim, sentence: str, at: int, end: int, extra: dict[str, Any]) -> bool:
+def _race_laps(
+    claim: Claim,
+    sentence: str,
+    at: int,
+    end: int,
+    clause: tuple[int, int],
+    extra: dict[str, Any],
+) -> bool:
     """Whether laps led are a race's: their clause names no span ("a combined", "on the
     season", "so far"), and a race is at hand — a track in the sentence, unless an opening
     "Last year…" spans it (a year only dates the race: "at Richmond in 2022, where he led 176
     laps"), or a race named before, where nothing in the sentence speaks of a span."""
-    clause = _clause(sentence, at, end)
     if _nearest_span(sentence, at, end, years=False, within=clause) is not None:
         return False
     if (claim.tracks and not claim.track_inferred) or extra["track_in_sentence"]:
