@@ -189,7 +189,7 @@ def test_the_articles_read_clean_and_link_what_they_mention(career_site: Server)
 
     status, _, body = career_site.get("/api/v1/news")
     assert status == 200
-    slugs = [a["slug"] for a in json.loads(body)]
+    slugs = [a["slug"] for a in json.loads(body)["articles"]]
     assert len(slugs) == 4
     docs = {d["published"][:4]: d for d in (doc(s) for s in slugs)}
     removed = {year: sorted(r["kind"] for r in d["removed"]) for year, d in docs.items()}

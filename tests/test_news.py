@@ -129,7 +129,12 @@ def test_the_news_pages_link_what_a_story_mentions(
     assert [r["kind"] for r in doc["removed"]][:2] == ["chrome", "repeat"]
     assert client.get("/api/v1/news/nothing-here").status_code == 404
     assert client.get("/news/nothing-here/").status_code == 404
-    assert len(client.get("/api/v1/news").json()) == 2
+    listed = client.get("/api/v1/news").json()
+    assert (listed["count"], listed["pages"], len(listed["articles"])) == (2, 1, 2)
+    # A page at a time, newest first (the undated last), each article on one page only.
+    first, second = (client.get(f"/api/v1/news?per_page=1&page={n}").json() for n in (1, 2))
+    assert first["pages"] == 2 and first["articles"] != second["articles"]
+    assert client.get("/api/v1/news?per_page=1&page=9").json()["articles"] == []
 
     # The driver's, the parent's, the track's and the series' pages list the stories.
     for url in (

@@ -115,7 +115,7 @@ def _claims(site: Server, slug: str) -> list[tuple[str, Any, str]]:
 def test_the_shared_articles_claims(site: Server) -> None:
     """Each checkable figure of the four articles is supported by the imported results and
     standings; what the record cannot reach is unverifiable, and nothing is contradicted."""
-    slugs = {a["published"][:4]: a["slug"] for a in site.json("/api/v1/news")}
+    slugs = {a["published"][:4]: a["slug"] for a in site.json("/api/v1/news")["articles"]}
     claims = {year: _claims(site, slug) for year, slug in slugs.items()}
     assert all(v != "contradicted" for found in claims.values() for _, _, v in found)
     assert {

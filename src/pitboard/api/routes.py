@@ -412,11 +412,15 @@ def version(request: HttpRequest) -> dict[str, str]:
     return {"pitboard": __version__, "api": "1"}
 
 
-@api.get("/news", response=list[schemas.NewsSummary], summary="The news articles, newest first")
-def news(request: HttpRequest) -> Any:
-    """Every article held, newest first (undated ones last), with how many mentions link to
-    the record book."""
-    return news_service.news_list(limit=10_000)
+@api.get(
+    "/news",
+    response={200: schemas.NewsList, 422: schemas.Problem},
+    summary="The news articles, newest first",
+)
+def news(request: HttpRequest, page: int = Page, per_page: int = PerPage) -> Any:
+    """The articles held, a page at a time, newest first (undated ones last), with how many
+    mentions link to the record book."""
+    return news_service.news_list(page, per_page)
 
 
 @api.post(

@@ -646,6 +646,10 @@ class NewsSummary(Schema):
     linked: int  # mentions linked to the record book
 
 
+class NewsList(Paged):
+    articles: list[NewsSummary]
+
+
 class Entity(Schema):
     id: int
     name: str

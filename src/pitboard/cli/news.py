@@ -93,9 +93,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from pitboard.news.services import news_list
+    from pitboard.news.services import all_news
 
-    rows = news_list(limit=10_000)
+    rows = all_news()
     if args.format == "json":
         print_json(rows)
     else:

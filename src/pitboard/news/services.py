@@ -22,6 +22,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -33,6 +34,7 @@ from pitboard.news.models import Article, Mention
 from pitboard.records.models import Source
 from pitboard.records.services import bulk, versions
 from pitboard.records.services.careers import LookupError_
+from pitboard.records.services.paging import MAX_PER_PAGE, PER_PAGE, Paging
 
 DATASET = "pitboard-news"
 EDITOR = "editor"  # the method of a mention an editor linked in the admin
@@ -470,25 +472,43 @@ def article_document(slug: str) -> dict[str, Any]:
     }
 
 
-def news_list(limit: int = 50) -> list[dict[str, Any]]:
-    """The newest articles first (undated ones last), each with its mentions' count."""
-    rows = Article.objects.all()[:limit]
+def news_list(page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """One page of the articles, newest first (undated ones last), each with its linked
+    mentions' count (counted for the page's articles only): the paging and ``articles``."""
+    paging = Paging.of(Article.objects.count(), page, per_page)
+    newest = Article.objects.order_by(F("published").desc(nulls_last=True), "-imported_at", "-id")
+    rows = list(newest[paging.offset : paging.offset + paging.per_page])
     counts = dict(
-        bulk.select_rows(
-            "SELECT article_id, COUNT(*) FROM news_mention WHERE status = 'linked'"
-            " GROUP BY article_id"
-        )
+        Mention.objects.filter(article_id__in=[a.pk for a in rows], status="linked")
+        .values_list("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    return [
-        {
-            "slug": a.slug,
-            "title": a.title,
-            "publication": a.publication or None,
-            "published": a.published.isoformat() if a.published else None,
-            "linked": counts.get(a.pk, 0),
-        }
-        for a in rows
-    ]
+    return {
+        **paging.as_dict(),
+        "articles": [
+            {
+                "slug": a.slug,
+                "title": a.title,
+                "publication": a.publication or None,
+                "published": a.published.isoformat() if a.published else None,
+                "linked": counts.get(a.pk, 0),
+            }
+            for a in rows
+        ],
+    }
+
+
+def all_news() -> list[dict[str, Any]]:
+    """Every article, newest first, read a page at a time (for the CLI's list)."""
+    out: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        got = news_list(page, MAX_PER_PAGE)
+        out += got["articles"]
+        if page >= got["pages"]:
+            return out
+        page += 1
 
 
 _RELATED = {

@@ -508,13 +508,12 @@ def report_thanks(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def news_list(request: HttpRequest) -> HttpResponse:
-    articles = news.news_list()
     return _page(
         request,
         "news.html",
         "News",
         "Stories about the drivers, tracks and series in the record book, linked to them.",
-        articles=articles,
+        listing=news.news_list(_page_number(request)),
     )
 
 
