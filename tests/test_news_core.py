@@ -61,6 +61,7 @@ def gazetteer() -> m.Gazetteer:
             m.Name("Harrow Bowl Speedway", m.TRACK, 4, "Harrow Bowl Speedway"),
             m.Name("Harrow Bowl", m.TRACK, 4, "Harrow Bowl Speedway", short=True),
             m.Name("Kansas", m.TRACK, 5, "Kansas Speedway", short=True),
+            m.Name("Riverbend", m.TRACK, 9, "Riverbend Speedway", short=True),
             m.Name("Quill Racing", m.TEAM, 6, "Quill Racing"),
             m.Name("Harrow Lightning Series", m.SERIES, 7, "Harrow Thunder Series", 2020, 2029),
             m.Name("Harrow Thunder Series", m.SERIES, 7, "Harrow Thunder Series", 2030, None),
@@ -112,6 +113,19 @@ def test_a_shortened_track_name_needs_its_context() -> None:
     assert found("She moved to Kansas in May.") == []
     assert found("a kansas wind") == []
     assert found("Racing at Harrow Bowl again.")[0][:3] == ("Harrow Bowl", "track", 4)
+    # One word: after a preposition, or before the race it names; not a state's name.
+    assert found("the fall Riverbend race")[0][:3] == ("Riverbend", "track", 9)
+    assert [x for x in found("Riverbend said so, and Kansas race fans agreed.") if x[1]] == []
+
+
+def test_a_series_goes_by_its_short_forms() -> None:
+    assert m.series_forms("NASCAR Camping World Truck Series") == {
+        "NASCAR Camping World Truck Series", "Camping World Truck Series", "Truck Series"
+    }  # fmt: skip
+    assert m.series_forms("NASCAR K&N Pro Series East") == {
+        "NASCAR K&N Pro Series East", "K&N Pro Series East", "K&N East"
+    }  # fmt: skip
+    assert m.series_forms("ARCA Menards Series West") == {"ARCA Menards Series West", "ARCA West"}
 
 
 def test_names_that_match_nothing_are_proposed_never_linked() -> None:

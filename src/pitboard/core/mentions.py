@@ -108,6 +108,21 @@ def track_short(name: str) -> str | None:
     return None
 
 
+def series_forms(name: str) -> set[str]:
+    """The ways a series' name is written: as it is; without "NASCAR"; the kind of car with
+    "Series" ("Truck Series" for the NASCAR Camping World Truck Series); a regional series by
+    its first word and region ("K&N East", "ARCA West")."""
+    bare = re.sub(r"^NASCAR\s+", "", name)
+    forms = {name, bare}
+    kind = re.search(r"\b(Truck|Cup|Xfinity|Nationwide|Busch|Grand National) Series$", bare)
+    if kind:
+        forms.add(kind.group())
+    region = re.match(r"(\S+)\s.*\bSeries (East|West)$", bare)
+    if region:
+        forms.add(f"{region.group(1)} {region.group(2)}")
+    return forms
+
+
 def surname(name: str) -> str | None:
     words = [w for w in name.split() if w.lower().strip(",") not in _SUFFIXES]
     return words[-1] if len(words) >= 2 else None
@@ -167,7 +182,13 @@ def _short_fits(text: str, start: int, key: str, avoid: set[str]) -> bool:
         return True
     if key in avoid:
         return False
-    return " " in key or previous in _PREPOSITIONS
+    if " " in key or previous in _PREPOSITIONS:
+        return True
+    # "the fall Martinsville race", "his Kansas win"
+    return _RACE_AFTER.match(text, start + len(key)) is not None
+
+
+_RACE_AFTER = re.compile(r"\W*\s(?:race|win|victory|finale|opener)\b", re.IGNORECASE)
 
 
 _SAME_LENGTH = str.maketrans("‘’“”–—‑-\xa0\r\n\t", "''\"\"        ")

@@ -367,10 +367,14 @@ def _names() -> Iterable[core.Name]:
         " UNION ALL SELECT n.track_id, n.name, t.name FROM records_trackname n"
         " JOIN records_track t ON t.id = n.track_id"
     ):
-        yield core.Name(name, core.TRACK, tid, label)
-        short = core.track_short(name)
-        if short:
-            yield core.Name(short, core.TRACK, tid, label, short=True)
+        # "Salem Speedway (IN)": as written, "Salem Speedway", without the state racing-reference
+        # tells two tracks of one name apart by.
+        for text in {name, re.sub(r"\s*\([A-Z]{2}\)$", "", name)}:
+            yield core.Name(text, core.TRACK, tid, label)
+            # "Kansas" for Kansas Speedway; "Gateway" for World Wide Technology Raceway at Gateway
+            for short in (core.track_short(text), text.partition(" at ")[2]):
+                if short:
+                    yield core.Name(short, core.TRACK, tid, label, short=True)
     for tid, name, label in bulk.select_rows(
         "SELECT t.id, t.name, t.name FROM records_team t"
         " UNION ALL SELECT a.team_id, a.name, t.name FROM records_teamalias a"
@@ -396,8 +400,7 @@ def _series_names() -> Iterable[core.Name]:
         season = v.get("season")
         rows.append((sid, slug, v["name"], label, season, season))
     for sid, slug, name, label, first, last in rows:
-        # As a current series' name is used, so is its name without "NASCAR".
-        for text in {name, re.sub(r"^NASCAR\s+", "", name)}:
+        for text in core.series_forms(name):
             yield core.Name(text, core.SERIES, sid, label, first, last, frozenset({slug}))
 
 
