@@ -179,10 +179,41 @@ def test_who_a_claim_is_about() -> None:
         text, _mentions(text), date(2021, 12, 1), {SERIES_ID: "valley"}
     )  # fmt: skip
     assert [(c.predicate, c.subject_name, c.quoted) for c in found] == [
-        ("finish", "Cass Varner", False),  # a relative clause: the nearest name before
+        ("finish", "Jody Marlin", False),  # an aside ("…, who won"): the person it is about
         ("finish", "Jody Marlin", False),  # not her coach: he is named after "with"
         ("laps_led", "Jody Marlin", True),  # the speaker of the quotation
     ]
+
+
+def test_asides_notebook_items_and_series_not_held() -> None:
+    # A year in an aside about someone else dates the aside, not the sentence's race.
+    text = (
+        "Jody Marlin finished sixth at Lakeside Oval, said Cass Varner, who won at Riverbend"
+        " Speedway in 2019."
+    )
+    assert check(text, "2022-08-01") == [
+        ("finish", 6, "supported", 6),  # 2022, the story's season
+        ("finish", 1, "unverifiable", None),  # Cass Varner's: no result of hers is held
+    ]
+    # A notebook's item carries in no race: "led 40 laps" has no race or span here.
+    notebook = (
+        "RIVERBEND: Jody Marlin won at Riverbend Speedway in 2022.\n\nFAST: Marlin led 40 laps."
+    )
+    assert check(notebook, "2022-08-01") == [
+        ("finish", 1, "supported", 1),
+        ("laps_led", 40, "unverifiable", None),
+    ]
+    # A best finish stated without its race: the best of the career up to the day.
+    best = "Jody Marlin's career best remains a third-place run."
+    assert check(best, "2021-04-10") == [("best_finish", 3, "supported", 3)]
+    assert check(best, "2021-06-01") == [("best_finish", 3, "contradicted", 1)]
+    # A series the record does not hold is not taken for the story's.
+    other = "In the 2021 Valley Series season Jody Marlin also won 3 Mountain Series races."
+    day = date(2022, 1, 1)
+    [got] = claims.check(
+        claims.find(other, _mentions(other), day, {SERIES_ID: "valley"}), Memory(), day
+    )  # fmt: skip
+    assert got.verdict == "unverifiable" and "Mountain Series" in got.why
 
 
 def test_no_result_held_is_unverifiable_not_none() -> None:

@@ -102,6 +102,10 @@ class Line:
     laps_led: int | None
     dnf: bool
     name: str = ""  # the race's
+    also: tuple[str, ...] = ()  # the other series a combination race counts for
+
+    def counts_for(self, series: str) -> bool:
+        return self.series == series or series in self.also
 
     def row(self) -> dict[str, Any]:
         return {
@@ -171,6 +175,7 @@ class Claim:
     query: str = ""
     why: str = ""
     context: str = ""  # the two sentences before: a race's name, "this season"
+    other_series: str = ""  # a series named beside it that the record does not hold
 
     def document(self) -> dict[str, Any]:
         return {
@@ -203,10 +208,11 @@ class Claim:
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:[\"”’']+)?|\n|$)")
 _YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 _FUTURE = re.compile(
-    r"\b(?:will|would|could|should(?:n[’']t)?|shall|might|(?-i:may)|hop(?:e|es|ed|ing)|aim(?:s|ing)?|"
+    r"\b(?:will|would|could|can|should(?:n[’']t)?|shall|might|(?-i:may)|hop(?:e|es|ed|ing)|aim(?:s|ing)?|"
     r"plans?|planning|wants?|wanted|wish|looking forward|can[’']t wait|going to|expects?|"
     r"expected|chance to|try(?:ing)? to|dream(?:s|ed)? of|goals?|targets?|objective|ambition|"
-    r"set to|no reason|next (?:year|season|week|race))\b",
+    r"set to|no reason|next (?:year|season|week|race)|need(?:s|ed)? to|"
+    r"(?:didn[’']t|did not|doesn[’']t|does not|don[’']t|do not) (?:have|need) to)\b",
     re.IGNORECASE,
 )
 _OBJECT = re.compile(
@@ -218,7 +224,14 @@ _CLAUSE_BREAK = re.compile(
     r"[,;:—–]|\s-\s|\b(?:and|but|while|when|because|after|where)\b", re.IGNORECASE
 )
 
+# A race's own name as printed: capitalized words ending in its distance ("the Atlas 200"), not
+# a sentence's first word before a number ("In 20 starts").
+_RACE_NAME_PATTERN = (
+    r"(?-i:\b(?!(?:In|On|At|With|From|After|Of|For|By|To|And|But|Over|Since|All|Only|Just|"
+    r"About|Through|Under|His|Her|Their|The)\s)[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b)"
+)
 _SEASON_WORDS = r"(?:points?(?: table| standings)?|standings|championship|overall|in points)"
+_NAMED = r"(?-i:(?:[A-Z&][\w&'.-]*\s+){0,5})"  # a series' name: "the ARCA Menards Series standings"
 _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         POSITION,
@@ -227,13 +240,13 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
             rf"wound up|sits?|sat)\s+(?:(?:the|her|his|their)\s+(?:{_YEAR.pattern}\s+)?"
             rf"(?:season|year|campaign)\s+)?(?:in\s+)?(?:the\s+)?(?P<n>{ORD})"
             rf"(?:\s+(?:place|position|spot))?\s+(?:overall|(?:in|on)\s+(?:the\s+)?(?:final\s+)?"
-            rf"{_SEASON_WORDS})",
+            rf"{_NAMED}{_SEASON_WORDS})",
             re.IGNORECASE,
         ),
     ),
     (
         POSITION,
-        re.compile(rf"\b(?P<n>{ORD})\s+in\s+(?:the\s+)?(?:final\s+)?{_SEASON_WORDS}", re.I),
+        re.compile(rf"\b(?P<n>{ORD})\s+in\s+(?:the\s+)?(?:final\s+)?{_NAMED}{_SEASON_WORDS}", re.I),
     ),
     (
         POSITION,
@@ -248,6 +261,17 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?P<n>{ORD})[- ]place\s+(?:finish\s+)?in\s+the\s+(?:final\s+)?"
             rf"(?:standings|points|championship)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "clinched the 2021 ARCA Menards Series championship": first in the standings
+        POSITION,
+        re.compile(
+            rf"\b(?:clinch(?:ed|es|ing)?|captured|captures|capturing|wrapped up|wrapping up|"
+            rf"secured|secures|securing|won|wins|winning)\s+the\s+(?:{_YEAR.pattern}\s+)?{_NAMED}"
+            rf"(?:championship|title|crown)\b"
+            rf"(?!\s+(?:race|event|round))",
             re.IGNORECASE,
         ),
     ),
@@ -288,12 +312,44 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         TITLES,
         re.compile(
-            rf"\b(?:his|her|their)\s+(?P<n>{ORD})\s+(?:[\w&'-]+\s+){{0,5}}?"
-            rf"(?:title|championship|crown)\b",
+            rf"\b(?:(?:his|her|their)|(?:won|clinched|claimed|captured|secured|sealed|earned)\s+a)"
+            rf"\s+(?P<n>{ORD})\s+(?:[\w&'-]+\s+){{0,5}}?(?:title|championship|crown)\b",
             re.IGNORECASE,
         ),
     ),
     (AGE, re.compile(rf"\b(?P<n>{NUM})[- ]year[- ]old\b", re.I)),
+    (START, re.compile(rf"\b(?-i:Start(?:ed)?):\s*(?P<n>{ORD}|\d{{1,2}})\b")),
+    (FINISH, re.compile(rf"\b(?-i:Finish(?:ed)?):\s*(?P<n>{ORD}|\d{{1,2}})\b")),
+    (LAPS_LED, re.compile(rf"\b(?-i:Laps [Ll]ed):\s*(?P<n>{NUM})\b")),
+    (
+        # "cracked the top 10 only once", "finished in the top five 12 times", "stood on the
+        # podium 13 times"
+        "count",
+        re.compile(
+            rf"\b(?:cracked|finished in|ran in|placed in|was in|landed in|stood on)\s+the\s+"
+            rf"(?P<what>top[- ](?:five|5|ten|10|three)|podium)\s+(?:only\s+|just\s+)?"
+            rf"(?P<n>{NUM}(?=\s+times)|once|twice)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "his lone DNF", "her only start of 2022"
+        "count",
+        re.compile(
+            r"\b(?:his|her|their|the)\s+(?P<n>only|lone|sole)\s+(?:(?-i:[A-Z&][\w&'-]*)\s+){0,5}"
+            r"(?P<what>DNF|start)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "in his first series start": a debut, the first of a career's starts
+        "count",
+        re.compile(
+            r"\b(?:his|her|their)\s+(?P<n>first)\s+(?:career\s+|series\s+)?"
+            r"(?:(?-i:[A-Z&][\w&'-]*)\s+){0,5}(?P<what>start)\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "count",
         re.compile(
@@ -316,13 +372,14 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\bfailed to finish\s+(?:only\s+|just\s+)?(?P<n>{NUM}|twice|once)\b|"
             rf"\b(?P<m>{NUM})\s+races?\s+(?:that|which)\s+ended\s+early\b|"
-            rf"\b(?:running at the finish of|finished) every race (?:he|she|they) started\b",
+            rf"\b(?:running at the finish of|finished) every race (?:he|she|they) started\b|"
+            rf"\bnever failed to finish(?: a race)?\b",
             re.IGNORECASE,
         ),
     ),
     (
         "wins",
-        re.compile(r"\bw(?:on|ins)\s+(?P<n>twice|once|thrice)\b", re.I),
+        re.compile(r"\bw(?:on|ins)\s+(?:only\s+|just\s+)?(?P<n>twice|once|thrice)\b", re.I),
     ),
     (
         "count",
@@ -332,10 +389,14 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # A best finish with its place: "her career best remains a sixth-place run", "a best
+        # finish of sixth", "a career-best seventh", "his best finish a runner-up".
         BEST,
         re.compile(
-            rf"\bbest\s+(?:result|finish)\s+(?:of\s+the\s+(?:season|year)\s+)?was\s+"
-            rf"(?:a\s+)?(?P<n>{ORD})",
+            rf"\b(?:career[- ]best|best\s+(?:career\s+)?(?:result|finish|run))\s+"
+            rf"(?:(?:of\s+the\s+(?:season|year)\s+)?(?:was|is|remains|of)\s+)?(?:a\s+|an\s+)?"
+            rf"(?:(?P<n>{ORD})(?![\w-]*\s+(?:in|on)\s+(?:the\s+)?(?:standings|points))"
+            rf"|(?P<runner>runner[- ]up))",
             re.IGNORECASE,
         ),
     ),
@@ -370,7 +431,8 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         START,
         re.compile(
-            rf"\b(?:start(?:ed|s|ing)?|roll(?:ed)? off|qualif(?:ied|ies|ying))\s+(?:the race\s+)?"
+            rf"\b(?:start(?:ed|s|ing)?|roll(?:ed|ing|s)? off|qualif(?:ied|ies|ying))\s+"
+            rf"(?:the race\s+)?"
             rf"(?:from\s+|in\s+|at\s+)?(?:the\s+)?(?P<n>{ORD})(?:\s+(?:place|position|spot))?",
             re.IGNORECASE,
         ),
@@ -387,6 +449,34 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (FINISH, re.compile(rf"\band\s+(?:in\s+)?(?P<n>{ORD})(?:\s+place)?\s+at\b", re.I)),
+    (
+        # "Greg Van Alst was third" (a standings place is read by the templates before)
+        FINISH,
+        re.compile(
+            rf"\bwas\s+(?:scored\s+)?(?P<n>{ORD})\b(?![\w-]*\s*(?:-|fastest|quickest|in\s+(?:the\s+)?"
+            rf"(?:standings|points|practice|qualifying)|on\s+the\s+(?:grid|list)))",
+            re.IGNORECASE,
+        ),
+    ),
+    (FINISH, re.compile(r"\bw(?:on|ins)\s+the\s+(?:season\s+)?(?:finale|opener|race)\b", re.I)),
+    (
+        # "charged from 24th to third": where the driver started and finished
+        START,
+        re.compile(
+            rf"\b(?:charg|rall|climb|came|drove|raced|work)\w*\s+(?:(?:his|her|their)\s+way\s+)?"
+            rf"(?:up\s+)?from\s+(?P<n>{ORD})(?:\s+(?:place|position))?(?:\s+on\s+the\s+grid)?"
+            rf"(?=\s+to\s+(?:a\s+)?{ORD}\b(?!\s+in\s+(?:the\s+)?(?:standings|points)))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        FINISH,
+        re.compile(
+            rf"(?<=(?:st|nd|rd|th|id) )to\s+(?:a\s+)?(?P<n>{ORD})\b"
+            rf"(?!\s+in\s+(?:the\s+)?(?:standings|points))",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "wins",
         re.compile(
@@ -412,7 +502,7 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         FINISH,
         re.compile(
-            rf"\b(?:faded|fell|dropped|slipped|climbed|rallied|charged|raced|drove|settled)"
+            rf"\b(?:fad|fell|fall|dropp|slipp|climb|rall|charg|rac|drove|driv|settl)\w*"
             rf"\s+(?:for|to)\s+(?:a\s+)?(?P<n>{ORD})\b",
             re.IGNORECASE,
         ),
@@ -424,7 +514,7 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:won|wins|winning|win)\b(?![^.;]{0,30}\b(?:championship|title|award)s?\b)"
             r"(?=(?P<reach>[^.;,—]{0,80}?(?:\bat\s+(?:the\s+)?(?-i:[A-Z])|"
-            r"(?-i:\b[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b))))",
+            rf"{_RACE_NAME_PATTERN})))",
             re.IGNORECASE,
         ),
     ),
@@ -432,9 +522,12 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         LAPS_LED,
         re.compile(
-            rf"\b(?:led|leading)\s+(?:just\s+|only\s+)?(?:a\s+(?:race|season|career)[- ]high\s+)?"
-            rf"(?:(?:a total of|a combined|all)\s+)?(?P<n>{NUM})\s+laps?\b|"
-            rf"\b(?P<m>{NUM})\s+laps\s+led\b",
+            rf"\b(?:led|leading|paced the field for|pacing the field for)\s+(?:just\s+|only\s+)?"
+            rf"(?:a\s+(?:race|season|career)[- ]high\s+)?(?:the\s+(?:final|last|first)\s+)?"
+            rf"(?:(?:a total of|a combined|all)\s+)?(?P<n>{NUM})\s+"
+            rf"(?:(?:of\s+the\s+{NUM}\s+)?laps?|circuits)\b|"
+            rf"\b(?P<m>{NUM})\s+laps\s+led\b|"
+            rf"\b(?:never|did not|didn[’']t)\s+lead\s+a\s+(?:single\s+)?lap\b|\bnever led a lap\b",
             re.IGNORECASE,
         ),
     ),
@@ -480,6 +573,7 @@ class _Context:
     named: tuple[int, str] | None = None  # the last driver named at all
     track: Mention | None = None  # the last track named, in this paragraph or the one before
     track_paragraph: int = -9
+    tracks_seen: set[int] = field(default_factory=set)
     recent: list[str] = field(default_factory=list)  # the sentences before this one
 
 
@@ -494,25 +588,63 @@ def find(
     claims: list[Claim] = []
     ctx = _Context()
     people = [m for m in mentions if m.ident is not None and m.kind in (DRIVER, PERSON)]
+    # The story's series: the first it names (a title's, where its sentence names none).
+    story_series = next(
+        (series_slug[m.ident] for m in mentions if m.kind == SERIES and m.ident), None
+    )
     for number_, paragraph in enumerate(_paragraphs(body)):
-        if number_ - ctx.track_paragraph > 1:
-            ctx.track = None
+        if _NOTEBOOK_ITEM.match(body, paragraph[0]):
+            # A notebook's item is a story of its own: no race, season or driver carries in.
+            ctx.year, ctx.track, ctx.topic = None, None, None
+        elif number_ - ctx.track_paragraph > 1 and len(ctx.tracks_seen) > 1:
+            ctx.track = None  # the race of a story that names one track stays that one
         for s_start, s_end in _sentences(body, *paragraph):
             sentence = body[s_start:s_end]
             inside = [m for m in mentions if s_start <= m.start and m.end <= s_end]
-            years = [int(y) for y in _YEAR.findall(sentence)]
+            asides = _asides(sentence)
+            # A year in an aside ("X, whose only win came in 2019, was second") dates the aside.
+            years = [
+                int(y.group()) for y in _YEAR.finditer(sentence)
+                if not any(a <= y.start() < b for a, b in asides)
+            ]  # fmt: skip
+            quotes = _quotes(sentence)
             year = _relative_year(sentence, published) or (years[0] if years else None)
+            # A season a quotation names ("Last year I didn't have a top five," he said) is the
+            # sentence's; the story's own goes on after it.
+            told = "".join(
+                " " if any(a <= i < b for a, b in quotes) else c for i, c in enumerate(sentence)
+            )
+            quoted_year = year is not None and not (
+                _relative_year(told, published) or _YEAR.search(told)
+            )
+            story_year = ctx.year
             if year is not None and not _after_publication(published, year):
                 ctx.year = year
             series = [series_slug[m.ident] for m in inside if m.kind == SERIES and m.ident]
             if series:
                 ctx.series = series[0]
-            quotes = _quotes(sentence)
             tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
             found = _templates(sentence)
             for predicate, at, end, value, extra in found:
                 if _hoped(sentence, at, published):
                     continue
+                aside = _aside_of(asides, at)
+                if (
+                    predicate == FINISH
+                    and "runner" in sentence[at:end].lower()
+                    and not [m for m in inside if m.kind == TRACK]
+                    and _STANDINGS_TALK.search(sentence)
+                    and _RUNNER_UP_PERSON.match(sentence, end)
+                ):
+                    predicate = (
+                        POSITION  # "closed the season with 3,937 points, ahead of runner-up X"
+                    )
+                # The tracks of the figure's own part: the aside it is in, or outside them all.
+                own = [
+                    m for m in inside
+                    if m.kind != TRACK or _aside_of(asides, m.start - s_start) == aside
+                ]  # fmt: skip
+                own_tracks = [m for m in own if m.kind == TRACK and m.ident is not None]
                 claim = Claim(
                     text=sentence[at:end],
                     sentence=sentence.strip(),
@@ -525,22 +657,30 @@ def find(
                     quoted=any(a <= at < b for a, b in quotes),
                     context=" ".join(ctx.recent[-2:]),
                 )
-                track = _track(body, inside, claim.start, s_start + extra["reach"])
-                if track is None and predicate in _RACE and len(tracks) == 1:
-                    track = tracks[0]  # "…, led 132 laps and won the race at Phoenix"
-                extra["track_in_sentence"] = bool(tracks)
+                track = _track(body, own, claim.start, s_start + extra["reach"])
+                if track is None and predicate in _RACE and len(own_tracks) == 1:
+                    track = own_tracks[0]  # "…, led 132 laps and won the race at Phoenix"
+                extra["track_in_sentence"] = bool(own_tracks)
                 if track is None and predicate in _RACE:
                     track = ctx.track  # "He led 132 laps": of the race the sentence before named
                     claim.track_inferred = track is not None
+                if extra.get("stated") and claim.track_inferred:
+                    track, claim.track_inferred = None, False  # "her career best remains sixth"
                 if track is not None and track.ident is not None:
                     claim.tracks, claim.track_name = (track.ident,), track.label
                 _scope(claim, sentence, at, extra, published)
+                claim.other_series = _other_series(sentence, s_start, inside, at, end)
+                if predicate in (TITLES, ROUNDS) and claim.series is None:
+                    claim.series = story_series
                 subject = _subject(claim, sentence, s_start, inside, people, ctx, quotes)
                 if subject is not None:
                     claim.subject, claim.subject_name = subject
                 claims.append(claim)
             if tracks:
                 ctx.track, ctx.track_paragraph = tracks[-1], number_
+                ctx.tracks_seen.update(m.ident for m in tracks if m.ident is not None)
+            if quoted_year:
+                ctx.year = story_year
             ctx.recent.append(sentence.strip())
             for m in inside:
                 if m.kind == DRIVER and m.ident is not None:
@@ -638,11 +778,14 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
             elif predicate == "count":
                 kind = _count_kind(groups["what"])
                 value = 0 if word.lower() == "no" else number(word)
+                extra["ordinal"] = word.lower().endswith(("st", "nd", "rd", "th"))
             elif predicate == "none":  # "without a single victory", "winless"
                 what = groups["what"] or groups["lane"] or groups["less"]
                 kind, value = _count_kind(what), 0
             elif predicate in (BEST, FIRST_WIN, ONLY_WIN):
-                value = None if predicate == BEST else 1  # a best finish: the race's
+                # A best finish without its place: the race's (read beside it, or looked up).
+                value = 1 if predicate != BEST else (2 if groups.get("runner") else number(word))
+                extra["stated"] = predicate == BEST and value is not None
                 extra["season_best"] = bool(
                     re.match(
                         r"\s+of\s+(?:the|her|his|their|this)\s+(?:[\w&'-]+\s+){0,6}?(?:season|year)",
@@ -650,6 +793,8 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
                         re.IGNORECASE,
                     )
                 )
+            elif not word and predicate == LAPS_LED:  # "never led a lap"
+                value = 0
             elif not word:  # from the pole; won; runner-up
                 value = 2 if "runner" in match.group().lower() else 1
             else:
@@ -665,12 +810,12 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
 
 def _hoped(sentence: str, at: int, published: date | None) -> bool:
     """Whether the figure is looked ahead to or wished for: its clause hopes, plans or aims
-    ("hopes to win five races"), hedges ("at least five wins") or the sentence before it
-    names a season after the day ("the target for 2025 is…")."""
+    ("hopes to win five races"), hedges ("at least five wins"), or a season after the day is
+    named before it or in its clause ("the target for 2025 is…", "a third title in 2015")."""
     start, end = _clause(sentence, at, at)
     window = sentence[start : at + 1]
     later = published is not None and any(
-        int(y) > published.year for y in _YEAR.findall(sentence[:at])
+        int(y) > published.year for y in _YEAR.findall(sentence[:end])
     )
     hedged = re.search(r"\b(?:at least|or more|or better|up to)\b", sentence[start:end], re.I)
     return bool(_FUTURE.search(window) or hedged or later)
@@ -698,12 +843,19 @@ def _scope(
     lowered = sentence.lower()
     near = f"{claim.context} {sentence}".lower()
     if claim.predicate in (FINISH, START, BEST, FIRST_WIN):
-        claim.scope = "season" if extra.get("season_best") else "race"
+        season_best = extra.get("season_best") or (
+            extra.get("stated")
+            and _nearest_span(sentence, at, at + len(claim.text), False) == "season"
+        )
+        claim.scope = "season" if season_best else "race"
     elif claim.predicate in (*COUNTS, ONLY_WIN, LAPS_LED):
         end = at + len(claim.text)
         clause = _clause(sentence, at, end)
         # The span word of the figure's own clause, else the sentence's nearest.
-        span = _nearest_span(sentence, at, end, within=clause) or _nearest_span(sentence, at, end)
+        dated = claim.predicate != ONLY_WIN  # "whose only win came in 2019": a date, not a span
+        span = _nearest_span(sentence, at, end, dated, clause) or _nearest_span(
+            sentence, at, end, dated
+        )
         if claim.predicate == LAPS_LED and _race_laps(claim, sentence, at, end, clause, extra):
             claim.scope = "race"
         elif re.search(r"\b(?:two|2)\s+(?:seasons|years)\b", lowered) and span != "career":
@@ -712,6 +864,8 @@ def _scope(
             claim.season = max(years) if years else (published.year if published else claim.season)
         elif span is not None:
             claim.scope = span
+        elif extra.get("ordinal"):
+            claim.scope = "career"  # "in his 31st start", "the victory was his 13th"
         elif _relative_year(sentence, published) or _SEASON_HINT.search(near):
             claim.scope = "season"
         elif claim.predicate == LAPS_LED and claim.tracks:
@@ -762,7 +916,12 @@ def _nearest_span(
         if outside and _COMPOUND.match(sentence, match.end()):
             continue  # "his first career championship": the career of the title, not of this
         gap = max(start - match.end(), match.start() - end, 0)
-        kind = "career" if match.group().lower() in ("career", "all-time", "all time") else "season"
+        word = match.group().lower()
+        if word == "career" and _COMPARED.search(sentence, 0, match.start()):
+            continue  # "the best season of his career": a season, compared with the rest
+        kind = (
+            "career" if word in ("career", "all-time", "all time") or "series" in word else "season"
+        )
         if best is None or gap < best[0]:
             best = (gap, kind)
     return best[1] if best else None
@@ -776,19 +935,62 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 _SPAN = re.compile(
-    r"\b(?:career|all[- ]time|season|year|campaign|so far|to date|combined|in total|"
+    r"\b(?:career(?!-)|all[- ]time|in the series|series history|season|(?<!-)year(?!-)|"
+    r"campaign|so far|to date|combined|in total|"
     r"19[4-9]\d|20[0-4]\d)\b",
     re.IGNORECASE,
+)
+_COMPARED = re.compile(
+    r"\b(?:best|worst|finest|greatest|biggest)\s+(?:\w+\s+)?of\s+(?:his|her|their|the)\s+$", re.I
 )
 _COMPOUND = re.compile(
     r"\s+(?:[\w&-]+\s+){0,4}?(?:championships?|titles?|wins?|victor(?:y|ies)|starts?|best|high)\b",
     re.IGNORECASE,
 )
 _SEASON_HINT = re.compile(
-    r"\b(?:season|year|campaign|schedule|finale|championship|title|standings|points)\b"
+    r"\b(?:season|(?<!-)year(?!-)|campaign|schedule|finale|championship|title|standings|points)\b"
 )
-# A race's own name as printed: capitalized words ending in its distance ("the Atlas 200").
-_RACE_NAME = re.compile(r"(?-i:\b[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*)*\s+\d{2,3}\b)")
+_RACE_NAME = re.compile(_RACE_NAME_PATTERN)
+
+
+# "runner-up Aric Almirola", "runner-up in the standings" (not "a runner-up finish")
+_RUNNER_UP_PERSON = re.compile(
+    r"\s+(?:(?-i:[A-Z])|(?:in|of)\s+the\s+(?:final\s+)?(?:standings|points|championship))", re.I
+)
+_STANDINGS_TALK = re.compile(r"\b(?:season|standings|points|championship|title)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:whose|who)\b", re.IGNORECASE)
+# A paragraph of a notebook: its own item, under a label ("KNOXVILLE CAMEO: …").
+_NOTEBOOK_ITEM = re.compile(r"(?-i:[A-Z][A-Z0-9'&.\- ]{2,40}):\s")
+# A series named as such ("the NASCAR Xfinity Series"), to tell one the record does not hold.
+_SERIES_NAME = re.compile(r"(?-i:\b(?:[A-Z][\w&'.-]*\s+){1,4}Series\b)")
+
+
+def _asides(sentence: str) -> list[tuple[int, int]]:
+    """The asides about a person ("whose only win came at Kentucky in 2019", "who led 23
+    laps"): from the pronoun to the next comma or dash."""
+    spans = []
+    for match in _RELATIVE.finditer(sentence):
+        stop = re.search(r"[,;—–]|\s-\s", sentence[match.end() :])
+        spans.append((match.start(), match.end() + stop.start() if stop else len(sentence)))
+    return spans
+
+
+def _aside_of(asides: list[tuple[int, int]], at: int) -> tuple[int, int] | None:
+    return next(((a, b) for a, b in asides if a <= at < b), None)
+
+
+def _other_series(sentence: str, s_start: int, inside: Sequence[Mention], at: int, end: int) -> str:
+    """A series named in the figure's clause that no linked mention is (one the record does
+    not hold: "won 4 NASCAR Xfinity Series races"), or ""."""
+    low, high = _clause(sentence, at, end)
+    linked = [
+        (m.start - s_start, m.end - s_start) for m in inside if m.kind == SERIES and m.ident
+    ]  # fmt: skip
+    for match in _SERIES_NAME.finditer(sentence, low, high):
+        if not any(a < match.end() and match.start() < b for a, b in linked):
+            return match.group()
+    return ""
 
 
 def _in_subject_place(body: str, mention: Mention) -> bool:
@@ -812,9 +1014,15 @@ def _subject(
     if claim.predicate == ROUNDS:
         return None
     at = claim.start
-    if claim.predicate == AGE or "sitter" in claim.text.lower():  # "pole-sitter Riley Herbst"
+    if claim.predicate == AGE or re.search(r"sitter|runner", claim.text, re.I):
+        # "pole-sitter Riley Herbst", "runner-up Aric Almirola", "Dean, 30,"
         for m in named:
             if 0 <= m.start - claim.end <= 3 or 0 <= claim.start - m.end <= 3:
+                return m.ident, m.label  # type: ignore[return-value]
+    aside = _aside_of(_asides(sentence), at - s_start)
+    if aside is not None:  # "Jody Marlin, who won at Lakeside": the person the aside is about
+        for m in named:
+            if 0 <= aside[0] - (m.end - s_start) <= 3:
                 return m.ident, m.label  # type: ignore[return-value]
     if claim.quoted and _FIRST_PERSON.search(sentence[max(0, at - s_start - 60) : at - s_start]):
         speakers = [
@@ -829,6 +1037,8 @@ def _subject(
             return m.ident, m.label  # type: ignore[return-value]  # an apposition
         if _in_subject_place(sentence, replace(m, start=m.start - s_start)):
             return m.ident, m.label  # type: ignore[return-value]
+    if not before and _PRONOUN.search(sentence, 0, at - s_start):
+        return ctx.topic or ctx.named  # "He closed the season with 3,937 points, ahead of X"
     if not before and named and claim.predicate != AGE:
         first = named[0]
         if _in_subject_place(sentence, replace(first, start=first.start - s_start)):
@@ -840,7 +1050,7 @@ def _merged(claims: list[Claim]) -> list[Claim]:
     """A best-finish claim reads the finish beside it in its sentence: "finish in sixth
     position, taking her best career finish" is one race, and its finish is 6."""
     for claim in claims:
-        if claim.predicate == BEST:
+        if claim.predicate == BEST and claim.value is None:
             finishes = [
                 c for c in claims
                 if c.predicate == FINISH and c.subject == claim.subject
@@ -886,6 +1096,8 @@ def _known(line: Line, published: date | None) -> bool:
 def _check(claim: Claim, record: Record, published: date | None) -> None:
     if claim.scope == "unknown":
         raise _Unknown("over which span (a season, a career) is not said")
+    if claim.other_series:
+        raise _Unknown(f"the record holds no results of the {claim.other_series}")
     if claim.predicate == ROUNDS:
         return _rounds(claim, record, published)
     if claim.subject is None:
@@ -908,14 +1120,16 @@ def _in_series(claim: Claim, lines: list[Line]) -> list[Line]:
     """The lines of the claim's series; where the text names none, the one series the driver
     raced in the claim's season (or career)."""
     if claim.series is not None:
-        chosen = [ln for ln in lines if ln.series == claim.series]
+        chosen = [ln for ln in lines if ln.counts_for(claim.series)]
         if chosen or claim.scope != "race":
             return chosen
+    if claim.scope == "race":
+        return lines
     pool = [ln for ln in lines if claim.season is None or ln.season == claim.season]
-    raced = {ln.series for ln in pool}
-    if claim.series is None and len(raced) > 1 and claim.scope != "race":
+    raced = {ln.series for ln in pool} or {ln.series for ln in lines}
+    if len(raced) > 1:
         raise _Unknown(f"which series is not said ({', '.join(sorted(raced))} are held)")
-    return lines
+    return [ln for ln in lines if ln.series in raced]
 
 
 def _race(claim: Claim, record: Record, lines: list[Line]) -> None:
@@ -923,6 +1137,8 @@ def _race(claim: Claim, record: Record, lines: list[Line]) -> None:
         raise _Unknown("the season of the race is not said")
     pool = [ln for ln in _in_series(claim, lines) if ln.season == claim.season]
     named = _named_races(pool, claim.sentence) or _named_races(pool, claim.context)
+    if claim.predicate == BEST and claim.value is not None and not claim.tracks and not named:
+        return _best_stated(claim, lines)
     if not claim.tracks and not named:
         raise _Unknown("the race is not named (by its track or its name)")
     at_track = [ln for ln in pool if ln.track in claim.tracks]
@@ -977,7 +1193,7 @@ def _best(claim: Claim, lines: list[Line], races: list[Line]) -> None:
     stated = [ln for ln in races if claim.value is not None and ln.finish == claim.value]
     race = stated[0] if stated else min(races, key=lambda ln: ln.finish or 999)
     series = claim.series or race.series
-    pool = [ln for ln in lines if ln.series == series and ln.finish is not None]
+    pool = [ln for ln in lines if ln.counts_for(series) and ln.finish is not None]
     if claim.predicate == FIRST_WIN:
         wins = sorted((ln for ln in pool if ln.finish == 1), key=_order)
         if not wins:
@@ -1003,6 +1219,29 @@ def _best(claim: Claim, lines: list[Line], races: list[Line]) -> None:
     claim.verdict = SUPPORTED if race.finish == best.finish else CONTRADICTED
     claim.correct = best.finish
     claim.evidence = [race.row()] + ([best.row()] if best is not race else [])
+
+
+def _best_stated(claim: Claim, lines: list[Line]) -> None:
+    """A best finish the text gives without its race: the best of the season, or of the
+    career up to the day."""
+    pool = [
+        ln for ln in lines
+        if ln.finish is not None and (claim.series is None or ln.counts_for(claim.series))
+    ]  # fmt: skip
+    raced = sorted({ln.series for ln in pool})
+    if len(raced) > 1 and claim.series is None:
+        raise _Unknown(f"which series is not said ({', '.join(raced)} are held)")
+    season = claim.scope == "season"
+    if season:
+        pool = [ln for ln in pool if ln.season == claim.season]
+    if not pool:
+        raise _Unknown(f"no finish of {claim.subject_name} is held there")
+    best = min(ln.finish or 0 for ln in pool)
+    span = f"season {claim.season}" if season else "career"
+    claim.query = f"best finish of {claim.subject_name} in {claim.series or raced[0]}, {span}"
+    claim.verdict = SUPPORTED if best == claim.value else CONTRADICTED
+    claim.correct = best
+    claim.evidence = [ln.row() for ln in pool if ln.finish == best][:50]
 
 
 def _order(line: Line) -> tuple[int, int]:

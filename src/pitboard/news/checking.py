@@ -47,6 +47,19 @@ class DatabaseRecord:
                 " WHERE d.person_id = %s ORDER BY se.year, r.round",
                 [person],
             )
+            # Combination races: the other series' seasons they count in.
+            also: dict[int, list[str]] = {}
+            for race, slug in bulk.select_rows(
+                "SELECT DISTINCT cr.race_id, s.slug FROM records_championshiprace cr"
+                " JOIN records_championship c ON c.id = cr.championship_id"
+                " JOIN records_season se ON se.id = c.season_id"
+                " JOIN records_series s ON s.id = se.series_id"
+                " JOIN records_result x ON x.race_id = cr.race_id"
+                " JOIN records_driver d ON d.id = x.driver_id"
+                " WHERE cr.round IS NOT NULL AND d.person_id = %s",
+                [person],
+            ):
+                also.setdefault(race, []).append(slug)
             self._lines[person] = [
                 core.Line(
                     race=race,
@@ -61,6 +74,7 @@ class DatabaseRecord:
                     laps_led=led,
                     dnf=finish is not None and status in _DNF,
                     name=race_name,
+                    also=tuple(sorted(also.get(race, ()))),
                 )
                 for (
                     race,
@@ -80,12 +94,20 @@ class DatabaseRecord:
         return self._lines[person]
 
     def schedule(self, series: str, season: int) -> list[tuple[int, dt.date | None, int]]:
+        """The season's races, with the combination races another series holds (each at its
+        round in this season)."""
         rows = bulk.select_rows(
             "SELECT r.round, r.date, r.track_id FROM records_race r"
             " JOIN records_season se ON se.id = r.season_id"
             " JOIN records_series s ON s.id = se.series_id"
-            " WHERE s.slug = %s AND se.year = %s ORDER BY r.round",
-            [series, season],
+            " WHERE s.slug = %s AND se.year = %s"
+            " UNION SELECT cr.round, r.date, r.track_id FROM records_championshiprace cr"
+            " JOIN records_race r ON r.id = cr.race_id"
+            " JOIN records_championship c ON c.id = cr.championship_id"
+            " JOIN records_season se ON se.id = c.season_id"
+            " JOIN records_series s ON s.id = se.series_id"
+            " WHERE cr.round IS NOT NULL AND s.slug = %s AND se.year = %s ORDER BY 1",
+            [series, season, series, season],
         )
         return [(rnd, _day(day), track) for rnd, day, track in rows]
 
