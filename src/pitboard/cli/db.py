@@ -1,10 +1,11 @@
-"""``pitboard init`` and ``pitboard db stats``."""
+"""``pitboard init`` and ``pitboard db stats|refresh-standings|backup|restore``."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from pitboard.cli import CommandError
 from pitboard.cli.output import print_json, print_table, stderr
 
 
@@ -34,6 +35,20 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     refresh.add_argument("--all", action="store_true", help="every season, stale or not")
     refresh.set_defaults(handler=run_refresh)
+    backup = db_commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the whole database to a new file, safely while the site serves",
+    )
+    backup.add_argument("file", metavar="FILE", help="the backup to write (never overwritten)")
+    backup.set_defaults(handler=run_backup)
+    restore = db_commands.add_parser(
+        "restore",
+        parents=[common],
+        help="load a backup into this database, which must hold no data",
+    )
+    restore.add_argument("file", metavar="FILE", help="a file `pitboard db backup` wrote")
+    restore.set_defaults(handler=run_restore)
 
 
 def migrate(verbose: bool = False) -> None:
@@ -91,4 +106,34 @@ def run_refresh(args: argparse.Namespace) -> int:
     done = refresh_stale()
     rows = sum(n for _, _, n in done)
     stderr.print(f"standings and tallies stored for {len(done)} seasons ({rows} standings rows)")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from pitboard.backup import backup
+
+    return _copy(backup, args.file, "no backup written", "backup written: {path} ({mb} MB, {kind})")
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from pitboard.backup import restore
+
+    return _copy(restore, args.file, "nothing restored", "restored {path} into {kind} {name}")
+
+
+def _copy(action: Any, file: str, failed: str, said: str) -> int:
+    """Run a backup or a restore, reporting it in one line (or why nothing was written)."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    from pitboard.backup import BackupError
+
+    try:
+        done = action(Path(file))
+    except BackupError as exc:
+        raise CommandError(f"{failed}: {exc}") from exc
+    name = connection.settings_dict["NAME"]
+    line = said.format(path=done.path, mb=f"{done.size / 1e6:.1f}", kind=done.backend, name=name)
+    stderr.print(line, markup=False, highlight=False)
     return 0
