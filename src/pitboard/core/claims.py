@@ -571,7 +571,7 @@ class _Context:
     series: str | None = None
     topic: tuple[int, str] | None = None  # the last driver in a subject's place
     named: tuple[int, str] | None = None  # the last driver named at all
-    track: Mention | None = None  # the last track named, in this paragraph or the one before
+    track: Mention | None = None  # the last track named: this or the last paragraph, or the story's
     track_paragraph: int = -9
     tracks_seen: set[int] = field(default_factory=set)
     recent: list[str] = field(default_factory=list)  # the sentences before this one
@@ -629,16 +629,8 @@ def find(
                 if _hoped(sentence, at, published):
                     continue
                 aside = _aside_of(asides, at)
-                if (
-                    predicate == FINISH
-                    and "runner" in sentence[at:end].lower()
-                    and not [m for m in inside if m.kind == TRACK]
-                    and _STANDINGS_TALK.search(sentence)
-                    and _RUNNER_UP_PERSON.match(sentence, end)
-                ):
-                    predicate = (
-                        POSITION  # "closed the season with 3,937 points, ahead of runner-up X"
-                    )
+                if predicate == FINISH and _runner_up_in_points(sentence, at, end, inside):
+                    predicate = POSITION
                 # The tracks of the figure's own part: the aside it is in, or outside them all.
                 own = [
                     m for m in inside
@@ -964,6 +956,18 @@ _RELATIVE = re.compile(r"\b(?:whose|who)\b", re.IGNORECASE)
 _NOTEBOOK_ITEM = re.compile(r"(?-i:[A-Z][A-Z0-9'&.\- ]{2,40}):\s")
 # A series named as such ("the NASCAR Xfinity Series"), to tell one the record does not hold.
 _SERIES_NAME = re.compile(r"(?-i:\b(?:[A-Z][\w&'.-]*\s+){1,4}Series\b)")
+
+
+def _runner_up_in_points(sentence: str, at: int, end: int, inside: Sequence[Mention]) -> bool:
+    """Whether a "runner-up" is the standings' ("closed the season with 3,937 points, ahead of
+    runner-up Aric Almirola"): a person or the standings follow it, the sentence speaks of a
+    season or points, and it names no track."""
+    return (
+        "runner" in sentence[at:end].lower()
+        and not any(m.kind == TRACK for m in inside)
+        and _STANDINGS_TALK.search(sentence) is not None
+        and _RUNNER_UP_PERSON.match(sentence, end) is not None
+    )
 
 
 def _asides(sentence: str) -> list[tuple[int, int]]:
