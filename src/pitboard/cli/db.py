@@ -7,6 +7,7 @@ from typing import Any
 
 from pitboard.cli import CommandError
 from pitboard.cli.output import print_json, print_table, stderr
+from pitboard.exports import FORMATS
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -49,6 +50,16 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     restore.add_argument("file", metavar="FILE", help="a file `pitboard db backup` wrote")
     restore.set_defaults(handler=run_restore)
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write every table (results, races, drivers, tracks, standings, sources) with a"
+        " manifest of row counts, columns and SHA-256",
+    )
+    export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument("--series", metavar="S[,S…]", help="only these series (slugs)")
+    export.add_argument("--out", metavar="DIR", required=True, help="a new or empty folder")
+    export.set_defaults(handler=run_export)
 
 
 def migrate(verbose: bool = False) -> None:
@@ -136,4 +147,22 @@ def _copy(action: Any, file: str, failed: str, said: str) -> int:
     name = connection.settings_dict["NAME"]
     line = said.format(path=done.path, mb=f"{done.size / 1e6:.1f}", kind=done.backend, name=name)
     stderr.print(line, markup=False, highlight=False)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pitboard.exports import ExportError, export
+
+    series = [s.strip() for s in (args.series or "").split(",") if s.strip()]
+    try:
+        manifest = export(args.format, Path(args.out), series)
+    except ExportError as exc:
+        raise CommandError(f"nothing exported: {exc}") from exc
+    print_table(
+        f"exported to {args.out}",
+        [{k: t[k] for k in ("table", "rows", "file", "bytes")} for t in manifest["tables"]],
+        ["table", "rows", "file", "bytes"],
+    )
     return 0
