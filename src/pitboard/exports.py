@@ -184,23 +184,23 @@ def export(fmt: str, out: Path, series: Sequence[str] = ()) -> dict[str, Any]:
     return manifest
 
 
-def _rows(sql: str, params: list[Any]) -> Iterator[list[tuple[Any, ...]]]:
+def _rows(sql: str, params: list[Any]) -> Iterator[Sequence[tuple[Any, ...]]]:
     """The rows of *sql*, a chunk at a time (PostgreSQL: a server-side cursor)."""
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(CHUNK):
-            yield [tuple(_plain(v) for v in row) for row in chunk]
-
-
-def _plain(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
+            yield chunk
 
 
 def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+    """A value as text formats hold it: dates in ISO 8601, decimals (PostgreSQL's money) as
+    floats."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return float(value) if isinstance(value, Decimal) else value
 
 
-def _write_csv(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ...]]]) -> int:
+def _write_csv(path: Path, table: Table, chunks: Iterator[Sequence[tuple[Any, ...]]]) -> int:
     count = 0
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
@@ -211,7 +211,7 @@ def _write_csv(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ...]]]
     return count
 
 
-def _write_json(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ...]]]) -> int:
+def _write_json(path: Path, table: Table, chunks: Iterator[Sequence[tuple[Any, ...]]]) -> int:
     names = [n for n, _ in table.columns]
     count = 0
     with path.open("w", encoding="utf-8") as file:
@@ -222,7 +222,7 @@ def _write_json(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ...]]
     return count
 
 
-def _write_parquet(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ...]]]) -> int:
+def _write_parquet(path: Path, table: Table, chunks: Iterator[Sequence[tuple[Any, ...]]]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -234,20 +234,21 @@ def _write_parquet(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ..
     count = 0
     with pq.ParquetWriter(path, schema) as writer:
         for chunk in chunks:
-            columns = list(zip(*chunk, strict=True))
-            writer.write_table(
-                pa.Table.from_arrays(
-                    [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
-                    schema=schema,
-                )
-            )
+            columns = [
+                [float(v) if isinstance(v, Decimal) else v for v in column]
+                if kind == "float"
+                else column
+                for column, (_, kind) in zip(zip(*chunk, strict=True), table.columns, strict=True)
+            ]
+            arrays = [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             count += len(chunk)
         if count == 0:
             writer.write_table(schema.empty_table())
     return count
 
 
-def _write_sqlite(path: Path, table: Table, chunks: Iterator[list[tuple[Any, ...]]]) -> int:
+def _write_sqlite(path: Path, table: Table, chunks: Iterator[Sequence[tuple[Any, ...]]]) -> int:
     types = {"int": "INTEGER", "float": "REAL", "str": "TEXT", "date": "TEXT", "datetime": "TEXT"}
     count = 0
     with sqlite3.connect(path) as db:
