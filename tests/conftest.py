@@ -226,8 +226,8 @@ ARTICLES = [
 @pytest.fixture(scope="session")
 def career_record(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pitboard]:
     """The CLI on a database of careers and news: the starter data, the NASCAR Truck Series
-    file, racing-reference's ARCA, East and West results with the Truck Series' race dates
-    (2010–2024), and the four shared articles (imported after the results they mention)."""
+    file with its race dates, racing-reference's ARCA, East and West results (2010–2024), and
+    the four shared articles (imported after the results they mention)."""
     need_nascar()
     if not (RR / "nascar_arca").is_dir():
         pytest.skip(f"the racing-reference files are not at {RR} (set PITBOARD_SHARED)")
@@ -241,6 +241,8 @@ def career_record(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pitboard
         cli.run("import", "nascar", "--source", str(trucks))  # cup and nxs are not there
         series = ("--series", "arca,arca-east,arca-west,truck", "--seasons", "2010-2024")
         cli.run("import", "racing-reference", "--source", str(RR), *series, check=True)
+        # The Truck Series' race dates of every season (a story is checked as of its day).
+        cli.run("import", "racing-reference", "--source", str(RR), "--series", "truck", check=True)
         cli.run("db", "refresh-standings", check=True)
         for name, day, title in ARTICLES:
             given = ("--title", title) if title else ()

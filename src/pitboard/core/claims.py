@@ -206,13 +206,14 @@ class Claim:
 # Finding claims ----------------------------------------------------------------------------------
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:[\"”’']+)?|\n|$)")
-_YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
+_YEAR = re.compile(r"(?<!since )(?<!before )(?<!until )\b(19[4-9]\d|20[0-4]\d)\b")
 _FUTURE = re.compile(
     r"\b(?:will|would|could|can|should(?:n[’']t)?|shall|might|(?-i:may)|hop(?:e|es|ed|ing)|aim(?:s|ing)?|"
     r"plans?|planning|wants?|wanted|wish|looking forward|can[’']t wait|going to|expects?|"
     r"expected|chance to|try(?:ing)? to|dream(?:s|ed)? of|goals?|targets?|objective|ambition|"
     r"set to|no reason|next (?:year|season|week|race)|need(?:s|ed)? to|"
-    r"(?:didn[’']t|did not|doesn[’']t|does not|don[’']t|do not) (?:have|need) to)\b",
+    r"(?:didn[’']t|did not|doesn[’']t|does not|don[’']t|do not) (?:have|need) to|"
+    r"predict(?:s|ed|ion)?|bet(?:ting)? (?:on|against)|imagine|like (?:him|her|them) for)\b",
     re.IGNORECASE,
 )
 _OBJECT = re.compile(
@@ -381,6 +382,7 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         "wins",
         re.compile(r"\bw(?:on|ins)\s+(?:only\s+|just\s+)?(?P<n>twice|once|thrice)\b", re.I),
     ),
+    ("wins", re.compile(rf"\b(?P<n>{NUM})[- ]time\s+(?:race\s+)?winner\b", re.I)),
     (
         "count",
         re.compile(
@@ -394,7 +396,8 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
         BEST,
         re.compile(
             rf"\b(?:career[- ]best|best\s+(?:career\s+)?(?:result|finish|run))\s+"
-            rf"(?:(?:of\s+the\s+(?:season|year)\s+)?(?:was|is|remains|of)\s+)?(?:a\s+|an\s+)?"
+            rf"(?:(?:(?:of\s+)?(?:the|this)\s+(?:season|year)\s+)?(?:was|is|remains|of)\s+)?"
+            rf"(?:a\s+|an\s+)?"
             rf"(?:(?P<n>{ORD})(?![\w-]*\s+(?:in|on)\s+(?:the\s+)?(?:standings|points))"
             rf"|(?P<runner>runner[- ]up))",
             re.IGNORECASE,
@@ -480,13 +483,15 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
     (
         "wins",
         re.compile(
-            rf"\bw(?:on|ins|inning)\s+(?P<n>{NUM})(?:\s+(?:(?-i:[A-Z&][\w&'-]*)\s+){{0,6}}"
+            rf"\bw(?:on|ins|inning|in)\s+(?:a\s+(?:series|career|season)[- ](?:best|high)\s+)?"
+            rf"(?P<n>{NUM})(?:\s+(?:(?-i:[A-Z&][\w&'-]*)\s+){{0,6}}"
             rf"(?:races|times|events)\b|(?=\s+(?:of|in)\s+(?:the\s+|his\s+|her\s+)?"
             rf"(?:{NUM}\s+)?(?:races|starts|events)\b))",
             re.IGNORECASE,
         ),
     ),
-    (FINISH, re.compile(r"\b(?:took|taking|takes)\s+the\s+checkered\s+flag\b", re.I)),
+    (FINISH, re.compile(r"\b(?:took|taking|takes)\s+the\s+checkered\s+flag|checkers\b", re.I)),
+    (FINISH, re.compile(r"\brounded\s+out\s+the\s+top\s+(?P<n>five|ten|three|5|10|3)\b", re.I)),
     (
         FINISH,
         re.compile(
@@ -518,7 +523,7 @@ _TEMPLATES: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    (FINISH, re.compile(r"\b(?:was\s+)?runner[- ]up\b", re.I)),
+    (FINISH, re.compile(r"\b(?:was\s+(?:the\s+)?)?runner[- ]up\b", re.I)),
     (
         LAPS_LED,
         re.compile(
@@ -626,7 +631,7 @@ def find(
             tracks = [m for m in inside if m.kind == TRACK and m.ident is not None]
             found = _templates(sentence)
             for predicate, at, end, value, extra in found:
-                if _hoped(sentence, at, published):
+                if _hoped(sentence, at, end, published):
                     continue
                 aside = _aside_of(asides, at)
                 if predicate == FINISH and _runner_up_in_points(sentence, at, end, inside):
@@ -800,10 +805,13 @@ def _templates(sentence: str) -> list[tuple[str, int, int, int | None, dict[str,
     return sorted(out, key=lambda c: c[1])
 
 
-def _hoped(sentence: str, at: int, published: date | None) -> bool:
-    """Whether the figure is looked ahead to or wished for: its clause hopes, plans or aims
-    ("hopes to win five races"), hedges ("at least five wins"), or a season after the day is
-    named before it or in its clause ("the target for 2025 is…", "a third title in 2015")."""
+def _hoped(sentence: str, at: int, until: int, published: date | None) -> bool:
+    """Whether the figure (at…until) is looked ahead to or wished for: its clause hopes, plans
+    or aims ("hopes to win five races"), hedges ("at least five wins"), counts what is still
+    to come ("two more wins", "six races left"), or a season after the day is named before it
+    or in its clause ("the target for 2025 is…", "a third title in 2015")."""
+    if re.search(r"\bmore\b", sentence[at:until], re.I) or _TO_COME.match(sentence, until):
+        return True
     start, end = _clause(sentence, at, at)
     window = sentence[start : at + 1]
     later = published is not None and any(
@@ -845,14 +853,22 @@ def _scope(
         clause = _clause(sentence, at, end)
         # The span word of the figure's own clause, else the sentence's nearest.
         dated = claim.predicate != ONLY_WIN  # "whose only win came in 2019": a date, not a span
-        span = _nearest_span(sentence, at, end, dated, clause) or _nearest_span(
-            sentence, at, end, dated
+        asides = _asides(sentence)  # "…, the first of them at Gateway in June 2019"
+        span = _nearest_span(sentence, at, end, dated, clause, asides) or _nearest_span(
+            sentence, at, end, dated, skip=asides
         )
         if claim.predicate == LAPS_LED and _race_laps(claim, sentence, at, end, clause, extra):
             claim.scope = "race"
-        elif re.search(r"\b(?:two|2)\s+(?:seasons|years)\b", lowered) and span != "career":
-            claim.scope, claim.seasons = "season", 2
-            years = [int(y) for y in _YEAR.findall(sentence)]
+        elif _YEARS_RANGE.search(sentence):
+            claim.scope = "career"  # "360 starts, from its inaugural season through 2014"
+        elif (several := _SEASONS.search(lowered) or (span is None and _SEASONS.search(near))) and (
+            span != "career"
+        ):
+            # "over the past two seasons", "The numbers over three seasons…": the last N
+            claim.scope, claim.seasons = "season", number(several.group(1)) or 2
+            years = [
+                int(y.group()) for y in _YEAR.finditer(sentence) if not _aside_of(asides, y.start())
+            ]
             claim.season = max(years) if years else (published.year if published else claim.season)
         elif span is not None:
             claim.scope = span
@@ -883,18 +899,29 @@ def _race_laps(
     """Whether laps led are a race's: their clause names no span ("a combined", "on the
     season", "so far"), and a race is at hand — a track in the sentence, unless an opening
     "Last year…" spans it (a year only dates the race: "at Richmond in 2022, where he led 176
-    laps"), or a race named before, where nothing in the sentence speaks of a span."""
+    laps"), or a race named before, where nothing in the sentence speaks of a span (asides
+    about others aside: "X, who has six wins this season, ran second after leading 19 laps")."""
+    asides = _asides(sentence)
     if _nearest_span(sentence, at, end, years=False, within=clause) is not None:
         return False
+    if re.search(r"\bof\s+the\s+\S+\s+laps\b|\bevery one of\b", claim.text) or _RACE_NAME.search(
+        sentence, *clause
+    ):
+        return True  # "led 74 of the 80 laps", "led 162 laps to win the Visit Hampton 175"
     if (claim.tracks and not claim.track_inferred) or extra["track_in_sentence"]:
         opening = _clause(sentence, 0, 0)
-        return opening[1] >= at or _nearest_span(sentence, at, end, False, opening) is None
+        return opening[1] >= at or _nearest_span(sentence, at, end, False, opening, asides) is None
     named = bool(claim.tracks) or bool(_RACE_NAME.search(sentence))
-    return named and _nearest_span(sentence, at, end, years=False) is None
+    return named and _nearest_span(sentence, at, end, years=False, skip=asides) is None
 
 
 def _nearest_span(
-    sentence: str, start: int, end: int, years: bool = True, within: tuple[int, int] | None = None
+    sentence: str,
+    start: int,
+    end: int,
+    years: bool = True,
+    within: tuple[int, int] | None = None,
+    skip: Sequence[tuple[int, int]] = (),
 ) -> str | None:
     """Which span word is nearest the figure (in *within*, else the sentence): "career" ("his
     48th career start") or "season" ("a season that had produced six DNFs", "in 2021", "so
@@ -904,6 +931,9 @@ def _nearest_span(
     for match in _SPAN.finditer(sentence, low, high):
         if not years and match.group().isdigit():
             continue
+        aside = _aside_of(list(skip), match.start())
+        if aside is not None and aside != _aside_of(list(skip), start):
+            continue  # a span word in an aside the figure is not in
         outside = match.end() <= start or match.start() >= end
         if outside and _COMPOUND.match(sentence, match.end()):
             continue  # "his first career championship": the career of the title, not of this
@@ -927,7 +957,7 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 _SPAN = re.compile(
-    r"\b(?:career(?!-)|all[- ]time|in the series|series history|season|(?<!-)year(?!-)|"
+    r"\b(?:career(?!-)|all[- ]time|series history|seasons?|(?<!-)year(?!-)|"
     r"campaign|so far|to date|combined|in total|"
     r"19[4-9]\d|20[0-4]\d)\b",
     re.IGNORECASE,
@@ -947,15 +977,27 @@ _RACE_NAME = re.compile(_RACE_NAME_PATTERN)
 
 # "runner-up Aric Almirola", "runner-up in the standings" (not "a runner-up finish")
 _RUNNER_UP_PERSON = re.compile(
-    r"\s+(?:(?-i:[A-Z])|(?:in|of)\s+the\s+(?:final\s+)?(?:standings|points|championship))", re.I
+    r"\s+(?:(?-i:[A-Z])|(?:in|of)\s+the\s+(?:final\s+)?(?:standings|points|championship)|"
+    r"with\s+[\d,]+\s+points)",
+    re.I,
 )
 _STANDINGS_TALK = re.compile(r"\b(?:season|standings|points|championship|title)\b", re.I)
+_SEASONS = re.compile(r"\b(two|three|four|five|[2-5])\s+(?:full\s+)?(?:seasons|years)\b", re.I)
+_YEARS_RANGE = re.compile(
+    r"\bfrom\b[^.;]{0,40}?\b(?:through|to|until)\s+(?:19[4-9]\d|20[0-4]\d)\b", re.I
+)
+_TO_COME = re.compile(r"\s+(?:left|remaining|to go|to play)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(?:whose|who)\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(?:whose|who)\b|(?<=, )(?:the (?:first|last|latest) of them|including)\b", re.IGNORECASE
+)
 # A paragraph of a notebook: its own item, under a label ("KNOXVILLE CAMEO: …").
 _NOTEBOOK_ITEM = re.compile(r"(?-i:[A-Z][A-Z0-9'&.\- ]{2,40}):\s")
 # A series named as such ("the NASCAR Xfinity Series"), to tell one the record does not hold.
-_SERIES_NAME = re.compile(r"(?-i:\b(?:[A-Z][\w&'.-]*\s+){1,4}Series\b)")
+_SERIES_NAME = re.compile(
+    r"(?-i:\b(?:[A-Z][\w&'.-]*\s+){1,4}Series\b|\b(?:Xfinity|Nationwide|Busch|Cup)\b"
+    r"(?=\s+(?:races?|wins?|victor|starts?|titles?|championships?|career)))"
+)
 
 
 def _runner_up_in_points(sentence: str, at: int, end: int, inside: Sequence[Mention]) -> bool:
@@ -974,7 +1016,7 @@ def _asides(sentence: str) -> list[tuple[int, int]]:
     """The asides about a person ("whose only win came at Kentucky in 2019", "who led 23
     laps"): from the pronoun to the next comma or dash."""
     spans = []
-    for match in _RELATIVE.finditer(sentence):
+    for match in _RELATIVE.finditer(sentence):  # and "…, the first of them at Gateway in 2019"
         stop = re.search(r"[,;—–]|\s-\s", sentence[match.end() :])
         spans.append((match.start(), match.end() + stop.start() if stop else len(sentence)))
     return spans
@@ -1108,9 +1150,17 @@ def _check(claim: Claim, record: Record, published: date | None) -> None:
         raise _Unknown("who this is about is not clear from the text")
     if claim.predicate == AGE:
         return _age(claim, record, published)
-    lines = [ln for ln in record.lines(claim.subject) if _known(ln, published)]
+    held = record.lines(claim.subject)
+    lines = [ln for ln in held if _known(ln, published)]
     if not lines:
         raise _Unknown(f"the record holds no results of {claim.subject_name}")
+    if claim.scope != "race" and published is not None:
+        undated = {ln.series for ln in held if ln.day is None and ln.season == published.year}
+        if undated and (claim.series is None or claim.series in undated):
+            # Which of the day's season's races had been run is not known: no count is sure.
+            raise _Unknown(
+                f"the {published.year} races of {', '.join(sorted(undated))} have no dates"
+            )
     if claim.predicate in (POSITION, POINTS):
         return _standing(claim, record, lines, published)
     if claim.predicate == TITLES:
@@ -1338,11 +1388,14 @@ def _titles(claim: Claim, record: Record, published: date | None) -> None:
         raise _Unknown(f"the record holds no standings of {claim.series}")
     last = max(champions)
     if published is not None:
-        # A season counts once its last race was run by that day (the title is then decided).
+        # A season counts once its last race was run by that day (the title is then decided);
+        # where the day's season has races without dates, whether it was over is not known.
         last = published.year - 1
         days = [day for _, day, _ in record.schedule(claim.series, published.year)]
         if days and all(day is not None and day <= published for day in days):
             last = published.year
+        elif None in days and champions.get(published.year) == claim.subject:
+            raise _Unknown(f"whether {claim.series} {published.year} was over by then is not known")
     won = sorted(y for y, who in champions.items() if who == claim.subject and y <= last)
     claim.query = f"seasons of {claim.series} to {last} whose champion is {claim.subject_name}"
     claim.verdict = SUPPORTED if len(won) == claim.value else CONTRADICTED

@@ -236,7 +236,8 @@ def _link(
 
 
 def _rank(names: list[Name], season: int | None) -> list[Name]:
-    """Names by how well they fit the article's season: in use then, else nearest."""
+    """Names by how well they fit the article's season: in use then, else nearest; a person
+    before a team named after them (an owner's "Ron Hornaday Jr." is the driver in prose)."""
 
     def distance(n: Name) -> int:
         if season is None or n.first is None:
@@ -244,7 +245,9 @@ def _rank(names: list[Name], season: int | None) -> list[Name]:
         last = n.last if n.last is not None else season
         return 0 if n.first <= season <= last else min(abs(season - n.first), abs(season - last))
 
-    return sorted(names, key=lambda n: (distance(n), n.short, -(n.last or 0), n.ident))
+    return sorted(
+        names, key=lambda n: (n.kind == TEAM, distance(n), n.short, -(n.last or 0), n.ident)
+    )
 
 
 def _narrow(mention: Mention, gazetteer: Gazetteer, series: set[str]) -> Mention:
