@@ -85,7 +85,9 @@ INSTALLED_APPS = [
     "pitboard.records",
     "pitboard.careers",
     "pitboard.news",
+    "pitboard.officials",
     "pitboard.web",
+    "axes",  # django-axes: sign-ins throttled (below)
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,25 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-ins (the admin, and the officials' pages to come) throttled by django-axes, a maintained
+# package: after 5 failures for one account from one address, that pair is refused for 15
+# minutes; the failures are kept in the database, so every worker sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# A session lasts a race night, its cookie out of scripts' reach and not sent cross-site.
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 ROOT_URLCONF = "pitboard.urls"
 WSGI_APPLICATION = "pitboard.wsgi.application"

@@ -30,7 +30,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pitboard.cli import careers, db, identity, imports, news, serve, standings
+    from pitboard.cli import careers, db, identity, imports, news, serve, standings, users
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     news.add_commands(commands, common)
     standings.add_commands(commands, common)
     serve.add_commands(commands, common)
+    users.add_commands(commands, common)
     return parser
 
 

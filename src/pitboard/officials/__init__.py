@@ -1,0 +1,1 @@
+"""Accounts and roles (issue 15): officials of series, editors and admins."""
