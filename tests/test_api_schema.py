@@ -41,6 +41,6 @@ def test_no_server_error_and_no_response_off_schema(site: Server, tmp_path: Path
         timeout=900,
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    # Every operation of the schema was tested (30 with the statements of people, tracks and
-    # series, and the news with its claims and the draft checker).
-    assert " passed" in done.stdout and "30/30" in done.stdout, done.stdout[-3000:]
+    # Every operation of the schema was tested (35 with the write API, called without a token
+    # here: this server's database is shared with other tests; tests/test_race_night.py writes).
+    assert " passed" in done.stdout and "35/35" in done.stdout, done.stdout[-3000:]

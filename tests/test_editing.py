@@ -145,3 +145,28 @@ def test_a_race_correction_is_kept_the_same_way(imported: Path, admin_client: Cl
     assert reports[0].races_updated == 0  # the shown race is the editor's still
     race.refresh_from_db()
     assert race.name == "Harvest Classic 150"
+
+
+def test_an_admin_edit_is_in_the_audit_trail_and_reverts(
+    imported: Path, admin_client: Client
+) -> None:
+    from pitboard.officials.changes import change_detail, change_list, revert
+
+    result = Result.objects.get(driver__person__name="Avery Quill", race__round=1)
+    url = f"/admin/records/result/{result.pk}/change/"
+    response = admin_client.post(url, change_form(admin_client, url, laps=47))
+    assert response.status_code == 302, form_errors(response)
+    [edit, _imported] = change_list()
+    assert (edit["what"], edit["who"], edit["through"], edit["series"]) == (
+        "edit",
+        "admin",
+        "admin",
+        ["thunder-stock"],
+    )
+    [stated] = change_detail(edit["id"])["changes"]
+    assert (stated["before"], stated["after"]["laps"]) == (None, 47)  # the editor's first word
+
+    revert(None, edit["id"], channel="cli", reason="a misread lap chart")
+    result.refresh_from_db()
+    assert result.laps == 50
+    assert not ResultStatement.objects.filter(result=result, dataset="editor").exists()

@@ -125,6 +125,9 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Officials sign in where the admin's staff do; then the race-night form.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/officials/entry/"
 
 ROOT_URLCONF = "pitboard.urls"
 WSGI_APPLICATION = "pitboard.wsgi.application"
@@ -208,6 +211,10 @@ if PITBOARD_HTTPS:
 # PITBOARD_TRUST_X_FORWARDED_FOR=1 (set it only behind a proxy that appends that header), else
 # the connection's.
 PITBOARD_TRUST_X_FORWARDED_FOR = os.environ.get("PITBOARD_TRUST_X_FORWARDED_FOR", "") == "1"
+
+# The write API's calls a minute per account (then 429).
+_writes = os.environ.get("PITBOARD_WRITES_PER_MINUTE", "").strip()
+PITBOARD_WRITES_PER_MINUTE = int(_writes) if _writes.isdigit() and int(_writes) > 0 else 60
 
 # Server errors with their traceback on stderr (gunicorn's error log); refused Host headers in
 # one line each.

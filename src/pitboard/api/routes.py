@@ -10,10 +10,10 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from ninja import NinjaAPI, Query, Swagger
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from pitboard import __version__
-from pitboard.api import schemas
+from pitboard.api import schemas, writes
 from pitboard.careers import firsts as firsts_service
 from pitboard.careers import services as career_statements
 from pitboard.careers import statline as statline_service
@@ -72,6 +72,28 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
         request, {"detail": f"invalid parameters: {detail}", "errors": errors}, status=422
     )
+
+
+@api.exception_handler(writes.Refused)
+def refused(request: HttpRequest, exc: writes.Refused) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "detail": "a valid token is needed: send 'Authorization: Bearer TOKEN' "
+            "(pitboard tokens create NAME)"
+        },
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="pitboard"'
+    return response
+
+
+api.add_router("", writes.router)
 
 
 def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal, TypeAlias
 
 from ninja import Field, Schema
@@ -752,3 +753,86 @@ class Draft(Schema):
     text: str = Field(..., min_length=1, max_length=50_000)  # news.checking.DRAFT_LIMIT
     published: date | None = None  # default: today
     format: Literal["text", "markdown", "html"] = "text"
+
+
+class RaceRef(Schema):
+    series: str
+    season: int
+    round: int
+    url: str
+
+
+class Published(Schema):
+    """What a race's results PUT did: the change it made (`run`, for `/changes/{id}`), or
+    `changed: false` for rows the record already held."""
+
+    run: int | None
+    changed: bool
+    inserted: int
+    updated: int
+    removed: int
+    unchanged: int
+    created: dict[str, int]
+    race: RaceRef
+
+
+class PenaltyIn(Schema):
+    driver: str = Field(..., min_length=1, max_length=200, description="name or slug")
+    points: int = Field(0, ge=0, le=10_000, description="championship points deducted")
+    playoff_points: int = Field(0, ge=0, le=10_000)
+    reason: str = Field(..., min_length=1, max_length=2_000)
+    announced: date | None = None
+    fine: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    appeal: Literal["none", "upheld", "reduced", "rescinded"] = "none"
+    points_after_appeal: int | None = Field(None, ge=0, le=10_000)
+
+
+class PenaltyOut(Schema):
+    id: int
+    change: int | None
+    driver: str | None
+    points: int
+    playoff_points: int
+    reason: str
+    appeal: str
+    points_after_appeal: int | None
+
+
+class ChangeSummary(Schema):
+    id: int
+    what: str = Field(..., description="entry, penalty, revert, or an importer's name")
+    target: str
+    at: str
+    who: str | None = Field(..., description="the account (none: the command line)")
+    through: Literal["cli", "page", "api", "admin"]
+    reason: str
+    status: str
+    series: list[str]
+    counts: dict[str, int]
+    reverts: int | None
+    reverted_by: int | None
+
+
+class StatementChange(Schema):
+    table: Literal["result", "race", "person"]
+    statement: int
+    of: int | None = Field(..., description="the result's or race's id")
+    driver: str | None = None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class ChangeDetail(ChangeSummary):
+    given: Any = Field(None, description="what the official sent, as sent")
+    changes: list[StatementChange]
+    penalties: list[dict[str, Any]]
+    undo: dict[str, Any] | None
+
+
+class Reverted(Schema):
+    change: int = Field(..., description="the revert's own change")
+    restored: int
+    dropped: int
+    results_removed: int
+    races_removed: int
+    penalties_removed: int

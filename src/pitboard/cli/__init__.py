@@ -30,7 +30,17 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pitboard.cli import careers, db, identity, imports, news, serve, standings, users
+    from pitboard.cli import (
+        careers,
+        db,
+        identity,
+        imports,
+        news,
+        operations,
+        serve,
+        standings,
+        users,
+    )
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -48,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     standings.add_commands(commands, common)
     serve.add_commands(commands, common)
     users.add_commands(commands, common)
+    operations.add_commands(commands, common)
     return parser
 
 

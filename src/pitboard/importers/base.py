@@ -188,6 +188,19 @@ class Importer:
 
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Who makes a run, through what and why: the command line is nobody in particular."""
+
+    user_id: int | None = None
+    channel: str = ImportRun.Channel.CLI
+    reason: str = ""
+    given: Any = None  # what an official sent (site, API), kept as sent
+
+
+CLI = Audit()
 DATABASE_ERRORS = (DatabaseError, psycopg.Error)
 
 
@@ -199,11 +212,14 @@ def run_import(
     dry_run: bool = False,
     prune: bool = False,
     progress: ProgressFactory | None = None,
+    audit: Audit = CLI,
+    bulk: bool = True,
 ) -> tuple[list[FileReport], Path | None]:
     """Import every file of *target*; returns the reports and the rejects CSV, if any.
 
     The rejects CSV is rewritten as each file commits, so a run that dies keeps the rejects of
-    the files it committed; the next run marks it interrupted.
+    the files it committed; the next run marks it interrupted. *bulk*: refresh the planner's
+    statistics afterwards (not for one race's entries: the tables hardly change).
     """
     mark_interrupted()
     run = ImportRun.objects.create(
@@ -213,6 +229,10 @@ def run_import(
         host=socket.gethostname(),
         pid=os.getpid(),
         pruned=prune,
+        user_id=audit.user_id,
+        channel=audit.channel,
+        reason=audit.reason,
+        given=audit.given,
     )
     reports: list[FileReport] = []
     rejects: Path | None = None
@@ -269,11 +289,18 @@ def run_import(
     run.message = "; ".join(r.error for r in reports if r.error)
     run.save()
     if run.counts["changed"]:
+        # The series it changed, for the audit trail: those of the seasons it left stale.
+        run.series.set(
+            Series.objects.filter(seasons__standings_stale=True)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
         # The stored standings and tallies of every season the run touched, computed now so
         # that no page view has to (the run's last write may have linked a season it made);
         # then the planner's statistics, of them too.
         refresh_stale()
-        analyze()
+        if bulk:
+            analyze()
     return reports, rejects
 
 

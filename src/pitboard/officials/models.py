@@ -27,3 +27,21 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.kind})"
+
+
+class Token(models.Model):
+    """A key for the write API (``Authorization: Bearer …``), acting as its account. Only its
+    SHA-256 is stored: the token itself is shown once, when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="api_tokens", on_delete=models.CASCADE
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12, help_text="its first characters, to tell it apart")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… of {self.user}"

@@ -80,7 +80,7 @@ class StatedAdmin(admin.ModelAdmin):
             for name in form.changed_data
             if attnames.get(name) in self.table.fields
         }
-        record_edit(self.table, obj.pk, changed)
+        record_edit(self.table, obj.pk, changed, request.user)
 
 
 @admin.register(models.Race)

@@ -17,13 +17,20 @@ from django.utils.http import http_date
 
 from pitboard.records.services import versions
 
-SKIPPED = ("/admin/", "/report/", "/static/")
+SKIPPED = ("/admin/", "/report/", "/static/", "/officials/")
 LARGEST = 2 * 1024 * 1024  # bytes: bigger responses are rendered every time
 KEPT_HEADERS = ("Content-Type", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
 
 
 def _cacheable(request: HttpRequest) -> bool:
-    return request.method in ("GET", "HEAD") and not request.path.startswith(SKIPPED)
+    """Reads anyone may make: not a signed-in official's page (it may show them more) nor a
+    call with a token (the audit trail is for token holders only)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(SKIPPED)
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
 
 
 def response_cache(

@@ -24,11 +24,13 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def allowed(request: HttpRequest, action: str, limit: int, seconds: int) -> bool:
-    """Counts one more *action* by this reader; False once they did it *limit* times within
-    the current window of *seconds*."""
+def allowed(
+    request: HttpRequest, action: str, limit: int, seconds: int, account: str | None = None
+) -> bool:
+    """Counts one more *action* by this reader (by *account*, where one is signed in); False
+    once they did it *limit* times within the current window of *seconds*."""
     window = int(time.time() // seconds)
-    who = blake2b(client_address(request).encode(), digest_size=8).hexdigest()
+    who = blake2b((account or client_address(request)).encode(), digest_size=8).hexdigest()
     key = f"pitboard:limit:{action}:{who}:{window}"
     cache = caches["default"]
     cache.add(key, 0, timeout=seconds * 2)

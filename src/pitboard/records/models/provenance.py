@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -30,7 +31,15 @@ class Source(models.Model):
 
 
 class ImportRun(models.Model):
-    """One attempt to import something, successful or not (the import log)."""
+    """One attempt to change the record, successful or not: the import log and the audit
+    trail. A file import, a race night entered on the site or through the API, a penalty and
+    a revert are each a run, with who made it, through what and why."""
+
+    class Channel(models.TextChoices):
+        CLI = "cli", "command line"
+        PAGE = "page", "site"
+        API = "api", "API"
+        ADMIN = "admin"
 
     class Status(models.TextChoices):
         RUNNING = "running"
@@ -52,6 +61,31 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict)
     message = models.TextField(blank=True)
     rejects_file = models.CharField(max_length=500, blank=True)
+    # Who, through what and why. An account that made changes is kept (deactivate it instead).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+        help_text="who made it (none: the command line)",
+    )
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.CLI)
+    reason = models.TextField(blank=True)
+    given = models.JSONField(
+        null=True, blank=True, help_text="what an official sent, as sent (site, API)"
+    )
+    series = models.ManyToManyField(
+        "records.Series", blank=True, related_name="+", help_text="the series it changed"
+    )
+    reverts = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        related_name="reverted_by",
+        on_delete=models.PROTECT,
+        help_text="the run this one undid",
+    )
 
     def __str__(self) -> str:
         return f"{self.importer} {self.target} ({self.status})"

@@ -164,6 +164,14 @@ class Penalty(models.Model):
     appeal = models.CharField(max_length=10, choices=Appeal.choices, default=Appeal.NONE)
     points_after_appeal = models.IntegerField(null=True, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    run = models.ForeignKey(
+        "records.ImportRun",
+        null=True,
+        blank=True,
+        related_name="penalties",
+        on_delete=models.PROTECT,
+        help_text="the change that entered it (the API): reverting that change removes it",
+    )
 
     def __str__(self) -> str:
         return f"{self.season}: {self.points} points ({self.reason[:40]})"

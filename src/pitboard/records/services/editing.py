@@ -13,17 +13,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from pitboard.records.models import Source
+from pitboard.records.models import ImportRun, Race, Result, Source
 from pitboard.records.services import statements
+from pitboard.records.services.audit import recorded
 from pitboard.records.services.statements import Table
 
 EDITOR = "editor"
 
 
-def record_edit(table: Table, owner: int, changed: Mapping[str, Any]) -> None:
+def record_edit(table: Table, owner: int, changed: Mapping[str, Any], user: Any = None) -> None:
     """State *changed* (field → new value, fields as ``table.fields`` names them) about the
-    shown row *owner* as an editor's correction, and derive the row again. Who made it is in
-    the admin's own log (its history of each record), not on the public pages."""
+    shown row *owner* as an editor's correction, and derive the row again. The edit is a change
+    of the audit trail (who, through the admin, the values before and after), which
+    ``pitboard changes revert`` undoes; it is not on the public pages."""
     # as a source's statement holds them: no text is no statement, stages and money as the
     # frame gives them
     values = table.normalize(
@@ -40,4 +42,14 @@ def record_edit(table: Table, owner: int, changed: Mapping[str, Any]) -> None:
             "citation": "corrected by hand by pitboard's editors",
         },
     )
-    statements.write(table, EDITOR, source.pk, None, {owner: (values, None)})
+    shown = Result.objects if table.name == "result" else Race.objects
+    field = "race__season__series" if table.name == "result" else "season__series"
+    run = recorded(
+        "edit",
+        f"{table.name} {owner}",
+        user=user,
+        channel=ImportRun.Channel.ADMIN,
+        series=shown.filter(pk=owner).values_list(field, flat=True),
+        source=source,
+    )
+    statements.write(table, EDITOR, source.pk, run.pk, {owner: (values, None)})

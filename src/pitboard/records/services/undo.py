@@ -3,7 +3,7 @@
 A run's own statements carry its number; the statements it changed or removed are in ``Change``
 as they were. Undo drops the first, restores the others, and derives the shown rows again. Only
 the newest run that wrote anything can be undone (undo newer ones first): a later run may have
-built on what this one wrote.
+built on what this one wrote; runs that changed only other series do not count.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pitboard.records.models import (
     IdentityReview,
     ImportRun,
     Manufacturer,
+    Penalty,
     Person,
     PersonStatement,
     Race,
@@ -66,7 +67,15 @@ def _wrote(run_id: int) -> bool:
         or PersonStatement.objects.filter(run_id=run_id).exists()
         or Change.objects.filter(run_id=run_id).exists()
         or ChampionshipRace.objects.filter(run_id=run_id).exists()
+        or Penalty.objects.filter(run_id=run_id).exists()
     )
+
+
+def _shares_series(run_id: int, series: set[int]) -> bool:
+    """Whether run *run_id* may have built on a run that changed *series*: it changed one of
+    them, or it (or that run) does not say which series it changed."""
+    theirs = set(ImportRun.objects.get(pk=run_id).series.values_list("pk", flat=True))
+    return not series or not theirs or bool(series & theirs)
 
 
 def undo_run(run_id: int) -> dict[str, Any]:
@@ -77,12 +86,13 @@ def undo_run(run_id: int) -> dict[str, Any]:
         raise UndoError(f"run {run_id} is undone already")
     if run.status == ImportRun.Status.RUNNING:
         raise UndoError(f"run {run_id} is still running")
+    series = set(run.series.values_list("pk", flat=True))
     later = [
         pk
         for pk in ImportRun.objects.filter(pk__gt=run_id)
         .exclude(status=ImportRun.Status.UNDONE)
         .values_list("pk", flat=True)
-        if _wrote(pk)
+        if _wrote(pk) and _shares_series(pk, series)
     ]
     if later:
         raise UndoError(
@@ -103,6 +113,9 @@ def undo_run(run_id: int) -> dict[str, Any]:
         )
         counts["combinations_removed"] = links.delete()[0]
         _undo_people(run_id, counts)
+        penalties = Penalty.objects.filter(run_id=run_id)
+        penalized = set(penalties.values_list("season__series__slug", "season__year"))
+        counts["penalties_removed"] = penalties.delete()[0]
         seasons_left = set(counts.pop("race_seasons", set()))
         counts["records_removed"] = _drop_made(run_id, seasons_left)
         # Other source keys the run recorded stay: they still name records that were there
@@ -117,6 +130,7 @@ def undo_run(run_id: int) -> dict[str, Any]:
             }
             | set(counts.pop("seasons", set()))
             | linked
+            | penalized
         )
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.UNDONE)
     return counts

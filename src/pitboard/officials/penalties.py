@@ -1,0 +1,115 @@
+"""Penalties an official enters for a race of their series: points (and playoff points)
+deducted, a disqualification, and what the appeal made of it. Each is a change of its own in
+the audit trail; reverting that change removes the penalty, and the standings follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from pitboard.officials.entry import EntryError, Forbidden, RowProblem
+from pitboard.officials.services import may_enter
+from pitboard.records.models import Driver, Penalty, Race
+from pitboard.records.services.audit import recorded
+from pitboard.records.services.standings import mark_stale
+
+
+@dataclass(frozen=True)
+class Given:
+    driver: str  # a name as the race's results give it, or a driver's slug
+    points: int = 0
+    playoff_points: int = 0
+    reason: str = ""
+    announced: dt.date | None = None
+    fine: Decimal | None = None
+    appeal: str = Penalty.Appeal.NONE
+    points_after_appeal: int | None = None
+
+
+def add_penalty(
+    user: Any, series: str, season: int, rnd: int, given: Given, *, channel: str
+) -> tuple[dict[str, Any], bool]:
+    """Record *given* against a driver of the race; (the penalty, whether it is new). The
+    same penalty twice is recorded once."""
+    if not may_enter(user, series):
+        raise Forbidden(f"{user} may not enter penalties of {series}")
+    race = (
+        Race.objects.filter(season__series__slug=series, season__year=season, round=rnd)
+        .select_related("season")
+        .first()
+    )
+    if race is None:
+        raise LookupError(f"no race {series} {season} round {rnd}")
+    problems = []
+    if given.appeal not in Penalty.Appeal.values:
+        problems.append(
+            RowProblem(None, "appeal", f"one of {', '.join(Penalty.Appeal.values)}", given.appeal)
+        )
+    if given.appeal == Penalty.Appeal.REDUCED and given.points_after_appeal is None:
+        problems.append(
+            RowProblem(None, "points_after_appeal", "a reduced penalty needs its new points")
+        )
+    if not given.reason.strip():
+        problems.append(RowProblem(None, "reason", "say what the penalty is for"))
+    driver = _driver(race, given.driver.strip())
+    if driver is None:
+        problems.append(
+            RowProblem(None, "driver", "no driver of that name or slug in this race", given.driver)
+        )
+    if problems:
+        raise EntryError(problems)
+    assert driver is not None
+    fields = {
+        "season": race.season,
+        "race": race,
+        "driver": driver,
+        "points": given.points,
+        "playoff_points": given.playoff_points,
+        "reason": given.reason.strip(),
+        "announced": given.announced,
+        "fine": given.fine,
+        "appeal": given.appeal,
+        "points_after_appeal": given.points_after_appeal,
+    }
+    same = Penalty.objects.filter(**fields).first()
+    if same is not None:
+        return _document(same), False
+    with transaction.atomic():
+        run = recorded(
+            "penalty",
+            f"{series}/{season}/{rnd}",
+            user=user,
+            channel=channel,
+            series=[race.season.series_id],
+            reason=given.reason,
+            given={k: str(v) if v is not None else None for k, v in given.__dict__.items()},
+        )
+        penalty = Penalty.objects.create(**fields, run=run)
+        mark_stale({(series, season)})
+    return _document(penalty), True
+
+
+def _driver(race: Race, given: str) -> Driver | None:
+    """The driver of the race by slug or by the name the results show (any case)."""
+    entrants = Driver.objects.filter(results__race=race).select_related("person")
+    for driver in entrants:
+        if given == driver.slug or given.casefold() == driver.person.name.casefold():
+            return driver
+    return None
+
+
+def _document(penalty: Penalty) -> dict[str, Any]:
+    return {
+        "id": penalty.pk,
+        "change": penalty.run_id,
+        "driver": penalty.driver.person.name if penalty.driver else None,
+        "points": penalty.points,
+        "playoff_points": penalty.playoff_points,
+        "reason": penalty.reason,
+        "appeal": penalty.appeal,
+        "points_after_appeal": penalty.points_after_appeal,
+    }
