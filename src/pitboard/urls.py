@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path, register_converter
 
 from pitboard.api.routes import api
+from pitboard.officials import views as entry_views
 from pitboard.web import views
 
 
@@ -44,6 +45,7 @@ urlpatterns = [
     path("news/<name:slug>/", views.article, name="article"),
     path("report/", views.report, name="report"),
     path("report/thanks/", views.report_thanks, name="report-thanks"),
+    path("officials/entry/", entry_views.entry, name="entry"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -93,3 +93,15 @@ def may_enter(user: Any, series: str) -> bool:
     if user.is_superuser or Role.objects.filter(user=user, kind=Role.Kind.ADMIN).exists():
         return True
     return Role.objects.filter(user=user, kind=Role.Kind.OFFICIAL, series__slug=series).exists()
+
+
+def entry_series(user: Any) -> list[tuple[str, str]]:
+    """The series (slug, name) whose races *user* may enter, by name."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    found = Series.objects.order_by("name")
+    if not (user.is_superuser or Role.objects.filter(user=user, kind=Role.Kind.ADMIN).exists()):
+        found = found.filter(
+            pk__in=Role.objects.filter(user=user, kind=Role.Kind.OFFICIAL).values("series")
+        )
+    return list(found.values_list("slug", "name"))

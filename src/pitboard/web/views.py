@@ -22,6 +22,8 @@ from pitboard.core.careers import statline
 from pitboard.core.stats import Grouping
 from pitboard.news import checking
 from pitboard.news import services as news
+from pitboard.officials.changes import race_history
+from pitboard.officials.services import may_enter
 from pitboard.records.services import drivers as driver_service
 from pitboard.records.services import leaders as leader_service
 from pitboard.records.services import milestones as milestone_service
@@ -438,6 +440,7 @@ def race(request: HttpRequest, series: str, year: int, rnd: int) -> HttpResponse
         winner=winner,
         milestones=milestone_service.merged(milestone_service.at_race(page["id"])),
         provenance=race_sources(series, year, rnd, page["id"]),
+        history=race_history(series, year, rnd) if may_enter(request.user, series) else None,
     )
 
 

@@ -122,7 +122,10 @@ class RaceSources(TypedDict):
 
 
 def shown_address(uri: str) -> tuple[str, str | None]:
-    """How a source's address is shown: its file's name, and a link where it is on the web."""
+    """How a source's address is shown: its file's name, and a link where it is on the web
+    (the results its officials entered on the site or through the API: saying so)."""
+    if uri.startswith("entry:"):
+        return "entered by the series' officials", None
     return uri.rstrip("/").rsplit("/", 1)[-1], uri if uri.startswith(
         ("https://", "http://")
     ) else None
