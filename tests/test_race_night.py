@@ -146,6 +146,11 @@ def test_an_official_publishes_corrects_and_reverts_through_the_api(
     assert moved == {"Jordan Marsh": (1, 2), "Avery Quill": (2, 1)}
     assert detail["given"] == swapped
 
+    # Another series' race night, with a driver of this one, does not hold quinn's reverts.
+    weekly = "/api/v1/series/nascar-weekly/2025/races/1/results"
+    night = [{"finish": 1, "driver": "Jordan Marsh", "track": "Lakeview Oval"}]
+    assert call(site, "PUT", weekly, night, vic)[0] == 200
+
     # Reverting: only quinn's series, the newest first; the standings follow exactly.
     status, body, _ = call(site, "POST", f"/api/v1/changes/{second}/revert", token=vic)
     assert status == 403
@@ -311,7 +316,7 @@ def test_the_race_night_form_previews_then_publishes(
     status, _, anonymous = site.get("/races/thunder-stock/2025/3/")
     assert status == 200 and b"Correct this race" not in anonymous
     status, page = _post_form(quinn, site, {**form, "series": "nascar-weekly", "text": text})
-    assert status == 400 and "You do not enter results of nascar-weekly" in page
+    assert status == 403 and "You do not enter results of nascar-weekly" in page
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -48,10 +48,12 @@ def entry(request: HttpRequest) -> HttpResponse:
     status = 200
     if series not in {slug for slug, _ in options}:
         problems.append({"line": None, "text": f"You do not enter results of {series}."})
+        status = 403
     elif not 1900 <= season <= 2999 or not 1 <= rnd <= 32767:
         problems.append({"line": None, "text": "A season from 1900 and a round from 1."})
     else:
         preview = request.POST.get("action") != "publish"
+        lines: list[int] = []  # the pasted line of each row, once read
         try:
             rows, lines = rows_from_text(context["values"]["text"])
             done = publish(
@@ -67,13 +69,12 @@ def entry(request: HttpRequest) -> HttpResponse:
                 race={k: context["values"][k] for k in FACTS},
             )
         except EntryError as exc:
-            lines = locals().get("lines", [])
             problems = [_said(p, lines) for p in exc.problems]
         else:
             context["preview" if preview else "published"] = done
     if problems:
         context["problems"] = problems
-        status = 400
+        status = max(status, 400)
     return render(request, "officials/entry.html", context, status=status)
 
 

@@ -71,11 +71,14 @@ def _wrote(run_id: int) -> bool:
     )
 
 
-def _shares_series(run_id: int, series: set[int]) -> bool:
-    """Whether run *run_id* may have built on a run that changed *series*: it changed one of
-    them, or it (or that run) does not say which series it changed."""
-    theirs = set(ImportRun.objects.get(pk=run_id).series.values_list("pk", flat=True))
-    return not series or not theirs or bool(series & theirs)
+def _may_build_on(run: ImportRun) -> models.QuerySet[ImportRun]:
+    """The runs after *run*, not undone, that may have built on what it wrote: those that
+    changed one of its series, or that (or when *run*) do not say which series they changed."""
+    later = ImportRun.objects.filter(pk__gt=run.pk).exclude(status=ImportRun.Status.UNDONE)
+    series = list(run.series.values_list("pk", flat=True))
+    if series:
+        later = later.filter(models.Q(series__in=series) | models.Q(series__isnull=True))
+    return later.distinct().order_by("pk")
 
 
 def undo_run(run_id: int) -> dict[str, Any]:
@@ -86,14 +89,7 @@ def undo_run(run_id: int) -> dict[str, Any]:
         raise UndoError(f"run {run_id} is undone already")
     if run.status == ImportRun.Status.RUNNING:
         raise UndoError(f"run {run_id} is still running")
-    series = set(run.series.values_list("pk", flat=True))
-    later = [
-        pk
-        for pk in ImportRun.objects.filter(pk__gt=run_id)
-        .exclude(status=ImportRun.Status.UNDONE)
-        .values_list("pk", flat=True)
-        if _wrote(pk) and _shares_series(pk, series)
-    ]
+    later = [pk for pk in _may_build_on(run).values_list("pk", flat=True) if _wrote(pk)]
     if later:
         raise UndoError(
             f"run {later[-1]} wrote after run {run_id}: undo the newer runs first "
