@@ -145,6 +145,14 @@ def test_an_official_publishes_corrects_and_reverts_through_the_api(
     moved = {c["driver"]: (c["before"]["finish"], c["after"]["finish"]) for c in detail["changes"]}
     assert moved == {"Jordan Marsh": (1, 2), "Avery Quill": (2, 1)}
     assert detail["given"] == swapped
+    # The first entry's own values, though the correction has changed them since.
+    status, detail, _ = call(site, "GET", f"/api/v1/changes/{first}", token=quinn)
+    wrote = {
+        c["driver"]: (c["before"], c["after"]["finish"])
+        for c in detail["changes"]
+        if c["table"] == "result"
+    }
+    assert wrote == {"Jordan Marsh": (None, 1), "Avery Quill": (None, 2), "Riley Stroud": (None, 3)}
 
     # Another series' race night, with a driver of this one, does not hold quinn's reverts.
     weekly = "/api/v1/series/nascar-weekly/2025/races/1/results"
@@ -168,10 +176,67 @@ def test_an_official_publishes_corrects_and_reverts_through_the_api(
     reverts = [(c["what"], c["reverts"], c["reason"]) for c in trail[:2]]
     assert reverts == [("revert", first, ""), ("revert", second, "wrong call")]
 
+    # An entry states what officials say: a race from a results file keeps its other cars.
+    one = [{"finish": 1, "driver": "Avery Quill", "laps": 50}]
+    status, body, _ = call(site, "PUT", RACE.format(1) + "?reason=official+sheet", one, quinn)
+    assert status == 200 and body["removed"] == 0, body
+    assert len(public(site)[1]) == len(before[1])
+    assert call(site, "POST", f"/api/v1/changes/{body['run']}/revert", token=quinn)[0] == 200
+    assert public(site) == before
+
     # A revoked token stops working.
     [token_id] = [t["id"] for t in league.json("tokens", "list") if t["user"] == "vic"]
     league.run("tokens", "revoke", str(token_id), check=True)
     assert call(site, "GET", "/api/v1/changes", token=vic)[0] == 401
+
+
+def test_renaming_a_race_is_a_change_of_its_series_shown_at_once(
+    league: Pitboard, officials: dict[str, str], site: Server
+) -> None:
+    quinn = officials["quinn"]
+    rows = [dict(r, track="Lakeview Oval") for r in ROUND_3]
+    assert call(site, "PUT", RACE.format(3), rows, quinn)[0] == 200
+    assert site.json("/api/v1/races/thunder-stock/2025/3")["name"] == ""  # read, so cached
+    renamed = [dict(r, race_name="Harvest Moon 40") for r in rows]
+    status, body, _ = call(site, "PUT", RACE.format(3) + "?reason=its+name", renamed, quinn)
+    assert status == 200 and body["changed"], body
+    assert site.json("/api/v1/races/thunder-stock/2025/3")["name"] == "Harvest Moon 40"
+    status, change, _ = call(site, "GET", f"/api/v1/changes/{body['run']}", token=quinn)
+    assert change["series"] == ["thunder-stock"]
+    assert [c["after"]["name"] for c in change["changes"] if c["table"] == "race"] == [
+        "Harvest Moon 40"
+    ]
+    assert call(site, "POST", f"/api/v1/changes/{body['run']}/revert", token=quinn)[0] == 200
+
+
+def test_a_combination_round_is_entered_where_it_is_held(transactional_db: None) -> None:
+    from pitboard.officials.entry import EntryError, publish
+    from pitboard.officials.services import add_user
+    from pitboard.records.models import (
+        Championship,
+        ChampionshipRace,
+        Race,
+        Season,
+        Series,
+        Track,
+    )
+
+    host = Series.objects.create(slug="valley-late-models", name="Valley Late Models")
+    guest = Series.objects.create(slug="valley-tour", name="Valley Tour")
+    track = Track.objects.create(slug="pine-oval", name="Pine Oval", name_key="pine oval")
+    race = Race.objects.create(season=Season.objects.create(series=host, year=2025), round=4,
+                               track=track)  # fmt: skip
+    championship = Championship.objects.create(
+        season=Season.objects.create(series=guest, year=2025), kind="driver"
+    )
+    ChampionshipRace.objects.create(championship=championship, race=race, round=2)
+    add_user("tess", "official", ["valley-tour"])
+    from django.contrib.auth import get_user_model
+
+    tess = get_user_model().objects.get(username="tess")
+    with pytest.raises(EntryError, match="is valley-late-models 2025 round 4, run with"):
+        publish(tess, "valley-tour", 2025, 2, [{"finish": 1, "driver": "A B"}], channel="api")
+    assert Race.objects.count() == 1
 
 
 def test_penalties_move_the_standings_and_a_revert_takes_them_back(
@@ -190,6 +255,8 @@ def test_penalties_move_the_standings_and_a_revert_takes_them_back(
 
     status, body, _ = call(site, "POST", path, {**penalty, "driver": "Nobody Atall"}, quinn)
     assert status == 422 and body["errors"][0]["column"] == "driver"
+    status, body, _ = call(site, "POST", path, {**penalty, "points": 0}, quinn)
+    assert status == 422 and body["errors"][0]["column"] == "points"
     other = "/api/v1/series/thunder-stock/2025/races/9/penalties"
     assert call(site, "POST", other, penalty, quinn)[0] == 404
     assert call(site, "POST", path, penalty, officials["vic"])[0] == 403

@@ -79,12 +79,13 @@ def put_results(
 ) -> Any:
     """The race's finishing order as a JSON list of rows in the generic results format
     (docs/results-format.md; `series`, `season` and `round` may be left out: the address names
-    them, and a race already held gives its `track`). The rows replace the race's entries from
-    officials (`results-format`); every other source's stay. Either every row is good and the
-    race is written, or nothing is: 422 with one message per bad row in `errors`. The same rows
-    twice change nothing (`changed: false`). A correction of a race with results needs a
-    `reason`. Only an official of the series (or an admin) may: 403 otherwise. At most 60
-    writes a minute per account (`PITBOARD_WRITES_PER_MINUTE`; then 429)."""
+    them, and a race already held gives its `track`). The rows replace the race's earlier
+    entries (dataset `entry`); every other source's statements stay, a results file's too.
+    Either every row is good and the race is written, or nothing is: 422 with one message per
+    bad row in `errors`. The same rows twice change nothing (`changed: false`). A correction of
+    a race with results needs a `reason`. Only an official of the series (or an admin) may: 403
+    otherwise. At most 60 writes a minute per account (`PITBOARD_WRITES_PER_MINUTE`; then
+    429)."""
     _limited(request)
     if not 1900 <= season <= 2999 or not 1 <= round <= 32767:
         raise HttpError(404, f"no race {series} {season} round {round}")

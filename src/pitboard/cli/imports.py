@@ -170,12 +170,14 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_undo(args: argparse.Namespace) -> int:
     from pitboard.cli.db import migrate
-    from pitboard.records.services.undo import UndoError, undo_run
+    from pitboard.officials.changes import ChangeError, revert
+    from pitboard.records.models import ImportRun
 
     migrate()
     try:
-        done = undo_run(args.run)
-    except UndoError as exc:
+        # A revert of the audit trail: recorded as a change of its own, from the command line.
+        done = revert(None, args.run, channel=ImportRun.Channel.CLI)
+    except (ChangeError, LookupError) as exc:
         raise CommandError(str(exc)) from exc
     if args.format == "json":
         print_json(done)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pitboard.importers import worker
@@ -37,7 +38,13 @@ from pitboard.importers.problems import (
     SkippedFile,
 )
 from pitboard.importers.table import header_key
-from pitboard.records.models import ImportRun, Series, Source
+from pitboard.records.models import (
+    ImportRun,
+    RaceStatement,
+    ResultStatement,
+    Series,
+    Source,
+)
 from pitboard.records.services.results_writer import (
     CREATED,
     WriteOutcome,
@@ -68,6 +75,7 @@ class FileReport:
     originals: dict[int, dict[str, Any]] = field(default_factory=dict)  # rejected rows as given
     remark_counts: Counter[str] = field(default_factory=Counter)  # remarks on rows, by reason
     columns: list[str] = field(default_factory=list)  # the file's columns, for the rejects CSV
+    seasons: set[tuple[str, int]] = field(default_factory=set)  # (series, year) it changed
 
     @property
     def changed(self) -> bool:
@@ -289,12 +297,21 @@ def run_import(
     run.message = "; ".join(r.error for r in reports if r.error)
     run.save()
     if run.counts["changed"]:
-        # The series it changed, for the audit trail: those of the seasons it left stale.
+        # The series it changed, for the audit trail: of the seasons whose shown rows it
+        # changed, and of the races whose statements it wrote (a value it stated as another
+        # source already did changes no shown row).
+        slugs = {slug for r in reports for slug, _ in r.seasons}
         run.series.set(
-            Series.objects.filter(seasons__standings_stale=True)
-            .distinct()
-            .values_list("pk", flat=True)
-        )
+            Series.objects.filter(
+                Q(slug__in=slugs)
+                | Q(pk__in=ResultStatement.objects.filter(run_id=run.pk).values(
+                    "result__race__season__series_id"
+                ))
+                | Q(pk__in=RaceStatement.objects.filter(run_id=run.pk).values(
+                    "race__season__series_id"
+                ))
+            ).values_list("pk", flat=True)
+        )  # fmt: skip
         # The stored standings and tallies of every season the run touched, computed now so
         # that no page view has to (the run's last write may have linked a season it made);
         # then the planner's statistics, of them too.
@@ -626,6 +643,8 @@ def _write_members(
         seasons |= settled.seasons_changed
         mine.add(settled)
     mark_stale(seasons)
+    for mine in outcomes:
+        mine.seasons_changed = seasons  # one transaction: the run changed them all
     return list(zip(sources, outcomes, strict=True))
 
 
@@ -720,6 +739,7 @@ def _finish(
                 "(pitboard sources conflicts)",
             )
         )
+    report.seasons = set(outcome.seasons_changed)
     report.created = Counter(dict.fromkeys(CREATED, 0))
     report.created.update(outcome.created)
     report.races_updated = outcome.races_updated

@@ -10,11 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from pitboard.officials.services import may_enter
+from pitboard.officials.services import is_admin, may_enter
 from pitboard.records.models import (
     Change,
+    Driver,
     ImportRun,
     Penalty,
+    Race,
     RaceStatement,
     Result,
     ResultStatement,
@@ -88,25 +90,38 @@ def change_detail(run_id: int) -> dict[str, Any]:
         raise LookupError(f"no change {run_id}")
     items: list[dict[str, Any]] = []
     logged = {(c.table, c.statement_id): c.before for c in Change.objects.filter(run_id=run_id)}
+    # What this run wrote that a later run changed or removed: that run logged it as it was.
+    later: dict[tuple[str, int], dict[str, Any]] = {}
+    for change in Change.objects.filter(run_id__gt=run_id, before__run_id=run_id).order_by("pk"):
+        later.setdefault((change.table, change.statement_id), change.before)
     for table, model, fields, owner in (
         (Change.Table.RESULT, ResultStatement, RESULT_FIELDS, "result_id"),
         (Change.Table.RACE, RaceStatement, RACE_FIELDS, "race_id"),
     ):
-        after = {
+        current = {
             row["id"]: row
             for row in model.objects.filter(run_id=run_id).values("id", owner, *fields)
         }
-        ids = sorted(set(after) | {sid for t, sid in logged if t == table})
+        ids = sorted(set(current) | {sid for t, sid in (*logged, *later) if t == table})
         for sid in ids:
             before = logged.get((table, sid))
-            now = after.get(sid)
+            then = later.get((table, sid))
+            if sid in current:
+                after: dict[str, Any] | None = {f: _plain(current[sid][f]) for f in fields}
+            elif then is not None:
+                after = dict(zip(fields, then["values"], strict=True))
+            else:
+                after = None  # removed by it, or undone since
+            said = current.get(sid) or {}
+            key = (before or then or {}).get("key")
             items.append(
                 {
                     "table": table,
                     "statement": sid,
-                    "of": (now or {}).get(owner) or (before or {}).get("owner"),
+                    "of": said.get(owner) or (before or then or {}).get("owner"),
                     "before": dict(zip(fields, before["values"], strict=True)) if before else None,
-                    "after": {f: _plain(now[f]) for f in fields} if now else None,
+                    "after": after,
+                    "driver_id": key[1] if isinstance(key, list) and len(key) == 3 else None,
                 }
             )
     _name_results(items)
@@ -137,19 +152,23 @@ def _plain(value: Any) -> Any:
 
 
 def _name_results(items: list[dict[str, Any]]) -> None:
-    """The driver each result change is about, by name."""
+    """The driver each result change is about, by name (of a result since removed: the one
+    its log names)."""
     ids = [i["of"] for i in items if i["table"] == Change.Table.RESULT and i["of"]]
     names = dict(Result.objects.filter(pk__in=ids).values_list("pk", "driver__person__name"))
+    logged = [i["driver_id"] for i in items if i["driver_id"]]
+    drivers = dict(Driver.objects.filter(pk__in=logged).values_list("pk", "person__name"))
     for item in items:
+        driver = item.pop("driver_id")
         if item["table"] == Change.Table.RESULT:
-            item["driver"] = names.get(item["of"])
+            item["driver"] = names.get(item["of"]) or drivers.get(driver)
 
 
 def may_revert(user: Any, run: ImportRun) -> bool:
     """An admin may revert any change; an official one that changed only their series."""
     slugs = list(run.series.values_list("slug", flat=True))
     if not slugs:
-        return bool(user.is_superuser) and user.is_active
+        return is_admin(user)
     return all(may_enter(user, slug) for slug in slugs)
 
 
@@ -158,7 +177,7 @@ def revert(user: Any, run_id: int, *, channel: str, reason: str = "") -> dict[st
     standings of its seasons are computed again at once."""
     run = ImportRun.objects.filter(pk=run_id).first()
     if run is None:
-        raise LookupError(f"no change {run_id}")
+        raise LookupError(f"no change {run_id} (pitboard changes list, pitboard import log)")
     if user is not None and not may_revert(user, run):
         raise PermissionError(f"{user} may not revert change {run_id}")
     if run.importer == "revert":
@@ -190,9 +209,14 @@ def _jsonable(value: Any) -> bool:
 def race_history(series: str, season: int, rnd: int) -> list[dict[str, Any]]:
     """The changes made to one race through entries and penalties, and their reverts, newest
     first (an import of a whole file is in ``change_list``)."""
-    own = ImportRun.objects.filter(
-        target__in=(f"entry:{series}/{season}/{rnd}", f"{series}/{season}/{rnd}")
-    ).filter(_changed())
+    targets = [f"entry:{series}/{season}/{rnd}", f"{series}/{season}/{rnd}"]
+    race = Race.objects.filter(season__series__slug=series, season__year=season, round=rnd)
+    for pk in race.values_list("pk", flat=True):  # the admin's corrections of it
+        targets.append(f"race {pk}")
+        targets += [
+            f"result {r}" for r in Result.objects.filter(race_id=pk).values_list("pk", flat=True)
+        ]
+    own = ImportRun.objects.filter(target__in=targets).filter(_changed())
     ids = list(own.values_list("pk", flat=True))
     runs = (
         ImportRun.objects.filter(Q(pk__in=ids) | Q(reverts_id__in=ids))

@@ -1,11 +1,12 @@
 """Race night: an official's finishing order for one race, checked, previewed and published.
 
-The rows are pitboard's generic results format (docs/results-format.md), written as the
-dataset ``results-format`` through the same import as a file: a publish replaces that race's
-entries from that dataset (the rows it no longer lists go), every other source's statements
-stay, and the run records who sent it, through what, why, and the rows as sent. Either every
-row is good and the race is written, or nothing is (one message per bad row). The same rows
-twice change nothing. Correcting a race that has results already needs a reason.
+The rows are pitboard's generic results format (docs/results-format.md), written through
+the same import as a file of it, as the dataset ``entry``: a publish replaces that race's
+earlier entries (the rows it no longer lists go); every other source's statements stay, a
+results file's included; and the run records who sent it, through what, why, and the rows
+as sent. Either every row is good and the race is written, or nothing is (one message per
+bad row). The same rows twice change nothing. Correcting a race that has results already
+needs a reason.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pitboard.importers.problems import FileError
 from pitboard.importers.results_format import COLUMNS, ResultsFormatImporter
 from pitboard.importers.table import header_key
 from pitboard.officials.services import may_enter
-from pitboard.records.models import Race
+from pitboard.records.models import ChampionshipRace, Race
 from pitboard.records.services.points import PointsError
 from pitboard.records.services.standings import stored_standings
 
@@ -153,6 +154,7 @@ def publish(
     the race's facts (track, date, race_name) for the rows that leave them out."""
     if not may_enter(user, series):
         raise Forbidden(f"{user} may not enter results of {series}")
+    _not_combined(series, season, rnd)
     filled, problems = _filled(series, season, rnd, rows, race or {})
     had_results = Race.objects.filter(
         season__series__slug=series, season__year=season, round=rnd, results__isnull=False
@@ -201,6 +203,32 @@ def publish(
     except _Rollback as done:
         return done.published
     return out
+
+
+def _not_combined(series: str, season: int, rnd: int) -> None:
+    """A round that another series' race stands for (a combination race) is entered there."""
+    link = (
+        ChampionshipRace.objects.filter(
+            championship__season__series__slug=series,
+            championship__season__year=season,
+            round=rnd,
+        )
+        .exclude(race__season__series__slug=series)
+        .values_list("race__season__series__slug", "race__season__year", "race__round")
+        .first()
+    )
+    if link is not None:
+        host, year, at = link
+        raise EntryError(
+            [
+                RowProblem(
+                    None,
+                    "round",
+                    f"round {rnd} of {series} {season} is {host} {year} round {at}, run with "
+                    f"{host} (a combination race): its results are entered there",
+                )
+            ]
+        )
 
 
 class _Rollback(Exception):
@@ -286,9 +314,10 @@ def _unfiled(message: str) -> str:
 
 
 class _Entry(ResultsFormatImporter):
-    """The generic format's importer over one entry's rows."""
+    """The generic format's importer over one entry's rows, as officials' own dataset."""
 
     name = "entry"
+    dataset = "entry"
 
     def __init__(self, item: InputFile) -> None:
         self.item = item

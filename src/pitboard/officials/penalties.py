@@ -53,6 +53,19 @@ def add_penalty(
         problems.append(
             RowProblem(None, "points_after_appeal", "a reduced penalty needs its new points")
         )
+    if given.points <= 0 and given.playoff_points <= 0:
+        problems.append(
+            RowProblem(
+                None,
+                "points",
+                "a penalty deducts points or playoff points (a "
+                "disqualification is a correction of the results, with its reason)",
+            )
+        )
+    if given.points_after_appeal is not None and given.appeal != Penalty.Appeal.REDUCED:
+        problems.append(
+            RowProblem(None, "points_after_appeal", "only a reduced penalty has new points")
+        )
     if not given.reason.strip():
         problems.append(RowProblem(None, "reason", "say what the penalty is for"))
     driver = _driver(race, given.driver.strip())
@@ -75,10 +88,13 @@ def add_penalty(
         "appeal": given.appeal,
         "points_after_appeal": given.points_after_appeal,
     }
-    same = Penalty.objects.filter(**fields).first()
-    if same is not None:
-        return _document(same), False
     with transaction.atomic():
+        # The race locked (PostgreSQL) while its penalties are looked at: the same penalty sent
+        # twice at once is recorded once.
+        Race.objects.select_for_update().filter(pk=race.pk).exists()
+        same = Penalty.objects.filter(**fields).first()
+        if same is not None:
+            return _document(same), False
         run = recorded(
             "penalty",
             f"{series}/{season}/{rnd}",

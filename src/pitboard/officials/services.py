@@ -88,11 +88,18 @@ def user_list() -> list[dict[str, Any]]:
 def may_enter(user: Any, series: str) -> bool:
     """Whether *user* may enter and correct races, results and penalties of *series*: an admin
     any series, an official their own."""
+    if is_admin(user):
+        return True
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or Role.objects.filter(user=user, kind=Role.Kind.ADMIN).exists():
-        return True
     return Role.objects.filter(user=user, kind=Role.Kind.OFFICIAL, series__slug=series).exists()
+
+
+def is_admin(user: Any) -> bool:
+    """An active account with the admin role (or Django's superuser flag)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser) or Role.objects.filter(user=user, kind=Role.Kind.ADMIN).exists()
 
 
 def entry_series(user: Any) -> list[tuple[str, str]]:
@@ -100,7 +107,7 @@ def entry_series(user: Any) -> list[tuple[str, str]]:
     if not user.is_authenticated or not user.is_active:
         return []
     found = Series.objects.order_by("name")
-    if not (user.is_superuser or Role.objects.filter(user=user, kind=Role.Kind.ADMIN).exists()):
+    if not is_admin(user):
         found = found.filter(
             pk__in=Role.objects.filter(user=user, kind=Role.Kind.OFFICIAL).values("series")
         )

@@ -404,6 +404,13 @@ def _races(
         )
         out.races_updated += len(done.changed_owners)
         out.by_source.setdefault(source_id, Counter())["races_updated"] += len(done.changed_owners)
+        # A race's facts changed (its name, its date): its season's pages show them.
+        for chunk in bulk.chunks(sorted(done.changed_owners)):
+            out.seasons_changed |= set(
+                Race.objects.filter(pk__in=chunk).values_list(
+                    "season__series__slug", "season__year"
+                )
+            )
     return {k: ids[k] for k in wanted}, {race: datasets[k[0]] for k, race in hosts.items()}
 
 
