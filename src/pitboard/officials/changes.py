@@ -193,7 +193,8 @@ def revert(user: Any, run_id: int, *, channel: str, reason: str = "") -> dict[st
             f"change {run_id}",
             user=user,
             channel=channel,
-            series=series,
+            # not a series the undo removed (one the run had made and nothing else uses)
+            series=Series.objects.filter(pk__in=series).values_list("pk", flat=True),
             reason=reason,
             counts={k: v for k, v in done.items() if _jsonable(v)},
             reverts=run,
