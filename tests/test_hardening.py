@@ -75,6 +75,7 @@ PAGE_QUERY = {
     "news": (),
     "article": (),
     "check-draft": (),
+    "entry": ("series", "season", "round"),  # signed out: on to the sign-in page
 }
 # A value that finds something, for each path parameter.
 GOOD = {
