@@ -165,3 +165,24 @@ def test_a_finishing_tally_counts_finishes_only() -> None:
     assert (tally.entries, tally.starts, tally.wins, tally.top5, tally.top10) == (5, 4, 2, 3, 3)
     assert (tally.best, tally.finish_sum, tally.laps, tally.poles) == (1, 18, 0, 0)
     assert tally.line("cup", None, None).avg_finish == 4.5
+
+
+def test_standings_moves_name_the_places_and_points_a_race_changed() -> None:
+    from pitboard.core.standings import moves
+
+    before = [
+        {"driver": "Ada", "position": 1, "points": 50},
+        {"driver": "Bo", "position": 2, "points": 45},
+    ]
+    after = [
+        {"driver": "Bo", "position": 1, "points": 95},
+        {"driver": "Ada", "position": 2, "points": 90},
+        {"driver": "Cy", "position": 3, "points": 30},
+    ]
+    assert [
+        (r["driver"], r["was_position"], r["gained"], r["moved"]) for r in moves(before, after)
+    ] == [
+        ("Bo", 2, 50, 1),
+        ("Ada", 1, 40, -1),
+        ("Cy", None, 30, None),
+    ]

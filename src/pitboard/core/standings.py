@@ -576,3 +576,23 @@ def on_cars(
             )
         out.append(replace(penalty, driver=car))
     return out
+
+
+def moves(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]], key: str = "driver"
+) -> list[dict[str, Any]]:
+    """Each row of the standings *after* a race with what it changed: its place before
+    (``was_position``; None for a newcomer), the points gained and the places moved up."""
+    was = {row[key]: row for row in before}
+    out = []
+    for row in after:
+        old = was.get(row[key])
+        out.append(
+            {
+                **row,
+                "was_position": old["position"] if old else None,
+                "gained": row["points"] - old["points"] if old else row["points"],
+                "moved": old["position"] - row["position"] if old else None,
+            }
+        )
+    return out

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pitboard.core.standings import moves
 from pitboard.importers.base import Audit, FileReport, run_import
 from pitboard.importers.files import InputFile
 from pitboard.importers.problems import FileError
@@ -338,16 +339,4 @@ def _compared(before: list[dict[str, Any]], series: str, season: int) -> list[di
         after = stored_standings(series, season)["standings"]
     except PointsError:
         return []
-    was = {row["driver"]: row for row in before}
-    out = []
-    for row in after:
-        old = was.get(row["driver"])
-        out.append(
-            {
-                **row,
-                "was_position": old["position"] if old else None,
-                "gained": row["points"] - old["points"] if old else row["points"],
-                "moved": old["position"] - row["position"] if old else None,
-            }
-        )
-    return out
+    return moves(before, after)
