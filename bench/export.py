@@ -34,7 +34,7 @@ def main() -> None:
 
     from pitboard import exports
 
-    results = exports.TABLES[0]
+    results = exports.ANALYST_TABLES[0]
     sql = results.sql.format(where="1 = 1")
 
     def baseline(folder: Path) -> None:
@@ -44,7 +44,7 @@ def main() -> None:
         frame.to_parquet(folder / "baseline.parquet")
 
     def results_only(folder: Path) -> None:
-        exports._write_parquet(folder / "results.parquet", results, exports._rows(sql, []))
+        exports._write_parquet(folder / "results.parquet", results, results.read(()))
 
     def everything(folder: Path) -> None:
         exports.export("parquet", folder / "export")

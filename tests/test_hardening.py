@@ -76,6 +76,8 @@ PAGE_QUERY = {
     "article": (),
     "check-draft": (),
     "entry": ("series", "season", "round"),  # signed out: on to the sign-in page
+    "downloads": (),
+    "download": (),
 }
 # A value that finds something, for each path parameter.
 GOOD = {
@@ -110,7 +112,8 @@ def odd_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server,
         cli = Pitboard(url, folder)
         cli.run("import", "nascar", "--source", str(folder / "data"), check=True)
         cli.run("db", "refresh-standings", check=True)
-        with serving(url, folder, {"PITBOARD_CACHE_URL": "none"}) as live:
+        env = {"PITBOARD_CACHE_URL": "none", "PITBOARD_DOWNLOADS_DIR": str(folder)}
+        with serving(url, folder, env) as live:
             yield live, url
 
 

@@ -80,7 +80,7 @@ def restore(source: Path) -> Done:
             f"{source}: {what or 'not a pitboard backup'}; this database is {connection.vendor}"
             + (" (restore it into a database of its kind)" if what else "")
         )
-    held = _holding()
+    held = holding()
     if held:
         raise BackupError(
             f"this database holds data ({held}): restore into a new database or file"
@@ -139,9 +139,14 @@ def _check_sqlite(source: Path) -> None:
         raise BackupError(f"{source}: a SQLite file, but not a pitboard database")
 
 
-def _holding() -> str:
-    """What data the database holds ("records_result, news_article"), or ""."""
-    tables = [t for t in connection.introspection.table_names() if t not in _SCHEMA_TABLES]
+def holding(ignoring: tuple[str, ...] = ()) -> str:
+    """What data the database holds ("records_result, news_article"), or "": tables whose
+    names start with one of *ignoring* do not count."""
+    tables = [
+        t
+        for t in connection.introspection.table_names()
+        if t not in _SCHEMA_TABLES and not t.startswith(ignoring or ("\0",))
+    ]
     with connection.cursor() as cursor:
         full = []
         for table in tables:

@@ -216,6 +216,9 @@ PITBOARD_TRUST_X_FORWARDED_FOR = os.environ.get("PITBOARD_TRUST_X_FORWARDED_FOR"
 _writes = os.environ.get("PITBOARD_WRITES_PER_MINUTE", "").strip()
 PITBOARD_WRITES_PER_MINUTE = int(_writes) if _writes.isdigit() and int(_writes) > 0 else 60
 
+# The folder of published exports (`pitboard export --out DIR/NAME`), listed on /downloads/.
+PITBOARD_DOWNLOADS_DIR = os.environ.get("PITBOARD_DOWNLOADS_DIR", "").strip()
+
 # Server errors with their traceback on stderr (gunicorn's error log); refused Host headers in
 # one line each.
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

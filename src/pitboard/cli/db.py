@@ -53,8 +53,8 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export",
         parents=[common],
-        help="write every table (results, races, drivers, tracks, standings, sources) with a"
-        " manifest of row counts, columns and SHA-256",
+        help="write every table (results, races, drivers, tracks, standings, sources, and the"
+        " record's own for `import dump`) with a manifest of row counts, columns and SHA-256",
     )
     export.add_argument("--format", choices=FORMATS, required=True)
     export.add_argument("--series", metavar="S[,S…]", help="only these series (slugs)")

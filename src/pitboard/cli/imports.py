@@ -60,6 +60,14 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         )
         sub.add_argument("--format", choices=("table", "json"), default="table")
         sub.set_defaults(handler=run_import)
+    dump = sources.add_parser(
+        "dump",
+        parents=[common],
+        help="load an export (`pitboard export`, Parquet, JSON or SQLite) into an empty database",
+    )
+    dump.add_argument("target", metavar="DIR", help="the folder the export wrote")
+    dump.add_argument("--format", choices=("table", "json"), default="table")
+    dump.set_defaults(handler=run_dump)
     undo = sources.add_parser(
         "undo",
         parents=[common],
@@ -166,6 +174,40 @@ def run_import(args: argparse.Namespace) -> int:
     if any(r.status == "failed" for r in reports):
         return 1
     return EXIT_REJECTED if rejects else 0
+
+
+def run_dump(args: argparse.Namespace) -> int:
+    from pitboard.dumps import DumpError, load
+
+    try:
+        done = load(Path(args.target))
+    except DumpError as exc:
+        raise CommandError(f"nothing loaded: {exc}") from exc
+    if args.format == "json":
+        print_json(
+            {
+                "run": done.run,
+                "rows": done.rows,
+                "seasons": done.seasons,
+                "differing": done.differing,
+            }
+        )
+        return 0
+    print_table(
+        f"loaded {args.target} (run {done.run})",
+        [{"table": t, "rows": n} for t, n in done.rows.items() if n],
+        ["table", "rows"],
+    )
+    stderr.print(f"standings, tallies and milestones computed for {done.seasons} seasons")
+    if done.differing:
+        shown = ", ".join(done.differing[:10]) + (" …" if len(done.differing) > 10 else "")
+        stderr.print(
+            f"{len(done.differing)} seasons' standings differ from the export's, computed by"
+            f" this version's rules: {shown}",
+            markup=False,
+            highlight=False,
+        )
+    return 0
 
 
 def run_undo(args: argparse.Namespace) -> int:

@@ -18,7 +18,8 @@ from django.utils.http import http_date
 
 from pitboard.records.services import versions
 
-SKIPPED = ("/admin/", "/report/", "/static/", "/officials/")
+# Downloads: their listing follows the folder, not the data version, and files are streamed.
+SKIPPED = ("/admin/", "/report/", "/static/", "/officials/", "/downloads/")
 LARGEST = 2 * 1024 * 1024  # bytes: bigger responses are rendered every time
 KEPT_HEADERS = ("Content-Type", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404
 from django.utils.safestring import mark_safe
@@ -20,6 +21,7 @@ from pitboard.careers import services as career_statements
 from pitboard.core import claims as core_claims
 from pitboard.core.careers import statline
 from pitboard.core.stats import Grouping
+from pitboard.exports import published, published_file
 from pitboard.news import checking
 from pitboard.news import services as news
 from pitboard.officials.changes import race_history
@@ -499,6 +501,29 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@require_GET
+def downloads(request: HttpRequest) -> HttpResponse:
+    root = settings.PITBOARD_DOWNLOADS_DIR
+    return _page(
+        request,
+        "downloads.html",
+        "Downloads",
+        "The whole record book to download: results, races, drivers, tracks, standings and"
+        " sources, with checksums.",
+        exports=published(Path(root)) if root else [],
+        offered=bool(root),
+    )
+
+
+@require_GET
+def download(request: HttpRequest, name: str, file: str) -> FileResponse:
+    root = settings.PITBOARD_DOWNLOADS_DIR
+    path = published_file(Path(root), name, file) if root else None
+    if path is None:
+        raise Http404(f"no file {file} in the downloads")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-{file}")
+
+
 def report_thanks(request: HttpRequest) -> HttpResponse:
     return _page(
         request,

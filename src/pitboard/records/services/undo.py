@@ -89,6 +89,11 @@ def undo_run(run_id: int) -> dict[str, Any]:
         raise UndoError(f"run {run_id} is undone already")
     if run.status == ImportRun.Status.RUNNING:
         raise UndoError(f"run {run_id} is still running")
+    if run.importer == "dump":
+        raise UndoError(
+            f"run {run_id} loaded a whole dump into an empty database: it is undone by using"
+            " the database from before it, not piece by piece"
+        )
     later = [pk for pk in _may_build_on(run).values_list("pk", flat=True) if _wrote(pk)]
     if later:
         raise UndoError(
