@@ -21,10 +21,9 @@ import hashlib
 import json
 import operator
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -279,7 +278,10 @@ def _record_table(model: type[models.Model]) -> Table:
     def read(series: Sequence[str]) -> Chunks:
         rows = _in_series(series)[model.__name__] if series else model._default_manager.all()
         values = rows.order_by("pk").values_list(*(n for n, _ in columns))
-        return _chunked(values.iterator(chunk_size=CHUNK))
+        # Through the cursor, as the analysts' tables: the ORM's conversions of each value
+        # tripled the time (the backend's own converters give dates, decimals and booleans).
+        sql, params = values.query.sql_with_params()
+        return _rows(sql, list(params))
 
     return Table(model._meta.db_table, columns, read)
 
@@ -287,12 +289,6 @@ def _record_table(model: type[models.Model]) -> Table:
 def tables() -> list[Table]:
     """Every table an export writes: the analysts' first, then the record's own."""
     return ANALYST_TABLES + [_record_table(model) for model in record_models()]
-
-
-def _chunked(rows: Iterable[tuple[Any, ...]]) -> Chunks:
-    it = iter(rows)
-    while chunk := list(islice(it, CHUNK)):
-        yield chunk
 
 
 class ExportError(Exception):
