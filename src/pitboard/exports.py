@@ -354,6 +354,15 @@ class Published:
     def size(self) -> int:
         return sum(int(f["bytes"]) for f in self.files)
 
+    @property
+    def made(self) -> str:
+        """When it was made, as people read it: "2026-12-04 14:39 UTC"."""
+        try:
+            moment = dt.datetime.fromisoformat(self.created).astimezone(dt.UTC)
+        except ValueError:
+            return self.created
+        return f"{moment:%Y-%m-%d %H:%M} UTC"
+
 
 def published(root: Path, limit: int = 10) -> list[Published]:
     """The *limit* newest exports in *root* (folders with a readable manifest), newest first."""
