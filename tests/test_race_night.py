@@ -261,13 +261,30 @@ def test_penalties_move_the_standings_and_a_revert_takes_them_back(
     assert call(site, "POST", other, penalty, quinn)[0] == 404
     assert call(site, "POST", path, penalty, officials["vic"])[0] == 403
 
+    penalized = public(site)
+
+    # The appeal: the same penalty sent with its outcome updates it (deducted once, not twice).
+    appeal = {**penalty, "appeal": "reduced", "points_after_appeal": 10, "fine": "2500.00"}
+    status, body, _ = call(site, "POST", path, appeal, quinn)
+    assert status == 200 and body["appeal"] == "reduced" and body["points_after_appeal"] == 10
+    assert call(site, "POST", path, appeal, quinn)[0] == 200
+    points = {r["driver"]: r["points"] for r in public(site)["standings"]["standings"]}
+    assert points == {**was, "Avery Quill": was["Avery Quill"] - 10}
+
     done = league.run("changes", "revert", "999")
     assert done.returncode == 1 and "nothing reverted: no change 999" in done.stderr
-    [change] = [
-        c for c in league.json("changes", "list", "--format", "json") if c["what"] == "penalty"
-    ]
-    assert change["who"] == "quinn" and change["reason"] == "rear spoiler too high"
-    league.run("changes", "revert", str(change["id"]), "--reason", "appeal won", check=True)
+    made, appealed = sorted(
+        (c for c in league.json("changes", "list", "--format", "json") if c["what"] == "penalty"),
+        key=lambda c: c["id"],
+    )
+    assert made["who"] == "quinn" and made["reason"] == "rear spoiler too high"
+    assert appealed["reason"] == "appeal: reduced"
+    # The penalty's own change waits for its appeal's to be reverted first.
+    held = league.run("changes", "revert", str(made["id"]), "--reason", "entered twice")
+    assert held.returncode == 1 and str(appealed["id"]) in held.stderr
+    league.run("changes", "revert", str(appealed["id"]), "--reason", "appeal misread", check=True)
+    assert public(site) == penalized
+    league.run("changes", "revert", str(made["id"]), "--reason", "appeal won", check=True)
     assert public(site) == before
 
 

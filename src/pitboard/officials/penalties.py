@@ -1,6 +1,12 @@
 """Penalties an official enters for a race of their series: points (and playoff points)
-deducted, a disqualification, and what the appeal made of it. Each is a change of its own in
-the audit trail; reverting that change removes the penalty, and the standings follow."""
+deducted, a fine, and what the appeal made of it. Each is a change of its own in the audit
+trail; reverting that change removes the penalty, and the standings follow.
+
+A penalty is known by its race, driver, points, playoff points and reason. Sent again with
+another appeal outcome, fine or day, it is that penalty's appeal: the penalty is updated (not
+deducted twice), as a change of its own whose revert puts back what the appeal replaced. A
+disqualification is a correction of the race's results (the car's status ``disqualified``),
+with its reason; an appeal that overturns it is the revert of that correction."""
 
 from __future__ import annotations
 
@@ -76,13 +82,15 @@ def add_penalty(
     if problems:
         raise EntryError(problems)
     assert driver is not None
-    fields = {
+    known_by = {
         "season": race.season,
         "race": race,
         "driver": driver,
         "points": given.points,
         "playoff_points": given.playoff_points,
         "reason": given.reason.strip(),
+    }
+    outcome = {
         "announced": given.announced,
         "fine": given.fine,
         "appeal": given.appeal,
@@ -92,9 +100,11 @@ def add_penalty(
         # The race locked (PostgreSQL) while its penalties are looked at: the same penalty sent
         # twice at once is recorded once.
         Race.objects.select_for_update().filter(pk=race.pk).exists()
-        same = Penalty.objects.filter(**fields).first()
+        same = Penalty.objects.filter(**known_by).order_by("pk").first()
         if same is not None:
-            return _document(same), False
+            if all(getattr(same, k) == v for k, v in outcome.items()):
+                return _document(same), False
+            return _appealed(same, outcome, user, channel, series, season, rnd, given), False
         run = recorded(
             "penalty",
             f"{series}/{season}/{rnd}",
@@ -104,9 +114,46 @@ def add_penalty(
             reason=given.reason,
             given={k: str(v) if v is not None else None for k, v in given.__dict__.items()},
         )
-        penalty = Penalty.objects.create(**fields, run=run)
+        penalty = Penalty.objects.create(**known_by, **outcome, run=run)
         mark_stale({(series, season)})
     return _document(penalty), True
+
+
+APPEAL_FIELDS = ("announced", "fine", "appeal", "points_after_appeal")
+
+
+def _appealed(
+    penalty: Penalty,
+    outcome: dict[str, Any],
+    user: Any,
+    channel: str,
+    series: str,
+    season: int,
+    rnd: int,
+    given: Given,
+) -> dict[str, Any]:
+    """*penalty* with the appeal's outcome, as a change that keeps what it replaced."""
+    before = {k: _plain(getattr(penalty, k)) for k in APPEAL_FIELDS}
+    sent = {k: str(v) if v is not None else None for k, v in given.__dict__.items()}
+    run = recorded(
+        "penalty",
+        f"{series}/{season}/{rnd}",
+        user=user,
+        channel=channel,
+        series=[penalty.season.series_id],
+        reason=f"appeal: {given.appeal}",
+        counts={"appealed": penalty.pk},
+        given={**sent, "appeal_of": penalty.pk, "before": before},
+    )
+    Penalty.objects.filter(pk=penalty.pk).update(**outcome)
+    mark_stale({(series, season)})
+    penalty.refresh_from_db()
+    return {**_document(penalty), "change": run.pk}
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON keeps it (days and decimals as text)."""
+    return value if value is None or isinstance(value, str | int) else str(value)
 
 
 def _driver(race: Race, given: str) -> Driver | None:

@@ -62,7 +62,8 @@ def import_log(limit: int) -> list[dict[str, Any]]:
 
 def _wrote(run_id: int) -> bool:
     return (
-        ResultStatement.objects.filter(run_id=run_id).exists()
+        ImportRun.objects.filter(pk=run_id, importer="penalty", counts__has_key="appealed").exists()
+        or ResultStatement.objects.filter(run_id=run_id).exists()
         or RaceStatement.objects.filter(run_id=run_id).exists()
         or PersonStatement.objects.filter(run_id=run_id).exists()
         or Change.objects.filter(run_id=run_id).exists()
@@ -117,6 +118,10 @@ def undo_run(run_id: int) -> dict[str, Any]:
         penalties = Penalty.objects.filter(run_id=run_id)
         penalized = set(penalties.values_list("season__series__slug", "season__year"))
         counts["penalties_removed"] = penalties.delete()[0]
+        appealed = _undo_appeal(run.given or {}) if run.importer == "penalty" else None
+        if appealed is not None:
+            penalized.add(appealed)
+            counts["appeals_undone"] = 1
         seasons_left = set(counts.pop("race_seasons", set()))
         counts["records_removed"] = _drop_made(run_id, seasons_left)
         # Other source keys the run recorded stay: they still name records that were there
@@ -316,3 +321,44 @@ def _values(table: Table, stored: list[Any]) -> tuple[Any, ...]:
         if out[i] is not None:
             out[i] = dt.date.fromisoformat(out[i])
     return tuple(out)
+
+
+def _undo_appeal(given: dict[str, Any]) -> tuple[str, int] | None:
+    """Undo an appeal's change (its run's *given*, as ``officials.penalties`` keeps it): the
+    penalty as it was before; its season (series, year), or None when the change was not an
+    appeal."""
+    if "appeal_of" not in given:
+        return None
+    before = dict(given["before"])
+    if before.get("announced"):
+        before["announced"] = dt.date.fromisoformat(before["announced"])
+    if before.get("fine") is not None:
+        before["fine"] = Decimal(before["fine"])
+    penalty = Penalty.objects.filter(pk=given["appeal_of"]).select_related("season__series")
+    found = penalty.first()
+    if found is None:
+        return None  # removed since with the change that made it
+    penalty.update(**before)
+    return found.season.series.slug, found.season.year
+
+
+def _driver(race: Race, given: str) -> Driver | None:
+    """The driver of the race by slug or by the name the results show (any case)."""
+    entrants = Driver.objects.filter(results__race=race).select_related("person")
+    for driver in entrants:
+        if given == driver.slug or given.casefold() == driver.person.name.casefold():
+            return driver
+    return None
+
+
+def _document(penalty: Penalty) -> dict[str, Any]:
+    return {
+        "id": penalty.pk,
+        "change": penalty.run_id,
+        "driver": penalty.driver.person.name if penalty.driver else None,
+        "points": penalty.points,
+        "playoff_points": penalty.playoff_points,
+        "reason": penalty.reason,
+        "appeal": penalty.appeal,
+        "points_after_appeal": penalty.points_after_appeal,
+    }
