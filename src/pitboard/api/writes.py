@@ -110,7 +110,8 @@ def post_penalty(
 ) -> Any:
     """Points (and playoff points) deducted from a driver of the race, with the reason and
     what the appeal made of it; the standings follow at once. 201 for a new penalty, 200 for
-    the same one sent again (recorded once)."""
+    the same one sent again (recorded once), or sent again with its appeal's outcome (that
+    penalty updated, as a change of its own)."""
     _limited(request)
     given = penalties.Given(**penalty.dict())
     try:
