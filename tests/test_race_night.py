@@ -299,18 +299,14 @@ def test_the_write_api_is_rate_limited_and_described(
     put = schema["paths"]["/api/v1/series/{series}/{season}/races/{round}/results"]["put"]
     assert put["security"] == [{"TokenAuth": []}]
     assert {"401", "403", "422", "429"} <= set(put["responses"])
-    answers = [
-        call(
-            site,
-            "PUT",
-            RACE.format(1),
-            [{"finish": 1, "driver": "Avery Quill"}],
-            officials["quinn"],
-        )[0]
-        for _ in range(2 * LIMIT + 1)
-    ]
-    # Each of the server's two workers counts in its own memory (PITBOARD_CACHE_URL=locmem).
-    assert 429 in answers and LIMIT <= answers.index(429) <= 2 * LIMIT, answers
+    answers: list[int] = []
+    # Each of the server's two workers counts in its own memory (PITBOARD_CACHE_URL=locmem),
+    # by the minute: calls that straddle a minute's end start a new count, so up to twice the
+    # calls one minute allows may come before a 429.
+    while 429 not in answers and len(answers) <= 4 * LIMIT:
+        row = [{"finish": 1, "driver": "Avery Quill"}]
+        answers.append(call(site, "PUT", RACE.format(1), row, officials["quinn"])[0])
+    assert 429 in answers and LIMIT <= answers.index(429) <= 4 * LIMIT, answers
     # Another account is not held back.
     status, _, _ = call(site, "GET", "/api/v1/changes", token=officials["vic"])
     assert status == 200
@@ -402,6 +398,29 @@ def test_the_race_night_form_previews_then_publishes(
     status, page = _post_form(quinn, site, {**form, "series": "nascar-weekly", "text": text})
     assert status == 403 and "You do not enter results of nascar-weekly" in page
 
+    # Penalties from the same page: recorded, then the appeal's outcome updates it.
+    def points() -> dict[str, int]:
+        table = site.json("/api/v1/series/thunder-stock/2025/standings")["standings"]
+        return {r["driver"]: r["points"] for r in table}
+
+    was = points()
+    penalty = {**form, "action": "penalty", "driver": "avery-quill", "reason": "jumped a restart"}
+    status, page = _post_form(quinn, site, {**penalty, "points": "ten", "fine": "lots"})
+    assert status == 400 and "No penalty was recorded" in page
+    assert "points: a whole number" in page and "fine: an amount" in page
+    status, page = _post_form(quinn, site, {**penalty, "points": "12", "fine": "$1,500"})
+    assert status == 200 and "Penalty recorded" in page
+    assert (
+        'value="jumped a restart"' not in page.split('id="penalty-title"')[0]
+    )  # not a correction's
+    assert points() == {**was, "Avery Quill": was["Avery Quill"] - 12}
+    appeal = {**penalty, "points": "12", "appeal": "reduced", "points_after_appeal": "4"}
+    status, page = _post_form(quinn, site, appeal)
+    assert status == 200 and "Penalty updated" in page and "appeal reduced to 4" in page
+    assert points() == {**was, "Avery Quill": was["Avery Quill"] - 4}
+    made = league.json("changes", "list", "--series", "thunder-stock", "--format", "json")
+    assert [(c["what"], c["through"]) for c in made[:2]] == [("penalty", "page")] * 2
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -459,8 +478,16 @@ def test_the_race_night_form_at_phone_width(league: Pitboard, site: Server) -> N
         page.screenshot(path=SHOTS / "phone-race-night-preview.png", full_page=True)
         page.click("button[value=publish]")
         assert "Published." in page.locator("[role=status]").inner_text()
-        page.click("text=See the race")
-        page.wait_for_url("**/races/thunder-stock/2025/3/")
+        assert page.locator("text=See the race").count() == 1
+        # A penalty for a driver of the race just published, from the same page.
+        page.select_option("#penalty-driver", "avery-quill")
+        page.fill("#penalty-points", "15")
+        page.fill("#penalty-reason", "jumped the restart")
+        page.click("button[value=penalty]")
+        assert "Penalty recorded" in page.locator("#penalty-done").inner_text()
+        fits()
+        page.screenshot(path=SHOTS / "phone-race-night-penalty.png", full_page=True)
+        page.goto("/races/thunder-stock/2025/3/")
         assert page.locator("table.results tbody tr").count() == 2
         assert page.locator("#history").is_visible()
         fits()

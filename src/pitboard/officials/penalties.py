@@ -102,9 +102,11 @@ def add_penalty(
         Race.objects.select_for_update().filter(pk=race.pk).exists()
         same = Penalty.objects.filter(**known_by).order_by("pk").first()
         if same is not None:
-            if all(getattr(same, k) == v for k, v in outcome.items()):
+            # A fine or a day not sent again is kept, not blanked.
+            sent = {k: v for k, v in outcome.items() if v is not None or k in APPEAL_OUTCOME}
+            if all(getattr(same, k) == v for k, v in sent.items()):
                 return _document(same), False
-            return _appealed(same, outcome, user, channel, series, season, rnd, given), False
+            return _appealed(same, sent, user, channel, series, season, rnd, given), False
         run = recorded(
             "penalty",
             f"{series}/{season}/{rnd}",
@@ -120,6 +122,7 @@ def add_penalty(
 
 
 APPEAL_FIELDS = ("announced", "fine", "appeal", "points_after_appeal")
+APPEAL_OUTCOME = ("appeal", "points_after_appeal")
 
 
 def _appealed(

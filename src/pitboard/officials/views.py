@@ -3,6 +3,7 @@ problems line by line or a preview of the results and the standings, then publis
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from pitboard.officials.entry import EntryError, RowProblem, publish, rows_from_text
+from pitboard.officials.penalties import Given, add_penalty
 from pitboard.officials.services import entry_series
-from pitboard.records.models import ImportRun, Race
+from pitboard.records.models import ImportRun, Penalty, Race, Result
 
 
 @login_required
@@ -42,6 +44,8 @@ def entry(request: HttpRequest) -> HttpResponse:
         **{k: values.get(k, held.get(k, "")).strip() for k in FACTS},
     }
     context["held"] = bool(held)
+    context["entrants"] = _entrants(series, season, rnd) if held else []
+    context["appeals"] = Penalty.Appeal.choices
     if request.method != "POST":
         return render(request, "officials/entry.html", context)
     problems: list[dict[str, Any]] = []
@@ -51,6 +55,8 @@ def entry(request: HttpRequest) -> HttpResponse:
         status = 403
     elif not 1900 <= season <= 2999 or not 1 <= rnd <= 32767:
         problems.append({"line": None, "text": "A season from 1900 and a round from 1."})
+    elif request.POST.get("action") == "penalty":
+        return _penalty(request, context, series, season, rnd)
     else:
         preview = request.POST.get("action") != "publish"
         lines: list[int] = []  # the pasted line of each row, once read
@@ -72,10 +78,73 @@ def entry(request: HttpRequest) -> HttpResponse:
             problems = [_said(p, lines) for p in exc.problems]
         else:
             context["preview" if preview else "published"] = done
+            if not preview:  # the race is held now: its drivers may be penalized
+                context["entrants"] = _entrants(series, season, rnd)
     if problems:
         context["problems"] = problems
         status = max(status, 400)
     return render(request, "officials/entry.html", context, status=status)
+
+
+PENALTY_FIELDS = ("driver", "points", "playoff_points", "reason", "fine", "appeal")
+
+
+def _penalty(
+    request: HttpRequest, context: dict[str, Any], series: str, season: int, rnd: int
+) -> HttpResponse:
+    """A penalty (or its appeal's outcome) for a driver of the race, from the penalty form."""
+    sent = {k: request.POST.get(k, "").strip() for k in (*PENALTY_FIELDS, "points_after_appeal")}
+    context["penalty_values"] = sent
+    context["values"] = {**context["values"], "reason": "", "text": ""}  # the penalty's, not theirs
+    problems = []
+    numbers: dict[str, Any] = {}
+    for name in ("points", "playoff_points", "points_after_appeal"):
+        value = sent[name]
+        if value and not value.isdigit():
+            problems.append(
+                {"text": f"{name.replace('_', ' ')}: a whole number (you wrote {value!r})"}
+            )
+        numbers[name] = int(value) if value.isdigit() else None
+    fine = None
+    if sent["fine"]:
+        try:
+            fine = Decimal(sent["fine"].replace(",", "").lstrip("$"))
+        except InvalidOperation:
+            problems.append(
+                {"text": f"fine: an amount such as 2500.00 (you wrote {sent['fine']!r})"}
+            )
+    if not problems:
+        given = Given(
+            sent["driver"],
+            points=numbers["points"] or 0,
+            playoff_points=numbers["playoff_points"] or 0,
+            reason=sent["reason"],
+            fine=fine,
+            appeal=sent["appeal"] or Penalty.Appeal.NONE,
+            points_after_appeal=numbers["points_after_appeal"],
+        )
+        try:
+            done, new = add_penalty(
+                request.user, series, season, rnd, given, channel=ImportRun.Channel.PAGE
+            )
+        except EntryError as exc:
+            problems = [{"text": _said(p, [])["text"]} for p in exc.problems]
+        except LookupError as exc:
+            problems = [{"text": str(exc)}]
+        else:
+            context["penalty_done"] = {**done, "new": new}
+            context["penalty_values"] = {}
+    if problems:
+        context["penalty_problems"] = problems
+    return render(request, "officials/entry.html", context, status=400 if problems else 200)
+
+
+def _entrants(series: str, season: int, rnd: int) -> list[tuple[str, str]]:
+    """(slug, name) of the race's drivers, by finish, for the penalty form."""
+    rows = Result.objects.filter(
+        race__season__series__slug=series, race__season__year=season, race__round=rnd
+    ).order_by("finish", "pk")
+    return list(dict.fromkeys(rows.values_list("driver__slug", "driver__person__name")))
 
 
 def _said(problem: RowProblem, lines: list[int]) -> dict[str, Any]:
