@@ -408,6 +408,8 @@ def test_the_race_night_form_previews_then_publishes(
     status, page = _post_form(quinn, site, {**penalty, "points": "ten", "fine": "lots"})
     assert status == 400 and "No penalty was recorded" in page
     assert "points: a whole number" in page and "fine: an amount" in page
+    status, page = _post_form(quinn, site, {**penalty, "points": "12", "fine": "NaN"})
+    assert status == 400 and "column &#x27;fine&#x27;: an amount from 0" in page
     status, page = _post_form(quinn, site, {**penalty, "points": "12", "fine": "$1,500"})
     assert status == 200 and "Penalty recorded" in page
     assert (

@@ -74,6 +74,10 @@ def add_penalty(
         )
     if not given.reason.strip():
         problems.append(RowProblem(None, "reason", "say what the penalty is for"))
+    if given.fine is not None and not (given.fine.is_finite() and 0 <= given.fine < 10**10):
+        problems.append(
+            RowProblem(None, "fine", "an amount from 0 to 9999999999.99", str(given.fine))
+        )
     driver = _driver(race, given.driver.strip())
     if driver is None:
         problems.append(
@@ -92,7 +96,7 @@ def add_penalty(
     }
     outcome = {
         "announced": given.announced,
-        "fine": given.fine,
+        "fine": given.fine.quantize(Decimal("0.01")) if given.fine is not None else None,
         "appeal": given.appeal,
         "points_after_appeal": given.points_after_appeal,
     }
@@ -144,7 +148,7 @@ def _appealed(
         user=user,
         channel=channel,
         series=[penalty.season.series_id],
-        reason=f"appeal: {given.appeal}",
+        reason=f"appeal: {given.appeal}" if given.appeal != Penalty.Appeal.NONE else "updated",
         counts={"appealed": penalty.pk},
         given={**sent, "appeal_of": penalty.pk, "before": before},
     )
