@@ -31,6 +31,26 @@ if BACKEND == "postgres" and not POSTGRES_URL:
     raise pytest.UsageError("PITBOARD_TEST_BACKEND=postgres needs PITBOARD_TEST_POSTGRES_URL")
 
 
+# The real-data tests (marked realdata) run once, in the SQLite run: on PostgreSQL they repeated
+# the same queries on the same rows (the fictional tests run every code path on both databases)
+# and took most of that run's time. test_full_import_into_postgresql, in the SQLite run, still
+# imports the whole NASCAR history into PostgreSQL. PITBOARD_TEST_REALDATA_ON_POSTGRES=1 runs
+# them on PostgreSQL too.
+REALDATA_ON_POSTGRES = os.environ.get("PITBOARD_TEST_REALDATA_ON_POSTGRES", "") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND != "postgres" or REALDATA_ON_POSTGRES:
+        return
+    once = pytest.mark.skip(
+        reason="real-data test: run once, in the SQLite run"
+        " (PITBOARD_TEST_REALDATA_ON_POSTGRES=1 runs it on PostgreSQL too)"
+    )
+    for item in items:
+        if "realdata" in item.keywords:
+            item.add_marker(once)
+
+
 def pytest_report_header() -> list[str]:
     pg = POSTGRES_URL or "not set: PostgreSQL-specific tests are skipped"
     return [f"pitboard database backend: {BACKEND}", f"PITBOARD_TEST_POSTGRES_URL: {pg}"]

@@ -312,10 +312,8 @@ def test_a_site_without_downloads_says_so(site: Server) -> None:
 def test_the_full_nascar_history_exports_and_loads_the_same(
     nascar_db: Pitboard, tmp_path: Path
 ) -> None:
-    """Once, in the SQLite run: the export of every season, loaded into a new SQLite file
-    (loading into PostgreSQL is the fictional record's test, in the PostgreSQL run)."""
-    if BACKEND == "postgres":
-        pytest.skip("run once, in the SQLite run")
+    """The export of every season, loaded into a new SQLite file (loading into PostgreSQL is
+    the fictional record's test, in the PostgreSQL run)."""
     need_nascar()
     nascar_db.run("db", "refresh-standings", check=True)
     out = tmp_path / "export"
