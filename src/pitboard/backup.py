@@ -145,7 +145,7 @@ def holding(ignoring: tuple[str, ...] = ()) -> str:
     tables = [
         t
         for t in connection.introspection.table_names()
-        if t not in _SCHEMA_TABLES and not t.startswith(ignoring or ("\0",))
+        if t not in _SCHEMA_TABLES and not t.startswith(ignoring)
     ]
     with connection.cursor() as cursor:
         full = []

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -140,17 +138,11 @@ def _load(
     folder: Path, fmt: str, entries: dict[str, dict[str, Any]], models_: list[type[models.Model]]
 ) -> Loaded:
     from pitboard.records.models import ImportRun, Season, Series
+    from pitboard.records.services.audit import recorded
 
     counts: dict[str, int] = {}
     with transaction.atomic():
-        run = ImportRun.objects.create(
-            importer="dump",
-            target=str(folder),
-            started_at=timezone.now(),
-            host=socket.gethostname(),
-            pid=os.getpid(),
-            channel=ImportRun.Channel.CLI,
-        )
+        run = recorded("dump", str(folder), user=None, channel=ImportRun.Channel.CLI, series=[])
         for model in models_:
             entry = entries[model._meta.db_table]
             counts[entry["table"]] = _insert(folder, fmt, entry, model, run.pk)
@@ -158,10 +150,9 @@ def _load(
         # Computed again below, by this version's rules.
         Season.objects.update(standings_stale=True)
         run.series.set(Series.objects.all())
-        run.status = ImportRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.counts = {"changed": True, "loaded": counts}
-        run.save()
+        ImportRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), counts={"changed": True, "loaded": counts}
+        )
     return Loaded(run.pk, counts)
 
 

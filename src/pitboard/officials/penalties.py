@@ -118,7 +118,7 @@ def add_penalty(
             channel=channel,
             series=[race.season.series_id],
             reason=given.reason,
-            given={k: str(v) if v is not None else None for k, v in given.__dict__.items()},
+            given=_as_sent(given),
         )
         penalty = Penalty.objects.create(**known_by, **outcome, run=run)
         mark_stale({(series, season)})
@@ -141,7 +141,6 @@ def _appealed(
 ) -> dict[str, Any]:
     """*penalty* with the appeal's outcome, as a change that keeps what it replaced."""
     before = {k: _plain(getattr(penalty, k)) for k in APPEAL_FIELDS}
-    sent = {k: str(v) if v is not None else None for k, v in given.__dict__.items()}
     run = recorded(
         "penalty",
         f"{series}/{season}/{rnd}",
@@ -150,12 +149,17 @@ def _appealed(
         series=[penalty.season.series_id],
         reason=f"appeal: {given.appeal}" if given.appeal != Penalty.Appeal.NONE else "updated",
         counts={"appealed": penalty.pk},
-        given={**sent, "appeal_of": penalty.pk, "before": before},
+        given={**_as_sent(given), "appeal_of": penalty.pk, "before": before},
     )
     Penalty.objects.filter(pk=penalty.pk).update(**outcome)
     mark_stale({(series, season)})
     penalty.refresh_from_db()
     return {**_document(penalty), "change": run.pk}
+
+
+def _as_sent(given: Given) -> dict[str, Any]:
+    """What the official sent, as the change keeps it (every value as text)."""
+    return {k: str(v) if v is not None else None for k, v in given.__dict__.items()}
 
 
 def _plain(value: Any) -> Any:

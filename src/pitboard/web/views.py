@@ -501,7 +501,6 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@require_GET
 def downloads(request: HttpRequest) -> HttpResponse:
     root = settings.PITBOARD_DOWNLOADS_DIR
     return _page(
@@ -524,6 +523,7 @@ def download(request: HttpRequest, name: str, file: str) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-{file}")
 
 
+@require_GET
 def report_thanks(request: HttpRequest) -> HttpResponse:
     return _page(
         request,

@@ -340,25 +340,3 @@ def _undo_appeal(given: dict[str, Any]) -> tuple[str, int] | None:
         return None  # removed since with the change that made it
     penalty.update(**before)
     return found.season.series.slug, found.season.year
-
-
-def _driver(race: Race, given: str) -> Driver | None:
-    """The driver of the race by slug or by the name the results show (any case)."""
-    entrants = Driver.objects.filter(results__race=race).select_related("person")
-    for driver in entrants:
-        if given == driver.slug or given.casefold() == driver.person.name.casefold():
-            return driver
-    return None
-
-
-def _document(penalty: Penalty) -> dict[str, Any]:
-    return {
-        "id": penalty.pk,
-        "change": penalty.run_id,
-        "driver": penalty.driver.person.name if penalty.driver else None,
-        "points": penalty.points,
-        "playoff_points": penalty.playoff_points,
-        "reason": penalty.reason,
-        "appeal": penalty.appeal,
-        "points_after_appeal": penalty.points_after_appeal,
-    }
